@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package SitePlan needs to build, test and run.
+# Usage: scripts/install-deps.sh [--test]   (--test adds the packages only tests need)
+set -euo pipefail
+PKGS=(cmake g++ make pkg-config
+      libgdal-dev gdal-bin libproj-dev proj-bin libgeos-dev
+      libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libfmt-dev libtbb-dev
+      libgtest-dev libgmock-dev libbenchmark-dev)
+if [[ "${1:-}" == "--test" ]]; then
+  PKGS+=(python3 python3-gdal sqlite3)
+fi
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  SUDO=""
+  [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  echo "installing: ${missing[*]}"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,48 @@
+// siteplan — thin command line over the SitePlan library: parse, call, print.
+// Errors thrown inside become one message line and an exit code here:
+// 0 success, 1 the run failed, 2 bad usage or bad input.
+#include <CLI/CLI.hpp>
+#include <clocale>
+#include <cstdio>
+
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/progress.hpp"
+#include "gis/gdal.hpp"
+
+int main(int argc, char** argv) {
+  std::setlocale(LC_ALL, "C");  // numbers never depend on the user's locale
+  CLI::App app{"SitePlan — site selection and land clearance for county planners"};
+  app.set_version_flag("--version", std::string("siteplan ") + SITEPLAN_VERSION);
+  app.require_subcommand(1);
+  bool quiet = false, verbose = false;
+  app.add_flag("-q,--quiet", quiet, "no progress or info messages");
+  app.add_flag("-v,--verbose", verbose, "debug messages");
+
+  siteplan::cli::register_info(app);
+  siteplan::cli::register_clearance(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  if (quiet) {
+    siteplan::log::set_level(siteplan::log::Level::Warn);
+    siteplan::Progress::set_enabled(false);
+  }
+  if (verbose) siteplan::log::set_level(siteplan::log::Level::Debug);
+  try {
+    siteplan::gis::init_gdal();
+    for (auto* sub : app.get_subcommands()) return siteplan::cli::run(sub->get_name());
+    return 2;
+  } catch (const siteplan::Error& e) {
+    std::fprintf(stderr, "siteplan: error: %s\n", e.what());
+    return e.exit_code();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "siteplan: error: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,82 @@
+#pragma once
+// Coordinate reference systems: parsing user text ("EPSG:4542", WKT, PROJ strings), naming,
+// transformations (PROJ through OGR, always in traditional GIS axis order: x = easting or
+// longitude), and the checks Chinese data needs: 3-degree Gauss-Krüger zone prefixes and
+// data outside a zone.
+#include <ogr_spatialref.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "gis/gdal.hpp"
+
+namespace siteplan::gis {
+
+struct Extent {
+  double minx = 0, miny = 0, maxx = 0, maxy = 0;
+  bool valid = false;
+  void expand(double x, double y);
+  void expand(const Extent& e);
+};
+
+class Crs {
+ public:
+  Crs() = default;
+  // Parses "EPSG:4542", WKT or PROJ text. Throws InputError naming `what` on failure.
+  static Crs from_user(const std::string& text, const std::string& what);
+  static Crs from_srs(const OGRSpatialReference* srs);  // clones; null → empty Crs
+
+  bool empty() const { return !srs_; }
+  const OGRSpatialReference* srs() const { return srs_.get(); }
+  OGRSpatialReference* srs_mut() const { return srs_.get(); }  // GDAL 3.6 CreateLayer wants it
+  // "EPSG:4542" when identifiable, else "" .
+  std::string epsg() const;
+  std::string name() const;
+  // "EPSG:4542 CGCS2000 / 3-degree Gauss-Kruger CM 99E" or the name alone.
+  std::string label() const;
+  bool is_geographic() const;
+  bool is_projected() const;
+  bool same_as(const Crs& other) const;
+
+  // Transverse Mercator parameters when the CRS is one (Gauss-Krüger is TM).
+  struct TransverseMercator {
+    double central_meridian = 0;
+    double false_easting = 0;
+  };
+  std::optional<TransverseMercator> transverse_mercator() const;
+
+ private:
+  struct SrsDeleter {
+    void operator()(OGRSpatialReference* s) const { s->Release(); }
+  };
+  std::shared_ptr<OGRSpatialReference> srs_;
+};
+
+// Transformation between two CRSs; identity when they are the same.
+class Transform {
+ public:
+  Transform(const Crs& from, const Crs& to);
+  bool identity() const { return !ct_; }
+  OGRCoordinateTransformation* get() const { return ct_.get(); }
+  // Transforms in place; returns false when any point failed.
+  bool apply(OGRGeometry& g) const;
+  bool apply(double& x, double& y) const;
+  // Transforms an extent by densifying its edges (21 points a side).
+  Extent apply(const Extent& e) const;
+
+ private:
+  CoordTransformPtr ct_;
+};
+
+// CGCS2000 3-degree Gauss-Krüger EPSG code for a central meridian (75..135, multiple of 3).
+// prefixed = true gives the zone-prefixed easting variant (EPSG:4513–4533), else 4534–4554.
+std::optional<int> cgcs2000_gk3_epsg(int central_meridian, bool prefixed);
+
+// Findings about how data coordinates fit their declared CRS (empty when all is fine).
+struct CrsFinding {
+  std::string message;  // one line, says what looks wrong and what to do
+};
+std::vector<CrsFinding> check_zone(const Crs& crs, const Extent& native_extent);
+
+}  // namespace siteplan::gis

@@ -1,0 +1,78 @@
+#include "gis/geodesic.hpp"
+
+#include <geodesic.h>
+
+#include <cmath>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace siteplan::gis {
+
+struct EllipsoidalArea::Impl {
+  geod_geodesic geod{};
+  CoordTransformPtr to_geo;
+};
+
+EllipsoidalArea::EllipsoidalArea(const Crs& crs) : impl_(std::make_unique<Impl>()) {
+  if (crs.empty()) throw InputError("ellipsoidal area needs a CRS");
+  OGRErr err = OGRERR_NONE;
+  double a = crs.srs()->GetSemiMajor(&err);
+  double invf = crs.srs()->GetInvFlattening(&err);
+  double f = invf > 0 ? 1.0 / invf : 0.0;
+  geod_init(&impl_->geod, a, f);
+  OGRSpatialReference* geo = crs.srs()->CloneGeogCS();
+  geo->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  impl_->to_geo.reset(OGRCreateCoordinateTransformation(crs.srs(), geo));
+  geo->Release();
+  if (!impl_->to_geo) throw RuntimeError("cannot build the transformation for ellipsoidal area");
+}
+
+EllipsoidalArea::~EllipsoidalArea() = default;
+
+namespace {
+double ring_area(const geod_geodesic& geod, OGRCoordinateTransformation* ct,
+                 GEOSContextHandle_t ctx, const GEOSGeometry* ring) {
+  const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(ctx, ring);
+  unsigned int n = 0;
+  GEOSCoordSeq_getSize_r(ctx, seq, &n);
+  if (n < 4) return 0.0;
+  std::vector<double> xs(n), ys(n);
+  for (unsigned i = 0; i < n; ++i) {
+    GEOSCoordSeq_getXY_r(ctx, seq, i, &xs[i], &ys[i]);
+  }
+  if (!ct->Transform(static_cast<int>(n), xs.data(), ys.data())) return NAN;
+  geod_polygon poly;
+  geod_polygon_init(&poly, 0);
+  for (unsigned i = 0; i + 1 < n; ++i) geod_polygon_addpoint(&geod, &poly, ys[i], xs[i]);
+  double area = 0, perimeter = 0;
+  geod_polygon_compute(&geod, &poly, 0, 1, &area, &perimeter);
+  return std::fabs(area);
+}
+
+double polygon_area(const geod_geodesic& geod, OGRCoordinateTransformation* ct,
+                    GEOSContextHandle_t ctx, const GEOSGeometry* g) {
+  int t = GEOSGeomTypeId_r(ctx, g);
+  if (t == GEOS_POLYGON) {
+    if (GEOSisEmpty_r(ctx, g)) return 0.0;
+    double a = ring_area(geod, ct, ctx, GEOSGetExteriorRing_r(ctx, g));
+    int holes = GEOSGetNumInteriorRings_r(ctx, g);
+    for (int i = 0; i < holes; ++i) a -= ring_area(geod, ct, ctx, GEOSGetInteriorRingN_r(ctx, g, i));
+    return a;
+  }
+  if (t == GEOS_MULTIPOLYGON || t == GEOS_GEOMETRYCOLLECTION) {
+    double a = 0;
+    int n = GEOSGetNumGeometries_r(ctx, g);
+    for (int i = 0; i < n; ++i) a += polygon_area(geod, ct, ctx, GEOSGetGeometryN_r(ctx, g, i));
+    return a;
+  }
+  return 0.0;
+}
+}  // namespace
+
+double EllipsoidalArea::area(const GeosContext& ctx, const GEOSGeometry* g) const {
+  if (!g) return 0.0;
+  return polygon_area(impl_->geod, impl_->to_geo.get(), ctx, g);
+}
+
+}  // namespace siteplan::gis

@@ -1,0 +1,156 @@
+#include "io/info.hpp"
+
+#include <fmt/core.h>
+
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+
+namespace siteplan::io {
+
+namespace {
+
+void cross_layer_findings(InfoReport& r) {
+  std::map<std::string, std::vector<std::string>> by_crs;
+  for (const auto& l : r.layers) by_crs[l.source_crs.label()].push_back(l.spec.id);
+  if (by_crs.size() > 1) {
+    std::string parts;
+    for (const auto& [crs, ids] : by_crs) {
+      std::string list;
+      for (const auto& id : ids) list += (list.empty() ? "" : ", ") + id;
+      parts += fmt::format("{}{} ({})", parts.empty() ? "" : "; ", crs, list);
+    }
+    r.findings.push_back(fmt::format(
+        "layers come in {} different CRSs: {}; all are reprojected to {}, check each is declared "
+        "right",
+        by_crs.size(), parts, r.work.label()));
+  }
+}
+
+LoadOptions info_options() {
+  LoadOptions o;
+  o.keep_geometry = false;
+  return o;
+}
+
+}  // namespace
+
+InfoReport info_for_project(const Project& project, const gis::GeosContext& ctx) {
+  InfoReport r;
+  r.title = project.name.empty() ? project.path : project.name + " (" + project.path + ")";
+  if (project.crs.empty())
+    throw InputError(fmt::format("{}: [project] has no crs; set the working CRS, e.g. crs = "
+                                 "\"EPSG:4542\"",
+                                 project.path));
+  r.work = gis::Crs::from_user(project.crs, project.path + ": [project] crs");
+  if (!r.work.is_projected())
+    throw InputError(fmt::format("{}: working CRS {} is not projected; use a metric CRS such as "
+                                 "EPSG:4542 (CGCS2000 3-degree GK CM 99E)",
+                                 project.path, r.work.label()));
+  for (const auto& spec : project.layers) r.layers.push_back(load_layer(spec, r.work, ctx, info_options()));
+  cross_layer_findings(r);
+  return r;
+}
+
+InfoReport info_for_dataset(const std::string& source, const std::string& only_layer,
+                            const std::string& work_crs, const std::string& encoding,
+                            const gis::GeosContext& ctx) {
+  InfoReport r;
+  r.title = source;
+  std::vector<std::string> names = {only_layer};
+  if (only_layer.empty()) names = list_layers(source);
+  if (!work_crs.empty()) r.work = gis::Crs::from_user(work_crs, "--crs");
+  for (const auto& name : names) {
+    LayerSpec spec;
+    spec.id = name;
+    spec.source = source;
+    spec.layer = name;
+    spec.encoding = encoding;
+    if (r.work.empty()) {
+      // Pick a working CRS from the first layer with a CRS.
+      LoadedLayer probe = load_layer(spec, gis::Crs(), ctx, info_options());
+      if (!probe.source_crs.empty() && probe.native_extent.valid) {
+        if (probe.source_crs.is_projected()) {
+          r.work = probe.source_crs;
+        } else {
+          gis::Transform to_geo(probe.source_crs, gis::Crs::from_user("EPSG:4490", "internal"));
+          gis::Extent g = to_geo.apply(probe.native_extent);
+          int cm = static_cast<int>(std::lround((g.minx + g.maxx) / 2.0 / 3.0)) * 3;
+          if (auto code = gis::cgcs2000_gk3_epsg(cm, false))
+            r.work = gis::Crs::from_user(fmt::format("EPSG:{}", *code), "internal");
+        }
+      }
+    }
+    LoadOptions o = info_options();
+    o.allow_no_crs = true;
+    r.layers.push_back(load_layer(spec, r.work, ctx, o));
+  }
+  cross_layer_findings(r);
+  return r;
+}
+
+namespace {
+std::string extent_text(const gis::Extent& e) {
+  if (!e.valid) return "(none)";
+  return fmt::format("x {:.3f} .. {:.3f}, y {:.3f} .. {:.3f}", e.minx, e.maxx, e.miny, e.maxy);
+}
+}  // namespace
+
+std::string format_info_text(const InfoReport& r) {
+  std::string out;
+  out += fmt::format("{}\n", r.title);
+  out += fmt::format("working CRS: {}\n", r.work.label());
+  for (const auto& l : r.layers) {
+    out += fmt::format("\nlayer {} ({}:{}, {})\n", l.spec.id, l.spec.source, l.layer_name, l.driver);
+    if (!l.spec.where.empty()) out += fmt::format("  filter:     {}\n", l.spec.where);
+    out += fmt::format("  geometry:   {}\n", l.geometry_type);
+    const auto& s = l.stats;
+    out += fmt::format("  features:   {} (valid {}, invalid {}, empty {}, null {}", s.total, s.valid,
+                       s.repaired + s.unrepairable, s.empty, s.null);
+    if (s.transform_failed) out += fmt::format(", not transformable {}", s.transform_failed);
+    out += ")\n";
+    out += fmt::format("  source CRS: {}{}\n", l.source_crs.label(),
+                       l.crs_from_project ? " (set in the project)" : "");
+    out += fmt::format("  extent:     {}\n", extent_text(l.work_extent));
+    std::string fields;
+    for (const auto& f : l.fields) fields += fmt::format("{}{} ({})", fields.empty() ? "" : ", ", f.name, f.type);
+    out += fmt::format("  fields:     {}\n", fields.empty() ? "(none)" : fields);
+    for (const auto& f : l.findings) out += fmt::format("  warning:    {}\n", f);
+  }
+  if (!r.findings.empty()) out += "\n";
+  for (const auto& f : r.findings) out += fmt::format("warning: {}\n", f);
+  return out;
+}
+
+std::string format_info_json(const InfoReport& r) {
+  nlohmann::ordered_json j;
+  j["title"] = r.title;
+  j["working_crs"] = {{"epsg", r.work.epsg()}, {"name", r.work.name()}};
+  j["layers"] = nlohmann::ordered_json::array();
+  for (const auto& l : r.layers) {
+    nlohmann::ordered_json lj;
+    lj["id"] = l.spec.id;
+    lj["source"] = l.spec.source;
+    lj["layer"] = l.layer_name;
+    lj["driver"] = l.driver;
+    lj["geometry_type"] = l.geometry_type;
+    lj["features"] = l.stats.total;
+    lj["valid"] = l.stats.valid;
+    lj["invalid"] = l.stats.repaired + l.stats.unrepairable;
+    lj["empty"] = l.stats.empty;
+    lj["null"] = l.stats.null;
+    lj["source_crs"] = {{"epsg", l.source_crs.epsg()}, {"name", l.source_crs.name()}};
+    if (l.work_extent.valid)
+      lj["extent"] = {l.work_extent.minx, l.work_extent.miny, l.work_extent.maxx, l.work_extent.maxy};
+    lj["fields"] = nlohmann::ordered_json::array();
+    for (const auto& f : l.fields) lj["fields"].push_back({{"name", f.name}, {"type", f.type}});
+    lj["warnings"] = l.findings;
+    j["layers"].push_back(lj);
+  }
+  j["warnings"] = r.findings;
+  return j.dump(2) + "\n";
+}
+
+}  // namespace siteplan::io

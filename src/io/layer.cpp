@@ -1,0 +1,276 @@
+#include "io/layer.hpp"
+
+#include <cpl_string.h>
+#include <fmt/core.h>
+
+#include <filesystem>
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/text.hpp"
+#include "gis/gdal.hpp"
+
+namespace fs = std::filesystem;
+
+namespace siteplan::io {
+
+const char* to_string(GeomStatus s) {
+  switch (s) {
+    case GeomStatus::Valid: return "valid";
+    case GeomStatus::Repaired: return "repaired";
+    case GeomStatus::Empty: return "empty";
+    case GeomStatus::Null: return "null";
+    case GeomStatus::NotPolygon: return "not-polygon";
+    case GeomStatus::Unrepairable: return "unrepairable";
+    case GeomStatus::TransformFailed: return "transform-failed";
+  }
+  return "valid";
+}
+
+void LayerStats::add(GeomStatus s) {
+  ++total;
+  switch (s) {
+    case GeomStatus::Valid: ++valid; break;
+    case GeomStatus::Repaired: ++repaired; break;
+    case GeomStatus::Empty: ++empty; break;
+    case GeomStatus::Null: ++null; break;
+    case GeomStatus::NotPolygon: ++not_polygon; break;
+    case GeomStatus::Unrepairable: ++unrepairable; break;
+    case GeomStatus::TransformFailed: ++transform_failed; break;
+  }
+}
+
+namespace {
+
+GDALDatasetUniquePtr open_source(const std::string& source, const std::string& encoding,
+                                 const std::string& what) {
+  gis::init_gdal();
+  if (!is_connection_string(source)) {
+    std::error_code ec;
+    if (!fs::exists(source, ec))
+      throw InputError(fmt::format("{}: no such file{}", source,
+                                   what.empty() ? "" : fmt::format(" (layer '{}')", what)));
+  }
+  CPLStringList open_options;
+  if (!encoding.empty()) open_options.SetNameValue("ENCODING", encoding.c_str());
+  gis::GdalErrorCapture capture;
+  // Open options unknown to a driver only warn; the shapefile driver honours ENCODING.
+  GDALDatasetUniquePtr ds(GDALDataset::Open(source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                                            nullptr, open_options.List(), nullptr));
+  if (!ds) {
+    std::string why = capture.first_error();
+    throw InputError(fmt::format(
+        "{}: not a vector data set GDAL can read{}; check the path and format", source,
+        why.empty() ? "" : " (" + why + ")"));
+  }
+  return ds;
+}
+
+OGRLayer* pick_layer(GDALDataset& ds, const std::string& source, const std::string& name) {
+  std::vector<std::string> names;
+  for (int i = 0; i < ds.GetLayerCount(); ++i) names.push_back(ds.GetLayer(i)->GetName());
+  if (name.empty()) {
+    if (names.size() == 1) return ds.GetLayer(0);
+    if (names.empty()) throw InputError(fmt::format("{}: the data set has no layers", source));
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    throw InputError(fmt::format("{}: the data set has {} layers ({}); name one as PATH:LAYER or "
+                                 "with layer = \"...\"",
+                                 source, names.size(), list));
+  }
+  if (OGRLayer* l = ds.GetLayerByName(name.c_str())) return l;
+  std::string near = text::nearest(name, names);
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  throw InputError(fmt::format("{}: no layer '{}'{}; its layers are: {}", source, name,
+                               near.empty() ? "" : " (did you mean '" + near + "'?)", list));
+}
+
+void apply_filter(OGRLayer& layer, const std::string& source, const std::string& filter) {
+  if (filter.empty()) return;
+  gis::GdalErrorCapture capture;
+  if (layer.SetAttributeFilter(filter.c_str()) == OGRERR_NONE) return;
+  std::vector<std::string> names;
+  OGRFeatureDefn* defn = layer.GetLayerDefn();
+  for (int i = 0; i < defn->GetFieldCount(); ++i) names.push_back(defn->GetFieldDefn(i)->GetNameRef());
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  std::string why = capture.first_error();
+  throw InputError(fmt::format("{}:{}: bad attribute filter \"{}\": {}; fields are: {}", source,
+                               layer.GetName(), filter, why.empty() ? "syntax error" : why, list));
+}
+
+}  // namespace
+
+std::vector<std::string> list_layers(const std::string& source) {
+  auto ds = open_source(source, "", "");
+  std::vector<std::string> names;
+  for (int i = 0; i < ds->GetLayerCount(); ++i) names.push_back(ds->GetLayer(i)->GetName());
+  return names;
+}
+
+LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::GeosContext& ctx,
+                       const LoadOptions& options) {
+  LoadedLayer out;
+  out.spec = spec;
+  auto ds = open_source(spec.source, spec.encoding, spec.layer);
+  out.driver = ds->GetDriver() ? ds->GetDriver()->GetDescription() : "";
+  OGRLayer* layer = pick_layer(*ds, spec.source, spec.layer);
+  out.layer_name = layer->GetName();
+  const std::string where_label = fmt::format("{}:{}", spec.source, out.layer_name);
+  out.geometry_type = OGRGeometryTypeToName(layer->GetGeomType());
+
+  OGRFeatureDefn* defn = layer->GetLayerDefn();
+  for (int i = 0; i < defn->GetFieldCount(); ++i) {
+    OGRFieldDefn* f = defn->GetFieldDefn(i);
+    out.fields.push_back({f->GetNameRef(), OGRFieldDefn::GetFieldTypeName(f->GetType())});
+  }
+  auto field_index = [&](const std::string& name, const char* role) {
+    int idx = defn->GetFieldIndex(name.c_str());
+    if (idx < 0) {
+      std::vector<std::string> names;
+      for (const auto& f : out.fields) names.push_back(f.name);
+      std::string near = text::nearest(name, names);
+      std::string list;
+      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+      throw InputError(fmt::format("{}: no field '{}' ({}){}; fields are: {}", where_label, name,
+                                   role, near.empty() ? "" : " (did you mean '" + near + "'?)",
+                                   list));
+    }
+    return idx;
+  };
+  std::vector<int> keep_idx;
+  for (const auto& f : options.fields) keep_idx.push_back(field_index(f, "requested field"));
+  int id_idx = options.id_field.empty() ? -1 : field_index(options.id_field, "id field");
+
+  // Source CRS: the project's `crs` overrides; otherwise what the source declares.
+  if (!spec.crs.empty()) {
+    out.source_crs = gis::Crs::from_user(spec.crs, fmt::format("layer '{}'", spec.id));
+    out.crs_from_project = true;
+  } else {
+    out.source_crs = gis::Crs::from_srs(layer->GetSpatialRef());
+  }
+  if (out.source_crs.empty() && !work.empty() && !options.allow_no_crs)
+    throw InputError(fmt::format(
+        "{}: the layer has no CRS and none is given; add crs = \"EPSG:...\" to [layers.{}] (or "
+        "--crs) saying what its coordinates are",
+        where_label, spec.id));
+
+  std::string filter = spec.where;
+  if (!options.extra_where.empty())
+    filter = filter.empty() ? options.extra_where
+                            : "(" + filter + ") AND (" + options.extra_where + ")";
+  apply_filter(*layer, spec.source, filter);
+
+  std::optional<gis::Transform> to_work;
+  if (!work.empty() && !out.source_crs.empty()) to_work.emplace(out.source_crs, work);
+
+  const bool recode = !spec.encoding.empty() && out.driver != "ESRI Shapefile";
+  const GIntBig count_hint = layer->GetFeatureCount(FALSE);
+  Progress progress(fmt::format("loading {}", spec.id), count_hint > 0 ? static_cast<std::uint64_t>(count_hint) : 0,
+                    options.show_progress);
+  layer->ResetReading();
+  gis::GdalErrorCapture capture;
+  for (auto& f : *layer) {
+    Feature feat;
+    feat.fid = f->GetFID();
+    if (id_idx >= 0) {
+      if (!f->IsFieldSetAndNotNull(id_idx))
+        feat.key.clear();
+      else
+        feat.key = f->GetFieldAsString(id_idx);
+    } else {
+      feat.key = std::to_string(feat.fid);
+    }
+    for (int idx : keep_idx) {
+      std::string v = f->IsFieldSetAndNotNull(idx) ? f->GetFieldAsString(idx) : "";
+      if (recode && !v.empty()) {
+        char* r = CPLRecode(v.c_str(), spec.encoding.c_str(), CPL_ENC_UTF8);
+        v = r;
+        CPLFree(r);
+      }
+      feat.values.push_back(std::move(v));
+    }
+    OGRGeometry* g = f->GetGeometryRef();
+    if (!g) {
+      feat.status = GeomStatus::Null;
+    } else if (g->IsEmpty()) {
+      feat.status = GeomStatus::Empty;
+    } else {
+      OGREnvelope env;
+      g->getEnvelope(&env);
+      out.native_extent.expand(env.MinX, env.MinY);
+      out.native_extent.expand(env.MaxX, env.MaxY);
+      const OGRwkbGeometryType flat = wkbFlatten(g->getGeometryType());
+      const bool polygonal = flat == wkbPolygon || flat == wkbMultiPolygon ||
+                             flat == wkbCurvePolygon || flat == wkbMultiSurface ||
+                             flat == wkbPolyhedralSurface || flat == wkbTIN;
+      if (options.polygons_only && !polygonal) {
+        feat.status = GeomStatus::NotPolygon;
+        feat.problem = OGRGeometryTypeToName(g->getGeometryType());
+      } else {
+        gis::OgrGeomPtr owned(g->clone());
+        if (owned->getCoordinateDimension() > 2 || owned->IsMeasured()) owned->flattenTo2D();
+        if (to_work && !to_work->apply(*owned)) {
+          feat.status = GeomStatus::TransformFailed;
+          feat.problem = "coordinates cannot be transformed to the working CRS";
+        } else {
+          GEOSGeometry* gg = owned->exportToGEOS(ctx.get());
+          if (!gg) {
+            feat.status = GeomStatus::Unrepairable;
+            feat.problem = "GEOS cannot read the geometry";
+          } else {
+            gis::GeomPtr geos = gis::wrap(ctx, gg);
+            if (polygonal) {
+              auto v = gis::check_valid(ctx, geos.get());
+              if (!v.valid) {
+                feat.problem = v.reason;
+                auto fixed = gis::make_valid_polygonal(ctx, geos.get());
+                if (GEOSisEmpty_r(ctx, fixed.get())) {
+                  feat.status = GeomStatus::Unrepairable;
+                } else {
+                  feat.status = GeomStatus::Repaired;
+                  geos = std::move(fixed);
+                }
+              }
+              if (feat.status != GeomStatus::Unrepairable && gis::area(ctx, geos.get()) <= 0.0) {
+                feat.status = GeomStatus::Empty;
+                feat.problem = "zero area";
+              }
+            }
+            if (usable(feat.status)) {
+              double x0, y0, x1, y1;
+              if (GEOSGeom_getXMin_r(ctx, geos.get(), &x0) && GEOSGeom_getYMin_r(ctx, geos.get(), &y0) &&
+                  GEOSGeom_getXMax_r(ctx, geos.get(), &x1) && GEOSGeom_getYMax_r(ctx, geos.get(), &y1)) {
+                out.work_extent.expand(x0, y0);
+                out.work_extent.expand(x1, y1);
+              }
+              if (options.keep_geometry) feat.geom = std::move(geos);
+            }
+          }
+        }
+      }
+    }
+    out.stats.add(feat.status);
+    out.features.push_back(std::move(feat));
+    progress.advance();
+  }
+  if (capture.has_error())
+    throw InputError(fmt::format("{}: reading failed: {}", where_label, capture.first_error()));
+  progress.finish(fmt::format("{} features", out.stats.total));
+
+  // Findings about the coordinates.
+  for (auto& f : gis::check_zone(out.source_crs, out.native_extent))
+    out.findings.push_back(f.message);
+  if (!work.empty() && !work.same_as(out.source_crs) && work.transverse_mercator() &&
+      out.work_extent.valid) {
+    for (auto& f : gis::check_zone(work, out.work_extent))
+      out.findings.push_back("in the working CRS: " + f.message);
+  }
+  if (out.stats.repaired)
+    out.findings.push_back(fmt::format("{} invalid geometries repaired with make-valid",
+                                       out.stats.repaired));
+  return out;
+}
+
+}  // namespace siteplan::io

@@ -1,0 +1,73 @@
+#pragma once
+// Loading one layer from any GDAL vector source into the working CRS as GEOS geometries.
+// Every feature is kept — NULL, empty, non-polygonal and unrepairable geometries are recorded
+// with a status, never dropped silently — and invalid polygons are repaired with make-valid.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/progress.hpp"
+#include "gis/crs.hpp"
+#include "gis/geos.hpp"
+#include "project/project.hpp"
+
+namespace siteplan::io {
+
+enum class GeomStatus { Valid, Repaired, Empty, Null, NotPolygon, Unrepairable, TransformFailed };
+const char* to_string(GeomStatus s);
+inline bool usable(GeomStatus s) { return s == GeomStatus::Valid || s == GeomStatus::Repaired; }
+
+struct FieldInfo {
+  std::string name;
+  std::string type;  // OGR type name: String, Integer, Real, Date ...
+};
+
+struct Feature {
+  std::int64_t fid = -1;
+  std::string key;  // id_field value (or the FID as text)
+  gis::GeomPtr geom;  // in the working CRS; null unless usable (or kept for info)
+  GeomStatus status = GeomStatus::Valid;
+  std::string problem;               // why the geometry is not valid, when it is not
+  std::vector<std::string> values;   // values of LoadOptions::fields, in that order ("" = NULL)
+};
+
+struct LayerStats {
+  std::uint64_t total = 0, valid = 0, repaired = 0, empty = 0, null = 0, not_polygon = 0,
+                unrepairable = 0, transform_failed = 0;
+  void add(GeomStatus s);
+};
+
+struct LoadOptions {
+  bool polygons_only = false;       // lines/points become NotPolygon (parcels, constraints)
+  bool keep_geometry = true;        // false: only statistics and extents (info on huge layers)
+  std::vector<std::string> fields;  // attribute values to keep per feature
+  std::string id_field;             // feature key; "" = FID
+  std::string extra_where;          // ANDed with the layer's own filter (rule filters)
+  bool show_progress = true;
+  bool allow_no_crs = false;        // info on a data set: report instead of failing
+};
+
+struct LoadedLayer {
+  LayerSpec spec;
+  std::string driver;
+  std::string layer_name;
+  std::string geometry_type;  // OGR name, e.g. "Multi Polygon"
+  gis::Crs source_crs;        // as declared (or as set by the project when declared none)
+  bool crs_from_project = false;
+  std::vector<FieldInfo> fields;
+  gis::Extent native_extent;  // in the source CRS
+  gis::Extent work_extent;    // in the working CRS
+  std::vector<Feature> features;
+  LayerStats stats;
+  std::vector<std::string> findings;  // warnings about CRS, zone, encoding
+};
+
+// Names of the layers of a data source (for info on a whole dataset). Throws InputError.
+std::vector<std::string> list_layers(const std::string& source);
+
+// Loads spec into `work` (an empty work CRS keeps source coordinates).
+// Throws InputError naming file, layer and field for every bad-input case.
+LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::GeosContext& ctx,
+                       const LoadOptions& options = {});
+
+}  // namespace siteplan::io

@@ -1,0 +1,313 @@
+#include "project/project.hpp"
+
+#include <fmt/core.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+
+namespace fs = std::filesystem;
+
+namespace siteplan {
+
+std::string SourcePos::str() const {
+  if (line <= 0) return file;
+  return fmt::format("{}:{}:{}", file, line, column);
+}
+
+const char* to_string(Severity s) {
+  switch (s) {
+    case Severity::Block: return "block";
+    case Severity::Approval: return "approval";
+    case Severity::Warn: return "warn";
+    case Severity::Info: return "info";
+  }
+  return "block";
+}
+
+Severity parse_severity(const std::string& text, const std::string& where) {
+  static const std::vector<std::string> names = {"block", "approval", "warn", "info"};
+  std::string t = text::to_lower(text);
+  if (t == "block") return Severity::Block;
+  if (t == "approval") return Severity::Approval;
+  if (t == "warn" || t == "warning") return Severity::Warn;
+  if (t == "info") return Severity::Info;
+  std::string near = text::nearest(t, names);
+  throw InputError(fmt::format("{}: unknown severity '{}'{}; use one of block, approval, warn, info",
+                               where, text, near.empty() ? "" : " (did you mean '" + near + "'?)"));
+}
+
+std::string LayerSpec::display() const { return layer.empty() ? source : source + ":" + layer; }
+
+const LayerSpec* Project::find_layer(const std::string& id) const {
+  for (const auto& l : layers)
+    if (l.id == id) return &l;
+  return nullptr;
+}
+
+void Project::set_layer(LayerSpec spec) {
+  for (auto& l : layers)
+    if (l.id == spec.id) {
+      l = std::move(spec);
+      return;
+    }
+  layers.push_back(std::move(spec));
+}
+
+void Project::validate() const {
+  std::vector<std::string> layer_ids;
+  for (const auto& l : layers) layer_ids.push_back(l.id);
+  auto check_ref = [&](const std::string& ref, const SourcePos& pos, const std::string& what) {
+    if (find_layer(ref)) return;
+    std::string near = text::nearest(ref, layer_ids);
+    throw InputError(fmt::format(
+        "{}: {} refers to layer '{}', which is not declared{}; declare it under [layers.{}] or "
+        "bind it with --layer {}=PATH:LAYER",
+        pos.str(), what, ref, near.empty() ? "" : " (did you mean '" + near + "'?)", ref, ref));
+  };
+  if (!study_area.empty()) check_ref(study_area, SourcePos{path, 0, 0}, "study_area");
+  std::set<std::string> ids;
+  for (const auto& r : rules) {
+    check_ref(r.layer, r.pos, fmt::format("constraint '{}'", r.id));
+    if (!ids.insert(r.id).second)
+      throw InputError(fmt::format("{}: duplicate rule id '{}'", r.pos.str(), r.id));
+  }
+  for (const auto& b : breakdowns) {
+    check_ref(b.layer, b.pos, fmt::format("breakdown '{}'", b.id));
+    if (!ids.insert(b.id).second)
+      throw InputError(fmt::format("{}: duplicate rule/breakdown id '{}'", b.pos.str(), b.id));
+  }
+}
+
+bool is_connection_string(const std::string& s) {
+  return s.rfind("PG:", 0) == 0 || s.rfind("/vsi", 0) == 0 || s.find("://") != std::string::npos ||
+         s.rfind("MSSQL:", 0) == 0 || s.rfind("OCI:", 0) == 0;
+}
+
+SourceRef split_source_ref(const std::string& text) {
+  std::error_code ec;
+  if (fs::exists(text, ec) || text.find(':') == std::string::npos) return {text, ""};
+  auto pos = text.rfind(':');
+  std::string path = text.substr(0, pos);
+  std::string layer = text.substr(pos + 1);
+  if (text.rfind("PG:", 0) == 0 && path == "PG") return {text, ""};
+  return {path, layer};
+}
+
+namespace {
+
+SourcePos pos_of(const toml::node& n, const std::string& file) {
+  const auto& s = n.source();
+  return SourcePos{file, static_cast<long>(s.begin.line), static_cast<long>(s.begin.column)};
+}
+
+// Rejects unknown keys with the nearest known one.
+void check_keys(const toml::table& t, const std::vector<std::string>& known,
+                const std::string& file, const std::string& where) {
+  for (const auto& [key, node] : t) {
+    std::string k(key.str());
+    bool ok = false;
+    for (const auto& kn : known) ok = ok || kn == k;
+    if (ok) continue;
+    std::string near = text::nearest(k, known);
+    throw InputError(fmt::format("{}: unknown key '{}' in {}{}", pos_of(node, file).str(), k,
+                                 where,
+                                 near.empty() ? fmt::format("; known keys: {}",
+                                                            fmt::format("{}", [&] {
+                                                              std::string s;
+                                                              for (const auto& kn : known)
+                                                                s += (s.empty() ? "" : ", ") + kn;
+                                                              return s;
+                                                            }()))
+                                              : " (did you mean '" + near + "'?)"));
+  }
+}
+
+std::string get_string(const toml::table& t, const std::string& key, const std::string& file,
+                       bool required, const std::string& where) {
+  const toml::node* n = t.get(key);
+  if (!n) {
+    if (required)
+      throw InputError(fmt::format("{}: {} needs '{}'", pos_of(t, file).str(), where, key));
+    return {};
+  }
+  if (!n->is_string())
+    throw InputError(fmt::format("{}: '{}' in {} must be a string", pos_of(*n, file).str(), key,
+                                 where));
+  return std::string(*n->value<std::string>());
+}
+
+double get_number(const toml::table& t, const std::string& key, const std::string& file,
+                  double fallback, const std::string& where) {
+  const toml::node* n = t.get(key);
+  if (!n) return fallback;
+  if (auto v = n->value<double>()) return *v;
+  throw InputError(
+      fmt::format("{}: '{}' in {} must be a number", pos_of(*n, file).str(), key, where));
+}
+
+std::string resolve_source(const std::string& source, const std::string& file) {
+  if (source.empty() || is_connection_string(source)) return source;
+  fs::path p(source);
+  if (p.is_absolute()) return source;
+  fs::path base = fs::path(file).parent_path();
+  return (base / p).lexically_normal().string();
+}
+
+void parse_into(Project& proj, const std::string& text, const std::string& file, int depth);
+
+void parse_file_into(Project& proj, const std::string& file, int depth) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in)
+    throw InputError(fmt::format("{}: cannot open the project file ({})", file,
+                                 fs::exists(file) ? "permission denied" : "no such file"));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  parse_into(proj, ss.str(), file, depth);
+}
+
+void parse_into(Project& proj, const std::string& text, const std::string& file, int depth) {
+  if (depth > 8) throw InputError(file + ": profiles include each other too deeply (a cycle?)");
+  toml::table root;
+  try {
+    root = toml::parse(text, file);
+  } catch (const toml::parse_error& e) {
+    const auto& s = e.source();
+    throw InputError(fmt::format("{}:{}:{}: TOML syntax error: {}", file, s.begin.line,
+                                 s.begin.column, e.description()));
+  }
+  check_keys(root, {"project", "layers", "constraint", "breakdown", "profile"}, file,
+             "the file");
+
+  // Profiles first, so the project's own settings override them.
+  if (const toml::node* prof = root.get("profile")) {
+    std::vector<std::string> paths;
+    if (auto s = prof->value<std::string>()) paths.push_back(*s);
+    else if (const auto* arr = prof->as_array()) {
+      for (const auto& item : *arr)
+        if (auto s2 = item.value<std::string>()) paths.push_back(*s2);
+    } else {
+      throw InputError(fmt::format("{}: 'profile' must be a path or a list of paths",
+                                   pos_of(*prof, file).str()));
+    }
+    for (const auto& p : paths) parse_file_into(proj, resolve_source(p, file), depth + 1);
+  }
+
+  if (const toml::node* pn = root.get("project")) {
+    const toml::table* t = pn->as_table();
+    if (!t) throw InputError(fmt::format("{}: [project] must be a table", pos_of(*pn, file).str()));
+    check_keys(*t, {"name", "crs", "study_area", "threads", "description"}, file, "[project]");
+    if (auto v = get_string(*t, "name", file, false, "[project]"); !v.empty()) proj.name = v;
+    if (auto v = get_string(*t, "crs", file, false, "[project]"); !v.empty()) proj.crs = v;
+    if (auto v = get_string(*t, "study_area", file, false, "[project]"); !v.empty())
+      proj.study_area = v;
+    proj.threads = static_cast<int>(get_number(*t, "threads", file, proj.threads, "[project]"));
+  }
+
+  if (const toml::node* ln = root.get("layers")) {
+    const toml::table* t = ln->as_table();
+    if (!t) throw InputError(fmt::format("{}: [layers] must be a table", pos_of(*ln, file).str()));
+    for (const auto& [key, node] : *t) {
+      const toml::table* lt = node.as_table();
+      std::string id(key.str());
+      std::string where = "[layers." + id + "]";
+      if (!lt)
+        throw InputError(fmt::format("{}: {} must be a table with source = ...",
+                                     pos_of(node, file).str(), where));
+      check_keys(*lt, {"source", "layer", "where", "encoding", "crs", "id_field", "description"},
+                 file, where);
+      LayerSpec spec;
+      spec.id = id;
+      spec.source = resolve_source(get_string(*lt, "source", file, true, where), file);
+      spec.layer = get_string(*lt, "layer", file, false, where);
+      spec.where = get_string(*lt, "where", file, false, where);
+      spec.encoding = get_string(*lt, "encoding", file, false, where);
+      spec.crs = get_string(*lt, "crs", file, false, where);
+      spec.id_field = get_string(*lt, "id_field", file, false, where);
+      spec.pos = pos_of(*lt, file);
+      proj.set_layer(std::move(spec));
+    }
+  }
+
+  if (const toml::node* cn = root.get("constraint")) {
+    const toml::array* arr = cn->as_array();
+    if (!arr)
+      throw InputError(fmt::format("{}: constraints are written [[constraint]] (an array of tables)",
+                                   pos_of(*cn, file).str()));
+    for (const auto& item : *arr) {
+      const toml::table* t = item.as_table();
+      if (!t) throw InputError(fmt::format("{}: [[constraint]] must be a table", pos_of(item, file).str()));
+      check_keys(*t, {"id", "name", "layer", "where", "buffer_m", "severity", "basis", "note"},
+                 file, "[[constraint]]");
+      RuleSpec r;
+      r.pos = pos_of(*t, file);
+      r.id = get_string(*t, "id", file, true, "[[constraint]]");
+      std::string where = fmt::format("constraint '{}'", r.id);
+      r.name = get_string(*t, "name", file, false, where);
+      r.layer = get_string(*t, "layer", file, true, where);
+      r.where = get_string(*t, "where", file, false, where);
+      r.buffer_m = get_number(*t, "buffer_m", file, 0.0, where);
+      if (r.buffer_m < 0)
+        throw InputError(fmt::format("{}: buffer_m of {} must be >= 0", r.pos.str(), where));
+      std::string sev = get_string(*t, "severity", file, false, where);
+      if (!sev.empty()) {
+        const toml::node* sn = t->get("severity");
+        r.severity = parse_severity(sev, pos_of(*sn, file).str() + ": " + where);
+      }
+      r.basis = get_string(*t, "basis", file, false, where);
+      r.note = get_string(*t, "note", file, false, where);
+      // A later file (the project) replaces a profile's rule of the same id.
+      bool replaced = false;
+      for (auto& existing : proj.rules)
+        if (existing.id == r.id && existing.pos.file != file) {
+          existing = r;
+          replaced = true;
+        }
+      if (!replaced) proj.rules.push_back(std::move(r));
+    }
+  }
+
+  if (const toml::node* bn = root.get("breakdown")) {
+    const toml::array* arr = bn->as_array();
+    if (!arr)
+      throw InputError(fmt::format("{}: breakdowns are written [[breakdown]]", pos_of(*bn, file).str()));
+    for (const auto& item : *arr) {
+      const toml::table* t = item.as_table();
+      if (!t) throw InputError(fmt::format("{}: [[breakdown]] must be a table", pos_of(item, file).str()));
+      check_keys(*t, {"id", "name", "layer", "field"}, file, "[[breakdown]]");
+      BreakdownSpec b;
+      b.pos = pos_of(*t, file);
+      b.id = get_string(*t, "id", file, true, "[[breakdown]]");
+      b.name = get_string(*t, "name", file, false, "[[breakdown]]");
+      b.layer = get_string(*t, "layer", file, true, "[[breakdown]]");
+      b.field = get_string(*t, "field", file, true, "[[breakdown]]");
+      proj.breakdowns.push_back(std::move(b));
+    }
+  }
+}
+
+}  // namespace
+
+Project parse_project(const std::string& text, const std::string& path) {
+  Project p;
+  p.path = path;
+  parse_into(p, text, path, 0);
+  p.validate();
+  return p;
+}
+
+Project load_project(const std::string& path) {
+  Project p;
+  p.path = path;
+  parse_file_into(p, path, 0);
+  p.validate();
+  return p;
+}
+
+}  // namespace siteplan
