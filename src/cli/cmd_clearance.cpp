@@ -1,5 +1,278 @@
+// siteplan clearance — batch land-clearance check (contract in DESIGN.md).
+#include <fmt/core.h>
+
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <set>
+
 #include "cli/commands.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/text.hpp"
+#include "engine/clearance.hpp"
+#include "export/clearance_outputs.hpp"
+#include "export/output_dir.hpp"
+#include "gis/geos.hpp"
+#include "io/layer.hpp"
+#include "project/project.hpp"
+
 namespace siteplan::cli {
-void register_clearance(CLI::App&) {}
-int run_clearance() { return 1; }
+namespace {
+struct ClearanceArgs {
+  std::string parcels;
+  std::string id_field;
+  std::string name_field;
+  std::string rules;
+  std::vector<std::string> constraints;
+  std::vector<std::string> breakdowns;
+  std::vector<std::string> layers;
+  std::string crs;
+  std::string out;
+  int threads = 0;
+  double min_overlap_m2 = 1e-6;
+  bool no_gpkg = false;
+} g_args;
+
+bool is_severity(const std::string& s) {
+  return s == "block" || s == "approval" || s == "warn" || s == "info";
+}
+
+std::pair<std::string, std::string> split_id(const std::string& text, const char* option,
+                                             const char* form) {
+  auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
+    throw UsageError(fmt::format("{} '{}': expected {}", option, text, form));
+  return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+// "ID=PATH:LAYER[:SEVERITY]"
+RuleSpec parse_constraint(const std::string& text, Project& project) {
+  auto [id, rest] = split_id(text, "--constraint", "ID=PATH:LAYER[:SEVERITY]");
+  std::string severity = "block";
+  SourceRef ref = split_source_ref(rest);
+  if (!ref.layer.empty()) {
+    auto colon = rest.rfind(':');
+    std::string last = rest.substr(colon + 1);
+    std::string before = rest.substr(0, colon);
+    if (before.find(':') != std::string::npos || is_severity(text::to_lower(last))) {
+      // PATH:LAYER:SEVERITY, or PATH:SEVERITY for a single-layer file.
+      SourceRef inner = split_source_ref(before);
+      if (!inner.layer.empty() || is_severity(text::to_lower(last)) || before.rfind("PG:", 0) == 0) {
+        severity = last;
+        ref = inner.layer.empty() && before.rfind("PG:", 0) != 0 ? SourceRef{before, ""} : inner;
+      }
+    }
+  }
+  RuleSpec r;
+  r.id = id;
+  r.name = id;
+  r.layer = "cli:" + id;
+  r.severity = parse_severity(severity, fmt::format("--constraint {}", text));
+  r.pos = SourcePos{"--constraint " + text, 0, 0};
+  LayerSpec l;
+  l.id = r.layer;
+  l.source = ref.path;
+  l.layer = ref.layer;
+  l.pos = r.pos;
+  project.set_layer(l);
+  return r;
+}
+
+// "ID=PATH:LAYER:FIELD"
+BreakdownSpec parse_breakdown(const std::string& text, Project& project) {
+  auto [id, rest] = split_id(text, "--breakdown", "ID=PATH:LAYER:FIELD");
+  auto colon = rest.rfind(':');
+  if (colon == std::string::npos || colon + 1 == rest.size())
+    throw UsageError(fmt::format("--breakdown '{}': expected ID=PATH:LAYER:FIELD", text));
+  BreakdownSpec b;
+  b.id = id;
+  b.name = id;
+  b.field = rest.substr(colon + 1);
+  b.layer = "cli:" + id;
+  b.pos = SourcePos{"--breakdown " + text, 0, 0};
+  SourceRef ref = split_source_ref(rest.substr(0, colon));
+  LayerSpec l;
+  l.id = b.layer;
+  l.source = ref.path;
+  l.layer = ref.layer;
+  l.pos = b.pos;
+  project.set_layer(l);
+  return b;
+}
+
+}  // namespace
+
+void register_clearance(CLI::App& app) {
+  auto* sub = app.add_subcommand(
+      "clearance", "batch land-clearance check: overlaps, verdicts and their legal basis");
+  sub->add_option("--parcels", g_args.parcels, "parcel layer, PATH[:LAYER]")->required();
+  sub->add_option("--id-field", g_args.id_field, "field holding the parcel id (default: FID)");
+  sub->add_option("--name-field", g_args.name_field, "field holding the parcel name (for reports)");
+  sub->add_option("--rules", g_args.rules, "rule file, e.g. layers/clearance-default.toml");
+  sub->add_option("--constraint", g_args.constraints, "ad-hoc rule ID=PATH:LAYER[:SEVERITY]");
+  sub->add_option("--breakdown", g_args.breakdowns, "composition by attribute ID=PATH:LAYER:FIELD");
+  sub->add_option("--layer", g_args.layers, "bind a rule file's layer: ID=PATH[:LAYER]");
+  sub->add_option("--crs", g_args.crs, "working CRS (default: the rule file's, else the parcels')");
+  sub->add_option("--out", g_args.out, "output folder")->required();
+  sub->add_option("--threads", g_args.threads, "worker threads (0 = all cores)")
+      ->check(CLI::Range(0, 1024));
+  sub->add_option("--min-overlap-m2", g_args.min_overlap_m2,
+                  "ignore overlaps smaller than this (floating-point slivers)")
+      ->check(CLI::Range(0.0, 1e12));
+  sub->add_flag("--no-gpkg", g_args.no_gpkg, "skip clearance.gpkg (faster on huge batches)");
+}
+
+int run_clearance() {
+  const auto t0 = std::chrono::steady_clock::now();
+  // 1. The whole run, validated before any data is read in bulk.
+  if (g_args.rules.empty() && g_args.constraints.empty() && g_args.breakdowns.empty())
+    throw UsageError("clearance needs rules: --rules FILE or --constraint ID=PATH:LAYER[:SEVERITY]");
+  Project project;
+  if (!g_args.rules.empty()) project = load_project(g_args.rules);
+  for (const auto& text : g_args.layers) {
+    auto [id, rest] = split_id(text, "--layer", "ID=PATH[:LAYER]");
+    SourceRef ref = split_source_ref(rest);
+    LayerSpec l;
+    if (const LayerSpec* old = project.find_layer(id)) l = *old;
+    l.id = id;
+    l.source = ref.path;
+    l.layer = ref.layer;
+    l.pos = SourcePos{"--layer " + text, 0, 0};
+    project.set_layer(l);
+  }
+  for (const auto& c : g_args.constraints) project.rules.push_back(parse_constraint(c, project));
+  for (const auto& b : g_args.breakdowns) project.breakdowns.push_back(parse_breakdown(b, project));
+  project.validate();
+  if (project.rules.empty() && project.breakdowns.empty())
+    throw InputError(fmt::format("{}: the rule file declares no [[constraint]]", g_args.rules));
+
+  gis::GeosContext ctx;
+  SourceRef pref = split_source_ref(g_args.parcels);
+  LayerSpec pspec;
+  pspec.id = "parcels";
+  pspec.source = pref.path;
+  pspec.layer = pref.layer;
+
+  // Working CRS.
+  std::string crs_text = !g_args.crs.empty() ? g_args.crs : project.crs;
+  gis::Crs work;
+  if (!crs_text.empty()) {
+    work = gis::Crs::from_user(crs_text, g_args.crs.empty() ? g_args.rules + ": [project] crs" : "--crs");
+  } else {
+    io::LoadOptions probe;
+    probe.keep_geometry = false;
+    probe.show_progress = false;
+    probe.allow_no_crs = true;
+    auto p = io::load_layer(pspec, gis::Crs(), ctx, probe);
+    if (p.source_crs.empty())
+      throw InputError(fmt::format("{}: the parcel layer has no CRS and none is given; pass --crs "
+                                   "EPSG:... (e.g. EPSG:4542 for Heqing)",
+                                   pspec.display()));
+    if (!p.source_crs.is_projected())
+      throw UsageError(fmt::format("{}: the parcels are in {}, not a metric CRS; pass --crs with "
+                                   "the working CRS (e.g. EPSG:4542)",
+                                   pspec.display(), p.source_crs.label()));
+    work = p.source_crs;
+  }
+  if (!work.is_projected())
+    throw UsageError(fmt::format("working CRS {} is not projected; areas need a metric CRS such as "
+                                 "EPSG:4542",
+                                 work.label()));
+  // Check every rule layer opens, has the layer, fields and a CRS — before reading in bulk.
+  for (const auto& r : project.rules) {
+    io::LoadOptions check;
+    check.keep_geometry = false;
+    check.show_progress = false;
+    check.extra_where = r.where;
+    check.validate_only = true;
+    io::load_layer(*project.find_layer(r.layer), work, ctx, check);
+  }
+  for (const auto& b : project.breakdowns) {
+    io::LoadOptions check;
+    check.keep_geometry = false;
+    check.show_progress = false;
+    check.fields = {b.field};
+    check.validate_only = true;
+    io::load_layer(*project.find_layer(b.layer), work, ctx, check);
+  }
+  out::OutputDir outdir(g_args.out);
+
+  // 2. Parcels.
+  io::LoadOptions popt;
+  popt.polygons_only = true;
+  popt.id_field = g_args.id_field;
+  if (!g_args.name_field.empty()) popt.fields = {g_args.name_field};
+  io::LoadedLayer parcels = io::load_layer(pspec, work, ctx, popt);
+  if (parcels.features.empty())
+    throw InputError(fmt::format("{}: the parcel layer is empty; nothing to check", pspec.display()));
+  if (parcels.stats.not_polygon == parcels.stats.total)
+    throw InputError(fmt::format("{}: the parcel layer holds {} geometries; parcels must be polygons",
+                                 pspec.display(), parcels.geometry_type));
+  {
+    std::map<std::string, int> seen;
+    std::vector<std::string> missing;
+    for (const auto& f : parcels.features) {
+      if (f.key.empty()) missing.push_back(std::to_string(f.fid));
+      seen[f.key]++;
+    }
+    if (!missing.empty()) {
+      std::string list;
+      for (std::size_t i = 0; i < missing.size() && i < 20; ++i) list += (i ? ", " : "") + missing[i];
+      throw InputError(fmt::format("{}: {} parcels have no value in id field '{}' (FID {}{}); fill "
+                                   "them or choose another --id-field",
+                                   pspec.display(), missing.size(), g_args.id_field, list,
+                                   missing.size() > 20 ? ", ..." : ""));
+    }
+    std::string dups;
+    int ndup = 0;
+    for (const auto& [k, n] : seen)
+      if (n > 1) {
+        if (ndup < 20) dups += fmt::format("{}'{}' ×{}", dups.empty() ? "" : ", ", k, n);
+        ++ndup;
+      }
+    if (ndup)
+      throw InputError(fmt::format("{}: {} duplicate parcel ids in field '{}': {}{}; ids must be "
+                                   "unique",
+                                   pspec.display(), ndup, g_args.id_field, dups, ndup > 20 ? ", ..." : ""));
+  }
+  for (const auto& w : parcels.findings) log::warn("{}: {}", pspec.display(), w);
+
+  // 3. Rule layers, read only near the parcels.
+  gis::Extent near = parcels.work_extent;
+  std::vector<engine::RuleLayer> rules;
+  for (const auto& r : project.rules)
+    rules.push_back(engine::make_rule_layer(r, *project.find_layer(r.layer), work, ctx, near));
+  for (const auto& b : project.breakdowns)
+    rules.push_back(engine::make_breakdown_layer(b, *project.find_layer(b.layer), work, ctx, near));
+
+  // 4. Compute.
+  engine::ClearanceOptions copt;
+  copt.threads = g_args.threads > 0 ? g_args.threads : project.threads;
+  copt.min_overlap_m2 = g_args.min_overlap_m2;
+  copt.keep_pieces = !g_args.no_gpkg;
+  engine::ClearanceResult result = engine::run_clearance(parcels, rules, work, ctx, copt);
+
+  // 5. Write, then move into place.
+  out::ClearanceMeta meta;
+  meta.title = project.name.empty() ? "SitePlan 用地预审 clearance" : project.name;
+  meta.parcels = pspec.display();
+  meta.crs_label = work.label();
+  meta.generated_by = std::string("siteplan ") + SITEPLAN_VERSION;
+  out::write_text(outdir.staged("overlaps.csv"), out::overlaps_csv(result));
+  out::write_text(outdir.staged("parcels.csv"), out::parcels_csv(result));
+  out::write_text(outdir.staged("report.html"), out::clearance_html(result, meta));
+  if (!g_args.no_gpkg) out::write_clearance_gpkg(outdir.staged("clearance.gpkg"), result, work);
+  auto files = outdir.commit();
+
+  std::map<std::string, int> counts;
+  for (const auto& p : result.parcels) counts[engine::to_string(p.verdict)]++;
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("%zu parcels: %d blocked, %d approval, %d clear, %d invalid (%.2f s, %d threads)\n",
+              result.parcels.size(), counts["blocked"], counts["approval"], counts["clear"],
+              counts["invalid"], secs, result.threads_used);
+  for (const auto& f : files) std::printf("wrote %s\n", f.c_str());
+  return 0;
+}
+
 }  // namespace siteplan::cli

@@ -46,6 +46,9 @@ Crs Crs::from_user(const std::string& text, const std::string& what) {
 Crs Crs::from_srs(const OGRSpatialReference* srs) {
   Crs c;
   if (!srs) return c;
+  // GeoPackage srs_id 0 / -1: "Undefined geographic SRS" / "Undefined Cartesian SRS" mean none.
+  const char* name = srs->GetName();
+  if (name && std::string(name).rfind("Undefined ", 0) == 0) return c;
   OGRSpatialReference* s = srs->Clone();
   s->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
   c.srs_.reset(s, SrsDeleter{});

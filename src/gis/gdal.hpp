@@ -26,6 +26,7 @@ class GdalErrorCapture {
   GdalErrorCapture& operator=(const GdalErrorCapture&) = delete;
   const std::string& first_error() const { return first_error_; }
   bool has_error() const { return !first_error_.empty(); }
+  void clear() { first_error_.clear(); }
 
  private:
   static void CPL_STDCALL handler(CPLErr cls, CPLErrorNum num, const char* msg);

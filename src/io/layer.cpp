@@ -162,8 +162,19 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
                             : "(" + filter + ") AND (" + options.extra_where + ")";
   apply_filter(*layer, spec.source, filter);
 
+  if (options.validate_only) return out;
+
   std::optional<gis::Transform> to_work;
   if (!work.empty() && !out.source_crs.empty()) to_work.emplace(out.source_crs, work);
+
+  if (options.spatial_filter.valid && to_work) {
+    gis::Transform back(work, out.source_crs);
+    gis::Extent e = back.apply(options.spatial_filter);
+    if (e.valid) layer->SetSpatialFilterRect(e.minx, e.miny, e.maxx, e.maxy);
+  } else if (options.spatial_filter.valid) {
+    const auto& e = options.spatial_filter;
+    layer->SetSpatialFilterRect(e.minx, e.miny, e.maxx, e.maxy);
+  }
 
   const bool recode = !spec.encoding.empty() && out.driver != "ESRI Shapefile";
   const GIntBig count_hint = layer->GetFeatureCount(FALSE);
@@ -213,7 +224,9 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
         if (owned->getCoordinateDimension() > 2 || owned->IsMeasured()) owned->flattenTo2D();
         if (to_work && !to_work->apply(*owned)) {
           feat.status = GeomStatus::TransformFailed;
-          feat.problem = "coordinates cannot be transformed to the working CRS";
+          feat.problem = "coordinates cannot be transformed to the working CRS: " +
+                         (capture.has_error() ? capture.first_error() : std::string("out of range"));
+          capture.clear();
         } else {
           GEOSGeometry* gg = owned->exportToGEOS(ctx.get());
           if (!gg) {

@@ -44,7 +44,9 @@ struct LoadOptions {
   std::string id_field;             // feature key; "" = FID
   std::string extra_where;          // ANDed with the layer's own filter (rule filters)
   bool show_progress = true;
-  bool allow_no_crs = false;        // info on a data set: report instead of failing
+  bool allow_no_crs = false;
+  bool validate_only = false;       // open, check layer/fields/filter/CRS, read nothing
+  gis::Extent spatial_filter;       // in the working CRS: read only features near it (if valid)        // info on a data set: report instead of failing
 };
 
 struct LoadedLayer {

@@ -1,0 +1,262 @@
+#include "engine/clearance.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "core/error.hpp"
+#include "core/progress.hpp"
+#include "gis/geodesic.hpp"
+
+namespace siteplan::engine {
+
+const char* to_string(Verdict v) {
+  switch (v) {
+    case Verdict::Blocked: return "blocked";
+    case Verdict::Approval: return "approval";
+    case Verdict::Clear: return "clear";
+    case Verdict::Invalid: return "invalid";
+  }
+  return "clear";
+}
+
+namespace {
+
+// Per-thread state: a GEOS context, an STRtree per rule layer and lazily prepared features.
+class Worker {
+ public:
+  Worker(const std::vector<RuleLayer>& rules, const gis::Crs& work, const ClearanceOptions& opt)
+      : rules_(rules), opt_(opt), ellipsoidal_(work) {
+    for (const auto& r : rules_) {
+      gis::STRtreePtr tree(GEOSSTRtree_create_r(ctx_, 10), gis::STRtreeDeleter{ctx_.get()});
+      for (std::size_t i = 0; i < r.geoms.size(); ++i)
+        GEOSSTRtree_insert_r(ctx_, tree.get(), r.geoms[i].get(), reinterpret_cast<void*>(i));
+      trees_.push_back(std::move(tree));
+      prepared_.emplace_back();
+    }
+  }
+
+  void process(const io::Feature& parcel_feature, ParcelResult& out) {
+    const GEOSGeometry* parcel = parcel_feature.geom.get();
+    out.area_m2 = gis::area(ctx_, parcel);
+    out.ellipsoidal_m2 = ellipsoidal_.area(ctx_, parcel);
+    gis::PreparedPtr prepared = gis::prepare(ctx_, parcel);
+    double px0, py0, px1, py1;
+    GEOSGeom_getXMin_r(ctx_, parcel, &px0);
+    GEOSGeom_getYMin_r(ctx_, parcel, &py0);
+    GEOSGeom_getXMax_r(ctx_, parcel, &px1);
+    GEOSGeom_getYMax_r(ctx_, parcel, &py1);
+
+    for (std::size_t ri = 0; ri < rules_.size(); ++ri) {
+      const RuleLayer& rule = rules_[ri];
+      std::vector<std::size_t> hits;
+      GEOSSTRtree_query_r(
+          ctx_, trees_[ri].get(), parcel,
+          [](void* item, void* userdata) {
+            static_cast<std::vector<std::size_t>*>(userdata)->push_back(
+                reinterpret_cast<std::size_t>(item));
+          },
+          &hits);
+      if (hits.empty()) continue;
+      std::sort(hits.begin(), hits.end());  // deterministic piece order
+      if (rule.breakdown) {
+        breakdown(ri, rule, hits, parcel, prepared.get(), out);
+        continue;
+      }
+      std::vector<gis::GeomPtr> pieces;
+      bool whole = false;
+      for (std::size_t idx : hits) {
+        const GEOSGeometry* feat = rule.geoms[idx].get();
+        if (!GEOSPreparedIntersects_r(ctx_, prepared.get(), feat)) continue;
+        if (GEOSPreparedCovers_r(ctx_, prepared.get(), feat)) {
+          pieces.push_back(gis::clone(ctx_, feat));
+          continue;
+        }
+        double fx0, fy0, fx1, fy1;
+        GEOSGeom_getXMin_r(ctx_, feat, &fx0);
+        GEOSGeom_getYMin_r(ctx_, feat, &fy0);
+        GEOSGeom_getXMax_r(ctx_, feat, &fx1);
+        GEOSGeom_getYMax_r(ctx_, feat, &fy1);
+        if (fx0 <= px0 && fy0 <= py0 && fx1 >= px1 && fy1 >= py1 &&
+            GEOSPreparedCovers_r(ctx_, prepared_feature(ri, idx), parcel)) {
+          whole = true;  // the parcel lies wholly inside one feature
+          break;
+        }
+        GEOSGeometry* inter = GEOSIntersection_r(ctx_, parcel, feat);
+        if (!inter) throw RuntimeError(fmt::format("GEOS intersection failed for parcel {} and rule {}: {}",
+                                                   out.id, rule.id, ctx_.take_error()));
+        gis::GeomPtr owned = gis::wrap(ctx_, inter);
+        gis::GeomPtr poly = gis::polygonal_part(ctx_, owned.get());
+        if (!GEOSisEmpty_r(ctx_, poly.get())) pieces.push_back(std::move(poly));
+      }
+      gis::GeomPtr merged;
+      if (whole)
+        merged = gis::clone(ctx_, parcel);
+      else if (!pieces.empty())
+        merged = gis::union_all(ctx_, std::move(pieces));
+      if (!merged) continue;
+      add_overlap(ri, "", std::move(merged), 0.0, out);
+    }
+  }
+
+ private:
+  const GEOSPreparedGeometry* prepared_feature(std::size_t ri, std::size_t idx) {
+    auto& cache = prepared_[ri];
+    auto it = cache.find(idx);
+    if (it != cache.end()) return it->second.get();
+    auto p = gis::prepare(ctx_, rules_[ri].geoms[idx].get());
+    const GEOSPreparedGeometry* raw = p.get();
+    cache.emplace(idx, std::move(p));
+    return raw;
+  }
+
+  void breakdown(std::size_t ri, const RuleLayer& rule, const std::vector<std::size_t>& hits,
+                 const GEOSGeometry* parcel, const GEOSPreparedGeometry* prepared, ParcelResult& out) {
+    // Coverage classes: areas are summed per class; pieces are merged for display.
+    std::map<std::string, std::pair<double, std::vector<gis::GeomPtr>>> by_class;
+    for (std::size_t idx : hits) {
+      const GEOSGeometry* feat = rule.geoms[idx].get();
+      if (!GEOSPreparedIntersects_r(ctx_, prepared, feat)) continue;
+      gis::GeomPtr piece;
+      if (GEOSPreparedCovers_r(ctx_, prepared, feat)) {
+        piece = gis::clone(ctx_, feat);
+      } else {
+        GEOSGeometry* inter = GEOSIntersection_r(ctx_, parcel, feat);
+        if (!inter) throw RuntimeError(fmt::format("GEOS intersection failed for parcel {} and {}: {}",
+                                                   out.id, rule.id, ctx_.take_error()));
+        gis::GeomPtr owned = gis::wrap(ctx_, inter);
+        piece = gis::polygonal_part(ctx_, owned.get());
+      }
+      double a = gis::area(ctx_, piece.get());
+      if (a <= 0) continue;
+      auto& slot = by_class[rule.classes[idx]];
+      slot.first += a;
+      slot.second.push_back(std::move(piece));
+    }
+    for (auto& [cls, slot] : by_class) {
+      gis::GeomPtr merged;
+      if (slot.second.size() == 1)
+        merged = std::move(slot.second[0]);
+      else
+        merged = gis::union_all(ctx_, std::move(slot.second));
+      add_overlap(ri, cls, std::move(merged), slot.first, out);
+    }
+  }
+
+  // area_override > 0 replaces the merged geometry's area (breakdown sums).
+  void add_overlap(std::size_t ri, const std::string& cls, gis::GeomPtr merged, double area_override,
+                   ParcelResult& out) {
+    double a = area_override > 0 ? area_override : gis::area(ctx_, merged.get());
+    if (!(a > opt_.min_overlap_m2)) return;
+    Overlap o;
+    o.rule_index = ri;
+    o.class_value = cls;
+    o.area_m2 = a;
+    o.ellipsoidal_m2 = ellipsoidal_.area(ctx_, merged.get());
+    o.pct = out.area_m2 > 0 ? 100.0 * a / out.area_m2 : 0.0;
+    if (opt_.keep_pieces) o.piece.reset(OGRGeometryFactory::createFromGEOS(ctx_, merged.get()));
+    out.overlaps.push_back(std::move(o));
+  }
+
+  const std::vector<RuleLayer>& rules_;
+  const ClearanceOptions& opt_;
+  gis::GeosContext ctx_;
+  gis::EllipsoidalArea ellipsoidal_;
+  std::vector<gis::STRtreePtr> trees_;
+  std::vector<std::unordered_map<std::size_t, gis::PreparedPtr>> prepared_;
+};
+
+void decide(ParcelResult& p, const std::vector<RuleLayer>& rules) {
+  if (!io::usable(p.status)) {
+    p.verdict = Verdict::Invalid;
+    return;
+  }
+  std::vector<std::string> block, approval;
+  for (const auto& o : p.overlaps) {
+    const auto& r = rules[o.rule_index];
+    if (r.breakdown) continue;
+    if (r.severity == Severity::Block) block.push_back(r.id);
+    if (r.severity == Severity::Approval) approval.push_back(r.id);
+  }
+  if (!block.empty()) {
+    p.verdict = Verdict::Blocked;
+    p.deciding_rules = block;
+  } else if (!approval.empty()) {
+    p.verdict = Verdict::Approval;
+    p.deciding_rules = approval;
+  } else {
+    p.verdict = Verdict::Clear;
+  }
+}
+
+}  // namespace
+
+ClearanceResult run_clearance(const io::LoadedLayer& parcels, const std::vector<RuleLayer>& rules,
+                              const gis::Crs& work, const gis::GeosContext& ctx,
+                              const ClearanceOptions& options) {
+  ClearanceResult result;
+  result.rules = &rules;
+  const std::size_t n = parcels.features.size();
+  result.parcels.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& f = parcels.features[i];
+    auto& p = result.parcels[i];
+    p.id = f.key;
+    p.name = f.values.empty() ? std::string() : f.values[0];
+    p.status = f.status;
+    p.problem = f.problem;
+    if (f.geom) {
+      gis::warm_envelope(ctx, f.geom.get());
+      p.geometry.reset(OGRGeometryFactory::createFromGEOS(ctx.get(), f.geom.get()));
+    }
+  }
+
+  int threads = options.threads > 0 ? options.threads
+                                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  threads = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads), std::max<std::size_t>(1, n)));
+  result.threads_used = threads;
+
+  Progress progress("checking parcels", n, options.show_progress);
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto work_loop = [&] {
+    try {
+      Worker worker(rules, work, options);
+      const std::size_t chunk = 8;
+      for (;;) {
+        std::size_t begin = next.fetch_add(chunk);
+        if (begin >= n) break;
+        std::size_t end = std::min(n, begin + chunk);
+        for (std::size_t i = begin; i < end; ++i) {
+          const auto& f = parcels.features[i];
+          if (f.geom && io::usable(f.status)) worker.process(f, result.parcels[i]);
+          progress.advance();
+        }
+        std::lock_guard lock(failure_mutex);
+        if (failure) break;
+      }
+    } catch (...) {
+      std::lock_guard lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+      next = n;
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work_loop);
+  work_loop();
+  for (auto& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
+  progress.finish();
+
+  for (auto& p : result.parcels) decide(p, rules);
+  return result;
+}
+
+}  // namespace siteplan::engine

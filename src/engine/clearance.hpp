@@ -1,0 +1,61 @@
+#pragma once
+// Batch land clearance (用地预审 / 合规性审查): for every parcel, the exact overlap with each rule's
+// land (area of parcel ∩ union of the rule's features, so overlapping features never count
+// twice), a verdict, and the rules that decided it. Work is split by parcel over threads, each
+// with its own GEOS context and STRtrees; results do not depend on the number of threads.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/rule_layer.hpp"
+#include "gis/crs.hpp"
+#include "gis/gdal.hpp"
+#include "io/layer.hpp"
+
+namespace siteplan::engine {
+
+enum class Verdict { Blocked, Approval, Clear, Invalid };
+const char* to_string(Verdict v);
+
+struct Overlap {
+  std::size_t rule_index = 0;  // into ClearanceInput::rules
+  std::string class_value;     // breakdown class ("" for rules)
+  double area_m2 = 0;          // planar, working CRS
+  double ellipsoidal_m2 = 0;   // geodesic on the CRS's ellipsoid
+  double pct = 0;              // 100 · area / parcel area
+  gis::OgrGeomPtr piece;       // the overlap polygon(s), when kept
+};
+
+struct ParcelResult {
+  std::string id;
+  std::string name;
+  io::GeomStatus status = io::GeomStatus::Valid;
+  std::string problem;
+  double area_m2 = 0;
+  double ellipsoidal_m2 = 0;
+  Verdict verdict = Verdict::Clear;
+  std::vector<std::string> deciding_rules;
+  std::vector<Overlap> overlaps;  // rules in declaration order, then breakdown classes sorted
+  gis::OgrGeomPtr geometry;       // repaired parcel in the working CRS (null when invalid)
+};
+
+struct ClearanceOptions {
+  int threads = 0;                // 0 = hardware concurrency
+  double min_overlap_m2 = 1e-6;   // smaller intersections are floating-point noise (1 mm²)
+  bool keep_pieces = true;        // overlap polygons for the GeoPackage
+  bool show_progress = true;
+};
+
+struct ClearanceResult {
+  std::vector<RuleLayer> const* rules = nullptr;
+  std::vector<ParcelResult> parcels;
+  int threads_used = 1;
+};
+
+// parcels: loaded with polygons_only; its features keep their GEOS geometries (created in
+// `ctx`). rules: indexed layers. Geometries are only read by the workers.
+ClearanceResult run_clearance(const io::LoadedLayer& parcels, const std::vector<RuleLayer>& rules,
+                              const gis::Crs& work, const gis::GeosContext& ctx,
+                              const ClearanceOptions& options);
+
+}  // namespace siteplan::engine

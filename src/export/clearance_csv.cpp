@@ -1,0 +1,45 @@
+#include <fmt/core.h>
+
+#include "core/text.hpp"
+#include "export/clearance_outputs.hpp"
+
+namespace siteplan::out {
+
+namespace {
+std::string rule_id_of(const engine::RuleLayer& rule, const engine::Overlap& o) {
+  return rule.breakdown ? rule.id + ":" + o.class_value : rule.id;
+}
+}  // namespace
+
+std::string overlaps_csv(const engine::ClearanceResult& r) {
+  const auto& rules = *r.rules;
+  std::string out =
+      "parcel_id,rule_id,severity,overlap_m2,overlap_pct,overlap_ellipsoidal_m2,rule_name,basis,"
+      "source\n";
+  for (const auto& p : r.parcels) {
+    for (const auto& o : p.overlaps) {
+      const auto& rule = rules[o.rule_index];
+      out += fmt::format("{},{},{},{:.6f},{:.6f},{:.6f},{},{},{}\n", text::csv_field(p.id),
+                         text::csv_field(rule_id_of(rule, o)), to_string(rule.severity), o.area_m2,
+                         o.pct, o.ellipsoidal_m2, text::csv_field(rule.name),
+                         text::csv_field(rule.basis), text::csv_field(rule.source));
+    }
+  }
+  return out;
+}
+
+std::string parcels_csv(const engine::ClearanceResult& r) {
+  std::string out =
+      "parcel_id,area_m2,verdict,area_ellipsoidal_m2,geometry_status,deciding_rules,name,problem\n";
+  for (const auto& p : r.parcels) {
+    std::string deciding;
+    for (const auto& d : p.deciding_rules) deciding += (deciding.empty() ? "" : ";") + d;
+    out += fmt::format("{},{:.6f},{},{:.6f},{},{},{},{}\n", text::csv_field(p.id), p.area_m2,
+                       engine::to_string(p.verdict), p.ellipsoidal_m2, io::to_string(p.status),
+                       text::csv_field(deciding), text::csv_field(p.name),
+                       text::csv_field(p.problem));
+  }
+  return out;
+}
+
+}  // namespace siteplan::out

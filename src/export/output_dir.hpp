@@ -1,0 +1,34 @@
+#pragma once
+// Atomic outputs: every file is written into a hidden staging folder inside DIR and moved into
+// place only when the whole run succeeded. A failed or interrupted run leaves no file that looks
+// finished (the staging folder is removed, or, after a kill, left under a name starting with
+// ".siteplan-partial-"). Inputs are never written.
+#include <string>
+#include <vector>
+
+namespace siteplan::out {
+
+class OutputDir {
+ public:
+  explicit OutputDir(const std::string& dir);  // creates DIR when missing; throws on failure
+  ~OutputDir();                                 // discards staged files unless committed
+  OutputDir(const OutputDir&) = delete;
+  OutputDir& operator=(const OutputDir&) = delete;
+
+  // Path to write `name` to (inside the staging folder).
+  std::string staged(const std::string& name);
+  // Moves every staged file into DIR (replacing older ones) and removes the staging folder.
+  std::vector<std::string> commit();
+  const std::string& dir() const { return dir_; }
+
+ private:
+  std::string dir_;
+  std::string staging_;
+  std::vector<std::string> names_;
+  bool committed_ = false;
+};
+
+// Writes text to a file, throwing RuntimeError with the path on failure.
+void write_text(const std::string& path, const std::string& text);
+
+}  // namespace siteplan::out

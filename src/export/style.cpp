@@ -1,0 +1,61 @@
+#include "export/style.hpp"
+
+#include <fmt/core.h>
+
+#include <cstdlib>
+#include <toml++/toml.h>
+
+#include "core/error.hpp"
+
+namespace siteplan::style {
+
+extern const char* const kEmbeddedStylesToml;
+
+std::string Rgb::hex() const { return fmt::format("#{:02x}{:02x}{:02x}", r, g, b); }
+
+Rgb parse_rgb(const std::string& hex) {
+  if (hex.size() != 7 || hex[0] != '#') throw InputError("styles: bad colour '" + hex + "' (use #RRGGBB)");
+  Rgb c;
+  c.r = std::stoi(hex.substr(1, 2), nullptr, 16);
+  c.g = std::stoi(hex.substr(3, 2), nullptr, 16);
+  c.b = std::stoi(hex.substr(5, 2), nullptr, 16);
+  return c;
+}
+
+namespace {
+Styles load() {
+  Styles s;
+  toml::table t;
+  const char* path = std::getenv("SITEPLAN_STYLES");
+  try {
+    t = path && *path ? toml::parse_file(path) : toml::parse(kEmbeddedStylesToml);
+  } catch (const toml::parse_error& e) {
+    throw InputError(fmt::format("{}:{}:{}: {}", path ? path : "styles/siteplan.toml",
+                                 e.source().begin.line, e.source().begin.column, e.description()));
+  }
+  auto read_map = [&](const char* key, std::map<std::string, Rgb>& out) {
+    if (auto* tab = t[key].as_table())
+      for (auto& [k, v] : *tab)
+        if (auto str = v.value<std::string>()) out[std::string(k.str())] = parse_rgb(*str);
+  };
+  read_map("verdict", s.verdict);
+  read_map("severity", s.severity);
+  if (auto* arr = t["score_ramp"]["stops"].as_array())
+    for (auto& v : *arr)
+      if (auto str = v.value<std::string>()) s.score_ramp.push_back(parse_rgb(*str));
+  s.fill_alpha = t["fill"]["alpha"].value_or(160);
+  s.outline = parse_rgb(t["fill"]["outline"].value_or(std::string("#232323")));
+  s.outline_width_mm = t["fill"]["outline_width_mm"].value_or(0.26);
+  if (auto* arr = t["font"]["families"].as_array())
+    for (auto& v : *arr)
+      if (auto str = v.value<std::string>()) s.fonts.push_back(*str);
+  return s;
+}
+}  // namespace
+
+const Styles& styles() {
+  static const Styles s = load();
+  return s;
+}
+
+}  // namespace siteplan::style
