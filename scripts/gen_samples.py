@@ -426,17 +426,18 @@ BASIN_AXIS = [(100.195, 26.668, 1.4), (100.189, 26.63, 2.8), (100.183, 26.575, 3
               (100.197, 26.368, 0.7)]
 # minor flats: name, lon, lat, radius km, floor m
 FLATS = [("松桂", 100.212, 26.277, 1.5, 2142.0), ("北衙", 100.172, 26.152, 2.1, 2168.0),
-         ("黄坪", 100.385, 26.062, 1.9, 1470.0), ("西邑", 100.116, 26.442, 1.0, 2470.0),
-         ("六合", 100.318, 26.332, 0.9, 2540.0), ("龙开口", 100.404, 26.602, 0.6, 1430.0)]
+         ("黄坪", 100.385, 26.062, 1.9, 1650.0), ("西邑", 100.116, 26.442, 1.0, 2470.0),
+         ("六合", 100.318, 26.332, 0.9, 2660.0), ("龙开口", 100.404, 26.602, 0.6, 1430.0)]
 YANGGONG_VALLEY = [(100.197, 26.368), (100.203, 26.33), (100.208, 26.295), (100.212, 26.277),
                    (100.235, 26.262), (100.27, 26.255), (100.31, 26.262), (100.35, 26.258),
                    (100.39, 26.27)]
 # massifs: lon, lat, height above base, sigma-x km, sigma-y km
 MASSIFS = [(100.062, 26.54, 1750, 4.5, 10.0), (100.12, 26.29, 1150, 5.5, 9.0),
-           (100.22, 26.73, 1100, 8.0, 4.5), (100.305, 26.50, 1100, 4.5, 13.0),
-           (100.33, 26.32, 950, 6.0, 7.0), (100.25, 26.10, 850, 8.0, 5.5),
+           (100.22, 26.73, 1100, 8.0, 4.5), (100.305, 26.50, 950, 4.5, 13.0),
+           (100.33, 26.32, 750, 6.0, 7.0), (100.25, 26.10, 850, 8.0, 5.5),
            (100.43, 26.10, 650, 4.5, 6.0), (100.36, 26.64, 800, 3.5, 5.0),
-           (100.13, 26.08, 700, 4.0, 4.0)]
+           (100.13, 26.08, 700, 4.0, 4.0), (100.39, 26.47, 900, 3.5, 9.0),
+           (100.37, 26.37, 800, 4.0, 5.0), (100.50, 26.46, 950, 4.0, 10.0)]
 
 
 def make_geography():
@@ -556,20 +557,31 @@ def make_dem(geo):
         ms += h * np.exp(-0.5 * (((X - cx) / (sx * 1000)) ** 2 + ((Y - cy) / (sy * 1000)) ** 2))
     env = 0.35 * trend + 0.65 * ms
     del ms
-    # 2. fractal relief (half ridged, half plain), stronger where the envelope is high
+    # 2. fractal relief (half ridged, half plain), stronger where the envelope is high;
+    #    the fine octaves are added at the very end, damped on flats and river beds
     r = rng("relief")
     cells = [300, 150, 75, 36, 18, 9, 4]
     amps = [1.0, 0.55, 0.30, 0.17, 0.09, 0.045, 0.02]
-    n = 0.55 * fbm(ny, nx, cells, amps, r, ridged=True) + 0.45 * fbm(ny, nx, cells, amps, r)
+    n = 0.55 * fbm(ny, nx, cells[:3], amps[:3], r, ridged=True) + 0.45 * fbm(ny, nx, cells[:3], amps[:3], r)
+    fine = 0.55 * fbm(ny, nx, cells[3:], amps[3:], r, ridged=True) + 0.45 * fbm(ny, nx, cells[3:], amps[3:], r)
     amp = np.clip(120 + 0.55 * (env - 1900), 120, 950)
     z = env + amp * n
-    del n
+    fine *= amp
+    rough = np.ones((ny, nx), np.float32)
+    del n, env
     # rescale so that the highest point inside the county is ~3,930 m
     inside = rasterize(grid, [bnd]) > 0
     zmax = float(z[inside].max())
     k = (3930.0 - 2300.0) / (zmax - 2300.0)
     z = np.where(z > 2300, 2300 + (z - 2300) * k, z).astype(np.float32)
-    # 3. basin floor (鹤庆坝子): flat, tilting gently south, ramps up into the hills
+    # 3. Jinsha gorge
+    J = geo["jinsha"]
+    sj = np.concatenate([[0], np.cumsum(np.linalg.norm(np.diff(J, axis=0), axis=1))])
+    bedj = 1338.0 - 40.0 * sj / sj[-1]
+    Jc = resample_line(J, 300.0)
+    bedc = np.interp(np.linspace(0, 1, len(Jc)), np.linspace(0, 1, len(bedj)), bedj)
+    z = carve(z, grid, Jc, bedc - 4.0, 0.70, 90.0, k=60.0, maxw=4200.0)
+    # 3b. basin floor (鹤庆坝子): flat, tilting gently south, ramps up into the hills
     basin = rasterize(grid, [geo["basin"]]) > 0
     d = proximity(grid, basin)
     axis = geo["basin_axis"]
@@ -585,6 +597,7 @@ def make_dem(geo):
     t = np.clip(d / W, 0, 1)
     zb = floor + np.maximum(z - floor, 0) * t ** 1.6
     z = np.where(d < W, zb, z)
+    rough = np.minimum(rough, t ** 1.2)
     del zb, din, d
     # 4. minor flats
     for name, poly, fl in geo["flats"]:
@@ -594,6 +607,7 @@ def make_dem(geo):
         t = np.clip(d / W, 0, 1)
         zf = fl + 2.0 * value_noise(ny, nx, 20, rng("flatnoise", name)) + (z - fl) * t ** 1.5
         z = np.where(d < W, zf, z)
+        rough = np.minimum(rough, t ** 1.2)
     # 5. Yanggong river valley below the basin, then the Jinsha gorge
     Yg = geo["yanggong"]
     s = np.concatenate([[0], np.cumsum(np.linalg.norm(np.diff(Yg, axis=0), axis=1))])
@@ -601,10 +615,252 @@ def make_dem(geo):
     isg = int(np.argmin(np.linalg.norm(Yg - ll2xy(100.212, 26.277), axis=1)))
     bed = np.interp(s, [0, s[ib], s[isg], s[-1]], [2209.0, 2188.0, 2138.0, 1318.0])
     z = carve(z, grid, Yg, bed - 2.5, 0.42, 15.0, k=25.0, maxw=2600.0)
-    J = geo["jinsha"]
-    sj = np.concatenate([[0], np.cumsum(np.linalg.norm(np.diff(J, axis=0), axis=1))])
-    bedj = 1338.0 - 40.0 * sj / sj[-1]
-    Jc = resample_line(J, 300.0)
-    bedc = np.interp(np.linspace(0, 1, len(Jc)), np.linspace(0, 1, len(bedj)), bedj)
-    z = carve(z, grid, Jc, bedc - 4.0, 0.62, 90.0, k=60.0, maxw=4200.0)
-    return grid, z.astype(np.float32), inside
+    # damp the fine relief near the two big rivers
+    rv = rasterize(grid, [line_from_pts(Jc), line_from_pts(Yg)], all_touched=True) > 0
+    d = proximity(grid, rv)
+    rough = np.minimum(rough, np.clip((d - 60.0) / 600.0, 0, 1))
+    z = z + fine * rough
+    del fine, d
+    return grid, z.astype(np.float32), inside, rough
+
+
+def coarse(a, agg=AGG, fn=np.mean):
+    ny, nx = a.shape[0] // agg, a.shape[1] // agg
+    return fn(a[:ny * agg, :nx * agg].reshape(ny, agg, nx, agg), axis=(1, 3))
+
+
+def flow_tree(zc):
+    """Priority-flood drainage tree on a coarse grid: parent index and accumulation."""
+    ny, nx = zc.shape
+    N = ny * nx
+    zl = zc.ravel().astype(float).tolist()
+    parent = [-1] * N
+    closed = bytearray(N)
+    heap = []
+    cnt = 0
+    for r_ in range(ny):
+        for c_ in (0, nx - 1):
+            i = r_ * nx + c_
+            if not closed[i]:
+                closed[i] = 1
+                heap.append((zl[i], cnt, i))
+                cnt += 1
+    for c_ in range(nx):
+        for r_ in (0, ny - 1):
+            i = r_ * nx + c_
+            if not closed[i]:
+                closed[i] = 1
+                heap.append((zl[i], cnt, i))
+                cnt += 1
+    heapq.heapify(heap)
+    order = []
+    nb = [(-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1)]
+    while heap:
+        zi, _, i = heapq.heappop(heap)
+        order.append(i)
+        r_, c_ = divmod(i, nx)
+        for dr, dc in nb:
+            rr, cc = r_ + dr, c_ + dc
+            if 0 <= rr < ny and 0 <= cc < nx:
+                j = rr * nx + cc
+                if not closed[j]:
+                    closed[j] = 1
+                    parent[j] = i
+                    cnt += 1
+                    heapq.heappush(heap, (zl[j], cnt, j))  # carve, don't fill
+    acc = [1] * N
+    for i in reversed(order):
+        p = parent[i]
+        if p >= 0:
+            acc[p] += acc[i]
+    return parent, np.array(acc).reshape(ny, nx)
+
+
+def stream_lines(grid, zc, stop_mask, thresh):
+    """Trace a stream network (lists of xy points, upstream->downstream)."""
+    ny, nx = zc.shape
+    parent, acc = flow_tree(zc)
+    accf = acc.ravel()
+    stop = stop_mask.ravel()
+    is_st = (accf >= thresh) & ~stop
+    ups = {}
+    for i in np.nonzero(is_st)[0].tolist():
+        p = parent[i]
+        if p >= 0:
+            ups.setdefault(p, []).append(i)
+    outlets = [i for i in np.nonzero(is_st)[0].tolist()
+               if parent[i] < 0 or not is_st[parent[i]]]
+    outlets.sort(key=lambda i: -accf[i])
+    res = CRS_RES
+
+    def cxy(i):
+        r_, c_ = divmod(i, nx)
+        return (grid.x0 + (c_ + 0.5) * res, grid.y1 - (r_ + 0.5) * res)
+
+    lines = []
+    for o in outlets:
+        stack = [(o, parent[o])]
+        while stack:
+            start, down = stack.pop()
+            path = [start]
+            cur = start
+            while True:
+                u = [j for j in ups.get(cur, []) if is_st[j]]
+                if not u:
+                    break
+                u.sort(key=lambda j: -accf[j])
+                for j in u[1:]:
+                    stack.append((j, cur))
+                cur = u[0]
+                path.append(cur)
+            path = path[::-1]  # upstream -> downstream
+            pts = [cxy(i) for i in path]
+            if down is not None and down >= 0:
+                pts.append(cxy(down))
+            if len(pts) >= 3:
+                lines.append((np.array(pts), int(accf[start])))
+    return lines
+
+
+def add_streams(geo, grid, z, rough):
+    zc = coarse(z)
+    stop = coarse(rough, fn=np.max) < 0.05      # basin floor, flats, big rivers
+    lines = stream_lines(grid, zc, stop, thresh=130)
+    r = rng("streams")
+    out = []
+    for pts, acc in lines:
+        ln = line_from_pts(pts).Simplify(110.0)
+        p = resample_line(chaikin(np.array(ln.GetPoints())[:, :2], 3), 45.0)
+        if len(p) < 4:
+            continue
+        p = offset_line(p, fractal_1d(len(p), r, 3, 12.0, 35.0,
+                                      np.minimum(1, np.minimum(np.arange(len(p)),
+                                                               np.arange(len(p))[::-1]) / 4.0)))
+        out.append((p, acc))
+    # carve: bed follows the terrain downstream (running minimum) minus an incision
+    for p, acc in out:
+        rr, cc = grid.rc(p[:, 0], p[:, 1])
+        zs = z[rr, cc].astype(float)
+        bed = np.minimum.accumulate(zs)
+        inc = min(55.0, 6.0 + 14.0 * math.sqrt(acc / 130.0))
+        taper = np.minimum(1, np.arange(len(p))[::-1] / 6.0)   # meet the receiving channel
+        bed = bed - inc * np.maximum(taper, 0.15)
+        z = carve(z, grid, p, bed, 0.55, 4.0, k=12.0, maxw=450.0)
+    geo["streams"] = out
+    return z
+
+
+def polygonize(grid, mask, min_area=0.0):
+    """Polygons (list) of the True regions of mask."""
+    src = grid.mem(gdal.GDT_Byte, mask.astype(np.uint8))
+    band = src.GetRasterBand(1)
+    vds = ogr.GetDriverByName("Memory").CreateDataSource("")
+    lyr = vds.CreateLayer("p", SRS, ogr.wkbPolygon)
+    lyr.CreateField(ogr.FieldDefn("v", ogr.OFTInteger))
+    gdal.Polygonize(band, band, lyr, 0, [])
+    out = []
+    for f in lyr:
+        g = f.GetGeometryRef()
+        if f.GetField("v") == 1 and g.GetArea() >= min_area:
+            out.append(g.Clone())
+    return out
+
+
+def window(grid, x0, y0, x1, y1):
+    c0 = max(0, int((x0 - grid.x0) / grid.res))
+    c1 = min(grid.nx, int((x1 - grid.x0) / grid.res) + 1)
+    r0 = max(0, int((grid.y1 - y1) / grid.res))
+    r1 = min(grid.ny, int((grid.y1 - y0) / grid.res) + 1)
+    sub = Grid(grid.x0 + c0 * grid.res, grid.y1 - r0 * grid.res, c1 - c0, r1 - r0, grid.res)
+    return (slice(r0, r1), slice(c0, c1)), sub
+
+
+# reservoirs: name, lon, lat near the dam, target area range (ha)
+RESERVOIRS = [("东山水库", 100.262, 26.486, (25, 90)), ("北衙水库", 100.196, 26.126, (20, 70)),
+              ("龙潭箐水库", 100.128, 26.604, (15, 60))]
+HEILONGTAN = ("黑龙潭", 100.1655, 26.574)
+
+
+def add_reservoirs(geo, grid, z):
+    out = []
+    for name, lo, la, (amin, amax) in RESERVOIRS:
+        p0 = ll2xy(lo, la)
+        best = None
+        for p, acc in geo["streams"]:
+            d = np.linalg.norm(p - p0, axis=1)
+            i = int(np.argmin(d))
+            if 8 <= i < len(p) - 3 and acc >= 150 and (best is None or d[i] < best[0]):
+                best = (d[i], p, i)
+        dist, p, i = best
+        dam = p[i]
+        log(f"reservoir {name}: dam {dist:.0f} m from the nominal site")
+        ddir = p[min(i + 3, len(p) - 1)] - p[i - 3]
+        ddir /= np.linalg.norm(ddir)
+        sl, sub = window(grid, dam[0] - 3000, dam[1] - 3000, dam[0] + 3000, dam[1] + 3000)
+        zs = z[sl]
+        xs, ys = sub.xy()
+        PX, PY = np.meshgrid(xs - dam[0], ys - dam[1])
+        ups = (PX * ddir[0] + PY * ddir[1] < -15) & (np.hypot(PX, PY) < 2800)
+        rr, cc = sub.rc(*p[i - 4])
+        zbed = float(zs[rr, cc])
+        poly = None
+        for H in np.arange(6.0, 90.0, 1.0):
+            m = ups & (zs < zbed + H)
+            cands = [g for g in polygonize(sub, m) if g.Contains(ogr.CreateGeometryFromWkt(
+                f"POINT ({p[i - 4][0]} {p[i - 4][1]})"))]
+            if not cands:
+                continue
+            a = cands[0].GetArea() / 1e4
+            if a >= amin:
+                poly, level = cands[0], zbed + H
+                break
+            if a > amax:
+                break
+        poly = poly.Buffer(45, 4).Buffer(-45, 4).SimplifyPreserveTopology(8.0)
+        poly = polys_of(poly)[0] if poly.GetGeometryType() != ogr.wkbPolygon else poly
+        m = rasterize(sub, [poly]) > 0
+        zs[m] = level
+        z[sl] = zs
+        out.append((name, poly, level, dam))
+        log(f"reservoir {name}: {poly.GetArea() / 1e4:.1f} ha at {level:.1f} m")
+    # 黑龙潭: spring-fed pool on the basin's western edge
+    name, lo, la = HEILONGTAN
+    c = ll2xy(lo, la)
+    poly = poly_from_pts(smooth_blob(c, 170.0, rng("heilongtan"), 36, 0.3, 1.3, 0.4))
+    sl, sub = window(grid, c[0] - 400, c[1] - 400, c[0] + 400, c[1] + 400)
+    m = rasterize(sub, [poly]) > 0
+    zs = z[sl]
+    level = float(np.percentile(zs[m], 10)) - 1.0
+    zs[m] = level
+    z[sl] = zs
+    geo["heilongtan"] = (name, poly, level, c)
+    geo["reservoirs"] = out
+    return z
+
+
+def write_dem(path, grid, z, bnd):
+    valid = rasterize(grid, [bnd.Buffer(1500.0, 8)]) > 0
+    a = np.where(valid, np.round(z.astype(np.float64) * 10.0) / 10.0, -9999.0).astype(np.float32)
+    if os.path.exists(path):
+        os.remove(path)
+    ds = gdal.GetDriverByName("GTiff").Create(
+        path, grid.nx, grid.ny, 1, gdal.GDT_Float32,
+        ["TILED=YES", "BLOCKXSIZE=256", "BLOCKYSIZE=256", "COMPRESS=DEFLATE", "PREDICTOR=3",
+         "ZLEVEL=9"])
+    ds.SetGeoTransform(grid.gt)
+    ds.SetProjection(SRS.ExportToWkt())
+    ds.SetMetadataItem("TIFFTAG_IMAGEDESCRIPTION",
+                       "SYNTHETIC elevation for SitePlan demos - not real data")
+    ds.SetMetadataItem("SOURCE", "ETOPO5 (public domain) trend + seeded fractal noise; "
+                                 "scripts/gen_samples.py seed %d" % SEED)
+    b = ds.GetRasterBand(1)
+    b.SetNoDataValue(-9999.0)
+    b.SetUnitType("m")
+    b.WriteArray(a)
+    ds = None
+    return valid
+
+
+def slope_deg(z, res):
+    gy, gx = np.gradient(z.astype(np.float32), res)
+    return np.degrees(np.arctan(np.hypot(gx, gy))).astype(np.float32)

@@ -196,8 +196,6 @@ int run_clearance() {
     check.validate_only = true;
     io::load_layer(*project.find_layer(b.layer), work, ctx, check);
   }
-  out::OutputDir outdir(g_args.out);
-
   // 2. Parcels.
   io::LoadOptions popt;
   popt.polygons_only = true;
@@ -237,6 +235,8 @@ int run_clearance() {
                                    pspec.display(), ndup, g_args.id_field, dups, ndup > 20 ? ", ..." : ""));
   }
   for (const auto& w : parcels.findings) log::warn("{}: {}", pspec.display(), w);
+
+  out::OutputDir outdir(g_args.out);
 
   // 3. Rule layers, read only near the parcels.
   gis::Extent near = parcels.work_extent;

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -116,7 +117,10 @@ void check_keys(const toml::table& t, const std::vector<std::string>& known,
     for (const auto& kn : known) ok = ok || kn == k;
     if (ok) continue;
     std::string near = text::nearest(k, known);
-    throw InputError(fmt::format("{}: unknown key '{}' in {}{}", pos_of(node, file).str(), k,
+    const auto& ks = key.source();
+    SourcePos kp{file, static_cast<long>(ks.begin.line), static_cast<long>(ks.begin.column)};
+    if (kp.line <= 0) kp = pos_of(node, file);
+    throw InputError(fmt::format("{}: unknown key '{}' in {}{}", kp.str(), k,
                                  where,
                                  near.empty() ? fmt::format("; known keys: {}",
                                                             fmt::format("{}", [&] {
@@ -213,9 +217,16 @@ void parse_into(Project& proj, const std::string& text, const std::string& file,
   if (const toml::node* ln = root.get("layers")) {
     const toml::table* t = ln->as_table();
     if (!t) throw InputError(fmt::format("{}: [layers] must be a table", pos_of(*ln, file).str()));
-    for (const auto& [key, node] : *t) {
+    // toml++ tables iterate by key; keep the order the layers were written in.
+    std::vector<std::pair<std::string, const toml::node*>> ordered;
+    for (const auto& [key, node] : *t) ordered.emplace_back(std::string(key.str()), &node);
+    std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
+      return a.second->source().begin.line < b.second->source().begin.line;
+    });
+    for (const auto& [key_text, node_ptr] : ordered) {
+      const toml::node& node = *node_ptr;
       const toml::table* lt = node.as_table();
-      std::string id(key.str());
+      std::string id = key_text;
       std::string where = "[layers." + id + "]";
       if (!lt)
         throw InputError(fmt::format("{}: {} must be a table with source = ...",

@@ -1,0 +1,232 @@
+// Clearance semantics on inline WKT with hand-computed areas.
+#include <gtest/gtest.h>
+
+#include "core/progress.hpp"
+#include "engine/clearance.hpp"
+#include "export/clearance_outputs.hpp"
+
+using namespace siteplan;
+
+namespace {
+
+struct Fixture {
+  gis::GeosContext ctx;
+  gis::Crs crs = gis::Crs::from_user("EPSG:4542", "t");
+  io::LoadedLayer parcels;
+  std::vector<engine::RuleLayer> rules;
+
+  // Coordinates are offsets from (620000, 2899000) so planar areas are exact.
+  std::string shift(const std::string& wkt) {
+    auto g = gis::from_wkt(ctx, wkt);
+    GEOSGeometry* moved = GEOSGeom_transformXY_r(
+        ctx, g.get(),
+        [](double* x, double* y, void*) {
+          *x += 620000;
+          *y += 2899000;
+          return 1;
+        },
+        nullptr);
+    auto owned = gis::wrap(ctx, moved);
+    return gis::to_wkt(ctx, owned.get(), 6);
+  }
+
+  void parcel(const std::string& id, const std::string& wkt) {
+    io::Feature f;
+    f.key = id;
+    f.fid = static_cast<std::int64_t>(parcels.features.size());
+    if (wkt.empty()) {
+      f.status = io::GeomStatus::Null;
+    } else {
+      auto g = gis::from_wkt(ctx, shift(wkt));
+      if (!gis::check_valid(ctx, g.get()).valid) {
+        g = gis::make_valid_polygonal(ctx, g.get());
+        f.status = io::GeomStatus::Repaired;
+      }
+      f.geom = std::move(g);
+    }
+    parcels.features.push_back(std::move(f));
+  }
+
+  engine::RuleLayer& rule(const std::string& id, Severity sev, const std::vector<std::string>& wkts,
+                          const std::vector<std::string>& classes = {}) {
+    engine::RuleLayer r;
+    r.id = id;
+    r.name = id;
+    r.severity = sev;
+    r.breakdown = !classes.empty();
+    for (const auto& w : wkts) {
+      auto g = gis::from_wkt(ctx, shift(w));
+      gis::warm_envelope(ctx, g.get());
+      r.geoms.push_back(std::move(g));
+    }
+    r.classes = classes;
+    rules.push_back(std::move(r));
+    return rules.back();
+  }
+
+  engine::ClearanceResult run(int threads = 1) {
+    Progress::set_enabled(false);
+    engine::ClearanceOptions o;
+    o.threads = threads;
+    return engine::run_clearance(parcels, rules, crs, ctx, o);
+  }
+};
+
+const engine::Overlap* find(const engine::ParcelResult& p, std::size_t rule,
+                            const std::string& cls = "") {
+  for (const auto& o : p.overlaps)
+    if (o.rule_index == rule && o.class_value == cls) return &o;
+  return nullptr;
+}
+
+const char* kSquare100 = "POLYGON ((0 0, 100 0, 100 100, 0 100, 0 0))";
+
+}  // namespace
+
+TEST(Clearance, ContainedPartialAndTouching) {
+  Fixture f;
+  f.parcel("inside", "POLYGON ((10 10, 20 10, 20 20, 10 20, 10 10))");
+  f.parcel("partial", "POLYGON ((50 0, 150 0, 150 100, 50 100, 50 0))");
+  f.parcel("touching", "POLYGON ((100 0, 200 0, 200 100, 100 100, 100 0))");
+  f.parcel("corner", "POLYGON ((100 100, 200 100, 200 200, 100 200, 100 100))");
+  f.rule("farmland", Severity::Block, {kSquare100});
+  auto r = f.run();
+  ASSERT_EQ(r.parcels.size(), 4u);
+  auto* o = find(r.parcels[0], 0);
+  ASSERT_NE(o, nullptr);
+  EXPECT_NEAR(o->area_m2, 100.0, 1e-9);
+  EXPECT_NEAR(o->pct, 100.0, 1e-9);
+  EXPECT_EQ(r.parcels[0].verdict, engine::Verdict::Blocked);
+  o = find(r.parcels[1], 0);
+  ASSERT_NE(o, nullptr);
+  EXPECT_NEAR(o->area_m2, 5000.0, 1e-9);
+  EXPECT_NEAR(o->pct, 50.0, 1e-9);
+  EXPECT_TRUE(r.parcels[2].overlaps.empty());  // shared edge only
+  EXPECT_EQ(r.parcels[2].verdict, engine::Verdict::Clear);
+  EXPECT_TRUE(r.parcels[3].overlaps.empty());  // shared corner only
+}
+
+TEST(Clearance, SelfOverlappingRuleFeaturesCountOnce) {
+  Fixture f;
+  f.parcel("p", kSquare100);
+  // Three features piling up on the same 60 × 100 strip, plus one elsewhere in the parcel.
+  f.rule("redline", Severity::Block,
+         {"POLYGON ((0 0, 60 0, 60 100, 0 100, 0 0))", "POLYGON ((0 0, 60 0, 60 100, 0 100, 0 0))",
+          "POLYGON ((30 0, 60 0, 60 100, 30 100, 30 0))",
+          "POLYGON ((80 0, 90 0, 90 10, 80 10, 80 0))"});
+  auto r = f.run();
+  auto* o = find(r.parcels[0], 0);
+  ASSERT_NE(o, nullptr);
+  EXPECT_NEAR(o->area_m2, 6100.0, 1e-9);
+  EXPECT_NEAR(o->pct, 61.0, 1e-9);
+}
+
+TEST(Clearance, ParcelInsideOneBigFeature) {
+  Fixture f;
+  f.parcel("p", "POLYGON ((10 10, 30 10, 30 30, 10 30, 10 10))");
+  f.rule("zone", Severity::Approval, {"POLYGON ((-1000 -1000, 1000 -1000, 1000 1000, -1000 1000, -1000 -1000))"});
+  auto r = f.run();
+  auto* o = find(r.parcels[0], 0);
+  ASSERT_NE(o, nullptr);
+  EXPECT_NEAR(o->area_m2, 400.0, 1e-9);
+  EXPECT_EQ(r.parcels[0].verdict, engine::Verdict::Approval);
+}
+
+TEST(Clearance, HolesInParcelsAndInRuleFeatures) {
+  Fixture f;
+  // Parcel with a 50 × 50 hole; a rule feature sits wholly in the hole, another covers 20 × 100.
+  f.parcel("holed", "POLYGON ((0 0, 100 0, 100 100, 0 100, 0 0), (25 25, 75 25, 75 75, 25 75, 25 25))");
+  f.rule("forest-1", Severity::Block, {"POLYGON ((40 40, 60 40, 60 60, 40 60, 40 40))"});
+  f.rule("forest-3", Severity::Approval, {"POLYGON ((0 0, 20 0, 20 100, 0 100, 0 0))"});
+  // A rule feature with a hole the parcel sits in.
+  f.parcel("in-hole", "POLYGON ((210 10, 220 10, 220 20, 210 20, 210 10))");
+  f.rule("ring", Severity::Block,
+         {"POLYGON ((150 -50, 300 -50, 300 100, 150 100, 150 -50), (200 0, 250 0, 250 50, 200 50, 200 0))"});
+  auto r = f.run();
+  EXPECT_NEAR(r.parcels[0].area_m2, 7500.0, 1e-9);
+  EXPECT_EQ(find(r.parcels[0], 0), nullptr);
+  auto* o = find(r.parcels[0], 1);
+  ASSERT_NE(o, nullptr);
+  EXPECT_NEAR(o->area_m2, 2000.0, 1e-9);
+  EXPECT_NEAR(o->pct, 100.0 * 2000.0 / 7500.0, 1e-9);
+  EXPECT_EQ(r.parcels[0].verdict, engine::Verdict::Approval);
+  EXPECT_TRUE(r.parcels[1].overlaps.empty());
+  EXPECT_EQ(r.parcels[1].verdict, engine::Verdict::Clear);
+}
+
+TEST(Clearance, MultipolygonAndBowTieParcels) {
+  Fixture f;
+  f.parcel("multi", "MULTIPOLYGON (((0 0, 50 0, 50 50, 0 50, 0 0)), ((100 0, 150 0, 150 50, 100 50, 100 0)))");
+  f.parcel("bowtie", "POLYGON ((200 0, 300 100, 300 0, 200 100, 200 0))");
+  f.rule("water", Severity::Approval, {"POLYGON ((40 0, 110 0, 110 100, 40 100, 40 0))"});
+  f.rule("hazard", Severity::Warn, {"POLYGON ((200 0, 300 0, 300 50, 200 50, 200 0))"});
+  auto r = f.run();
+  auto* o = find(r.parcels[0], 0);
+  ASSERT_NE(o, nullptr);
+  EXPECT_NEAR(o->area_m2, 1000.0, 1e-9);
+  EXPECT_NEAR(o->pct, 20.0, 1e-9);
+  EXPECT_EQ(r.parcels[1].status, io::GeomStatus::Repaired);
+  EXPECT_NEAR(r.parcels[1].area_m2, 5000.0, 1e-9);
+  o = find(r.parcels[1], 1);
+  ASSERT_NE(o, nullptr);
+  // Lower halves of both triangles: 2 × (triangle 50 × 50 / 2 ... ) = 2 × 1250.
+  EXPECT_NEAR(o->area_m2, 2500.0, 1e-9);
+  EXPECT_EQ(r.parcels[1].verdict, engine::Verdict::Clear);  // warn never changes the verdict
+}
+
+TEST(Clearance, VerdictPrecedenceAndInvalid) {
+  Fixture f;
+  f.parcel("both", kSquare100);
+  f.parcel("null", "");
+  f.rule("a", Severity::Approval, {"POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0))"});
+  f.rule("b", Severity::Block, {"POLYGON ((90 90, 100 90, 100 100, 90 100, 90 90))"});
+  f.rule("i", Severity::Info, {kSquare100});
+  auto r = f.run();
+  EXPECT_EQ(r.parcels[0].verdict, engine::Verdict::Blocked);
+  ASSERT_EQ(r.parcels[0].deciding_rules.size(), 1u);
+  EXPECT_EQ(r.parcels[0].deciding_rules[0], "b");
+  EXPECT_EQ(r.parcels[0].overlaps.size(), 3u);
+  EXPECT_EQ(r.parcels[1].verdict, engine::Verdict::Invalid);
+}
+
+TEST(Clearance, BreakdownSumsCoverageClasses) {
+  Fixture f;
+  f.parcel("p", kSquare100);
+  f.rule("dltb", Severity::Info,
+         {"POLYGON ((-50 -50, 60 -50, 60 40, -50 40, -50 -50))",
+          "POLYGON ((-50 40, 60 40, 60 150, -50 150, -50 40))",
+          "POLYGON ((60 -50, 150 -50, 150 150, 60 150, 60 -50))"},
+         {"0103", "0103", "0301"});
+  auto r = f.run();
+  auto* a = find(r.parcels[0], 0, "0103");
+  auto* b = find(r.parcels[0], 0, "0301");
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  EXPECT_NEAR(a->area_m2, 6000.0, 1e-9);
+  EXPECT_NEAR(b->area_m2, 4000.0, 1e-9);
+  EXPECT_EQ(r.parcels[0].verdict, engine::Verdict::Clear);
+}
+
+TEST(Clearance, SameOutputForOneAndManyThreads) {
+  auto build = [](Fixture& f) {
+    for (int i = 0; i < 200; ++i) {
+      double x = (i % 20) * 37.0, y = (i / 20) * 41.0;
+      f.parcel("p" + std::to_string(i),
+               "POLYGON ((" + std::to_string(x) + " " + std::to_string(y) + ", " +
+                   std::to_string(x + 30) + " " + std::to_string(y) + ", " +
+                   std::to_string(x + 30) + " " + std::to_string(y + 35) + ", " +
+                   std::to_string(x) + " " + std::to_string(y + 35) + ", " + std::to_string(x) +
+                   " " + std::to_string(y) + "))");
+    }
+    f.rule("r1", Severity::Block,
+           {"POLYGON ((0 0, 300 0, 300 100, 0 100, 0 0))", "POLYGON ((100 50, 500 50, 500 90, 100 90, 100 50))"});
+    f.rule("r2", Severity::Approval, {"POLYGON ((200 200, 700 250, 650 400, 180 380, 200 200))"});
+  };
+  Fixture one, many;
+  build(one);
+  build(many);
+  auto a = one.run(1);
+  auto b = many.run(4);
+  EXPECT_EQ(out::overlaps_csv(a), out::overlaps_csv(b));
+  EXPECT_EQ(out::parcels_csv(a), out::parcels_csv(b));
+}

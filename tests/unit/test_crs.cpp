@@ -1,0 +1,92 @@
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+#include "gis/crs.hpp"
+
+using namespace siteplan::gis;
+
+TEST(Crs, Cgcs2000GeographicToGaussKruger) {
+  Crs geo = Crs::from_user("EPSG:4490", "test");
+  Crs gk = Crs::from_user("EPSG:4542", "test");
+  Transform t(geo, gk);
+  double x = 100.2, y = 25.0;  // lon, lat: traditional GIS order
+  ASSERT_TRUE(t.apply(x, y));
+  EXPECT_NEAR(x, 621145.842, 1e-3);
+  EXPECT_NEAR(y, 2766590.370, 1e-3);
+  double x2 = 100.2, y2 = 26.2;
+  ASSERT_TRUE(t.apply(x2, y2));
+  EXPECT_NEAR(x2, 619942.482, 1e-3);
+  EXPECT_NEAR(y2, 2899547.078, 1e-3);
+}
+
+TEST(Crs, ZonePrefixedVariant) {
+  Transform t(Crs::from_user("EPSG:4490", "test"), Crs::from_user("EPSG:4521", "test"));
+  double x = 100.2, y = 25.0;
+  ASSERT_TRUE(t.apply(x, y));
+  EXPECT_NEAR(x, 33621145.842, 1e-3);
+  EXPECT_NEAR(y, 2766590.370, 1e-3);
+}
+
+TEST(Crs, EpsgCodesOfGaussKrugerZones) {
+  EXPECT_EQ(cgcs2000_gk3_epsg(99, false), 4542);
+  EXPECT_EQ(cgcs2000_gk3_epsg(99, true), 4521);
+  EXPECT_EQ(cgcs2000_gk3_epsg(102, false), 4543);
+  EXPECT_EQ(cgcs2000_gk3_epsg(75, true), 4513);
+  EXPECT_FALSE(cgcs2000_gk3_epsg(100, false).has_value());
+}
+
+TEST(Crs, LabelsAndKinds) {
+  Crs gk = Crs::from_user("EPSG:4542", "test");
+  EXPECT_EQ(gk.epsg(), "EPSG:4542");
+  EXPECT_TRUE(gk.is_projected());
+  EXPECT_NE(gk.label().find("Gauss-Kruger CM 99E"), std::string::npos);
+  auto tm = gk.transverse_mercator();
+  ASSERT_TRUE(tm.has_value());
+  EXPECT_DOUBLE_EQ(tm->central_meridian, 99.0);
+  EXPECT_DOUBLE_EQ(tm->false_easting, 500000.0);
+  EXPECT_THROW(Crs::from_user("EPSG:999999", "test"), siteplan::InputError);
+}
+
+TEST(Crs, DetectsPrefixedEastingsDeclaredUnprefixed) {
+  Extent e;
+  e.expand(33620000, 2899000);
+  e.expand(33620100, 2899100);
+  auto f = check_zone(Crs::from_user("EPSG:4542", "t"), e);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0].message.find("EPSG:4521"), std::string::npos) << f[0].message;
+}
+
+TEST(Crs, DetectsUnprefixedEastingsDeclaredPrefixed) {
+  Extent e;
+  e.expand(620000, 2899000);
+  e.expand(620100, 2899100);
+  auto f = check_zone(Crs::from_user("EPSG:4521", "t"), e);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0].message.find("EPSG:4542"), std::string::npos) << f[0].message;
+}
+
+TEST(Crs, DetectsDataOutsideTheZone) {
+  // 101.2°E is 2.2° east of CM 99°E: outside the 3-degree zone.
+  Transform t(Crs::from_user("EPSG:4490", "t"), Crs::from_user("EPSG:4542", "t"));
+  double x = 101.2, y = 26.2;
+  ASSERT_TRUE(t.apply(x, y));
+  Extent e;
+  e.expand(x, y);
+  e.expand(x + 100, y + 100);
+  auto f = check_zone(Crs::from_user("EPSG:4542", "t"), e);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0].message.find("outside the 3-degree zone"), std::string::npos) << f[0].message;
+  // Heqing itself (100.2°E) is fine.
+  double hx = 100.2, hy = 26.2;
+  ASSERT_TRUE(t.apply(hx, hy));
+  Extent h;
+  h.expand(hx, hy);
+  EXPECT_TRUE(check_zone(Crs::from_user("EPSG:4542", "t"), h).empty());
+}
+
+TEST(Crs, NoCrsAndMetresInDegreesAreReported) {
+  Extent e;
+  e.expand(620000, 2899000);
+  EXPECT_EQ(check_zone(Crs(), e).size(), 1u);
+  EXPECT_EQ(check_zone(Crs::from_user("EPSG:4490", "t"), e).size(), 1u);
+}
