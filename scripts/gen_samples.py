@@ -618,7 +618,7 @@ def make_dem(geo):
     # damp the fine relief near the two big rivers
     rv = rasterize(grid, [line_from_pts(Jc), line_from_pts(Yg)], all_touched=True) > 0
     d = proximity(grid, rv)
-    rough = np.minimum(rough, np.clip((d - 60.0) / 600.0, 0, 1))
+    rough = np.minimum(rough, np.clip((d - 60.0) / 250.0, 0, 1))
     z = z + fine * rough
     del fine, d
     return grid, z.astype(np.float32), inside, rough
@@ -864,3 +864,729 @@ def write_dem(path, grid, z, bnd):
 def slope_deg(z, res):
     gy, gx = np.gradient(z.astype(np.float32), res)
     return np.degrees(np.arctan(np.hypot(gx, gy))).astype(np.float32)
+
+
+# ----------------------------------------------------------------------------
+# settlements, roads, power
+# ----------------------------------------------------------------------------
+# name, lon, lat, LX, RK, township code (seat of that township)
+TOWNS = [("云鹤镇", 100.178, 26.560, "县城", 52600, "100"),
+         ("辛屯镇", 100.196, 26.420, "镇", 11800, "101"),
+         ("松桂镇", 100.212, 26.278, "镇", 8600, "102"),
+         ("黄坪镇", 100.386, 26.064, "镇", 7400, "103"),
+         ("草海镇", 100.192, 26.628, "镇", 9900, "104"),
+         ("西邑镇", 100.116, 26.443, "镇", 4300, "105"),
+         ("龙开口镇", 100.402, 26.603, "镇", 5200, "106"),
+         ("金墩乡", 100.222, 26.505, "镇", 6100, "200"),
+         ("六合乡", 100.318, 26.333, "镇", 3900, "201")]
+BEIYA = (100.172, 26.152)
+BASIN_VILLAGES = ["新华村", "逢密村", "龙珠村", "彭屯村", "大营村", "甸头村", "板桥村", "妙登村",
+                  "金星村", "象眠村", "南庄村", "母屯村", "河西村", "文笔村", "小水美村", "和邑村",
+                  "秀邑村", "大水美村", "龙华村", "北溪村", "中江村", "柳绿河村", "西园村", "太和村",
+                  "三庄村", "安乐村", "炼城村", "朵美村"]
+MOUNTAIN_VILLAGES = ["大栗坪村", "井东湾村", "东山村", "吾足村", "拉乌村", "马厂村", "中和村",
+                     "灵地村", "桃树村", "江东村", "坪地村", "石朵村", "白岩村", "羊坪村",
+                     "松子坪村", "大箐村", "麦地村", "水井村", "梨园村", "河头村"]
+
+
+def make_settlements(geo, grid, z, slope):
+    bnd = geo["boundary"]
+    towns = []
+    for name, lo, la, lx, rk, code in TOWNS:
+        towns.append(dict(MC=name, LX=lx, RK=rk, xy=ll2xy(lo, la), town=code, seat=True))
+    towns.append(dict(MC="北衙村", LX="村", RK=3400, xy=ll2xy(*BEIYA), town="102", seat=False))
+    zc = coarse(z)
+    sc = coarse(slope)
+    basin = coarse(rasterize(grid, [geo["basin"]])) > 0.5
+    near_basin = coarse(rasterize(grid, [geo["basin"].Buffer(1500.0, 4)])) > 0.5
+    flats = coarse(rasterize(grid, [f[1] for f in geo["flats"]])) > 0.5
+    inner = coarse(rasterize(grid, [bnd.Buffer(-600.0, 4)])) > 0.99
+    water = [geo["heilongtan"][1]] + [r_[1] for r_ in geo["reservoirs"]]
+    wet = coarse(rasterize(grid, [w.Buffer(250, 4) for w in water] +
+                          [line_from_pts(geo["jinsha"]).Buffer(700, 4),
+                           line_from_pts(geo["yanggong"]).Buffer(150, 4)])) > 0
+    cy, cx = np.nonzero(inner & ~wet & (sc < 13) & (zc < 3050))
+    w = np.where(basin[cy, cx] | (near_basin[cy, cx] & (sc[cy, cx] < 9)), 3.0,
+                 np.where(flats[cy, cx], 2.0, 0.7))
+    r = rng("villages")
+    order = np.argsort(-w * r.uniform(0.2, 1.0, len(w)), kind="stable")
+    pts = [t["xy"] for t in towns]
+    vill = []
+    nb, nm = 0, 0
+    for k in order:
+        x = grid.x0 + (cx[k] + r.uniform(0.2, 0.8)) * CRS_RES
+        y = grid.y1 - (cy[k] + r.uniform(0.2, 0.8)) * CRS_RES
+        in_b = bool(w[k] >= 2.0)
+        if in_b and nb >= len(BASIN_VILLAGES):
+            continue
+        if not in_b and nm >= len(MOUNTAIN_VILLAGES):
+            continue
+        dmin = 1300.0 if in_b else 2600.0
+        if min(np.hypot(x - p[0], y - p[1]) for p in pts) < dmin:
+            continue
+        pts.append(np.array([x, y]))
+        vill.append(dict(xy=np.array([x, y]), basin=in_b, z=float(zc[cy[k], cx[k]])))
+        if in_b:
+            nb += 1
+        else:
+            nm += 1
+        if nb >= len(BASIN_VILLAGES) and nm >= len(MOUNTAIN_VILLAGES):
+            break
+    # names: order villages north->south for stable naming; PV-friendly mountain
+    # villages (high, gentle) get the names used by the PV projects
+    bv = sorted([v for v in vill if v["basin"]], key=lambda v: (-v["xy"][1], v["xy"][0]))
+    mv = sorted([v for v in vill if not v["basin"]], key=lambda v: (-v["xy"][1], v["xy"][0]))
+    for v, nm_ in zip(bv, BASIN_VILLAGES):
+        v["MC"] = nm_
+        v["RK"] = int(r.integers(9, 36)) * 100
+    score = [-(abs(v["z"] - 2650) / 300.0) for v in mv]
+    pick = list(np.argsort(score, kind="stable")[::-1][:2])
+    rest_names = MOUNTAIN_VILLAGES[2:]
+    j = 0
+    for i, v in enumerate(mv):
+        if i == pick[0]:
+            v["MC"] = MOUNTAIN_VILLAGES[0]
+        elif i == pick[1]:
+            v["MC"] = MOUNTAIN_VILLAGES[1]
+        else:
+            v["MC"] = rest_names[j]
+            j += 1
+        v["RK"] = int(r.integers(3, 13)) * 100
+    seats = [t for t in towns if t["seat"]]
+    for v in bv + mv:
+        v["LX"] = "村"
+        v["seat"] = False
+        d = [np.hypot(*(v["xy"] - t["xy"])) for t in seats]
+        v["town"] = seats[int(np.argmin(d))]["town"]
+    allp = towns + bv + mv
+    # village codes inside each township, north -> south
+    for code in sorted(set(t["town"] for t in allp)):
+        members = sorted([t for t in allp if t["town"] == code],
+                         key=lambda t: (-t["xy"][1], t["xy"][0]))
+        for k, t in enumerate(members, 1):
+            t["vcode"] = f"{k:03d}"
+    geo["settlements"] = allp
+    log(f"settlements: {len(towns)} towns, {len(bv)} basin + {len(mv)} mountain villages")
+    return allp
+
+
+def astar(cost, nx, ny, start, goals, target_xy=None, hmin=1.0):
+    """8-neighbour A* / Dijkstra on a flat cost list; goals is a set of indices."""
+    INF = float("inf")
+    dist = {start: 0.0}
+    prev = {}
+    tx, ty = target_xy if target_xy is not None else (None, None)
+
+    def h(i):
+        if tx is None:
+            return 0.0
+        r_, c_ = divmod(i, nx)
+        return hmin * math.hypot(r_ - ty, c_ - tx)
+
+    heap = [(h(start), 0.0, start)]
+    nb = [(-1, -1, 1.4142), (-1, 0, 1.0), (-1, 1, 1.4142), (0, -1, 1.0), (0, 1, 1.0),
+          (1, -1, 1.4142), (1, 0, 1.0), (1, 1, 1.4142)]
+    end = None
+    while heap:
+        f, g, i = heapq.heappop(heap)
+        if g > dist.get(i, INF):
+            continue
+        if i in goals:
+            end = i
+            break
+        r_, c_ = divmod(i, nx)
+        ci = cost[i]
+        for dr, dc, w in nb:
+            rr, cc = r_ + dr, c_ + dc
+            if 0 <= rr < ny and 0 <= cc < nx:
+                j = rr * nx + cc
+                ng = g + w * 0.5 * (ci + cost[j])
+                if ng < dist.get(j, INF):
+                    dist[j] = ng
+                    prev[j] = i
+                    heapq.heappush(heap, (ng + h(j), ng, j))
+    path = [end]
+    while path[-1] != start:
+        path.append(prev[path[-1]])
+    return path[::-1]
+
+
+ROADS = [  # name, grade, via points (lon, lat) or settlement names
+    ("大丽高速", "高速", [(100.112, 26.132), (100.163, 26.168), (100.203, 26.262), (100.189, 26.382),
+                        (100.163, 26.47), (100.166, 26.60), (100.196, 26.672), (100.207, 26.716)]),
+    ("G214", "国道", [(100.198, 26.030), "北衙村", "松桂镇", "辛屯镇", "云鹤镇", "草海镇",
+                     (100.226, 26.714)]),
+    ("S221", "省道", ["云鹤镇", "金墩乡", "龙开口镇"]),
+    ("S222", "省道", ["松桂镇", "黄坪镇", (100.492, 26.075)]),
+    ("X101云鹤—西邑线", "县道", ["云鹤镇", "西邑镇"]),
+    ("X102辛屯—六合线", "县道", ["辛屯镇", "六合乡"]),
+    ("X103北衙—黄坪线", "县道", ["北衙村", "黄坪镇"]),
+]
+GRADE_COST = {"高速": 3.5, "国道": 5.0, "省道": 6.0, "县道": 7.0, "乡道": 8.0}
+
+
+def make_roads(geo, grid, z, slope):
+    zc = coarse(z)
+    sc = coarse(slope)
+    ny, nx = zc.shape
+    cgrid = Grid(grid.x0, grid.y1, nx, ny, CRS_RES)
+    water = [geo["heilongtan"][1]] + [r_[1] for r_ in geo["reservoirs"]]
+    wet = coarse(rasterize(grid, water + [line_from_pts(geo["jinsha"]).Buffer(120, 4)])) > 0.2
+    outside = coarse(rasterize(grid, [geo["boundary"]])) < 0.5
+    used = np.zeros((ny, nx), bool)
+    byname = {s["MC"]: s["xy"] for s in geo["settlements"]}
+
+    def cidx(p):
+        r_, c_ = cgrid.rc(p[0], p[1])
+        return int(r_) * nx + int(c_)
+
+    def to_xy(path):
+        return np.array([[cgrid.x0 + (i % nx + 0.5) * CRS_RES,
+                          cgrid.y1 - (i // nx + 0.5) * CRS_RES] for i in path])
+
+    def costs(grade, avoid_used):
+        k = GRADE_COST[grade]
+        c = 1.0 + (sc / k) ** 2 + 60.0 * wet + 2.0 * outside
+        if avoid_used:
+            c = c + 1.2 * used
+        return c.ravel().tolist()
+
+    def smooth(pts, grade, ends):
+        ln = line_from_pts(pts).Simplify(130.0 if grade in ("高速", "国道") else 80.0)
+        p = np.array(ln.GetPoints())[:, :2]
+        p[0], p[-1] = ends
+        return resample_line(chaikin(p, 3), 30.0)
+
+    roads = []
+    for name, grade, via in ROADS:
+        cost = costs(grade, True)
+        pts = [byname[v] if isinstance(v, str) else ll2xy(*v) for v in via]
+        cells = []
+        for a, b in zip(pts[:-1], pts[1:]):
+            ib = cidx(b)
+            path = astar(cost, nx, ny, cidx(a), {ib}, (ib % nx, ib // nx))
+            cells.extend(path if not cells else path[1:])
+        xy = to_xy(cells)
+        xy[0], xy[-1] = pts[0], pts[-1]
+        line = smooth(xy, grade, (pts[0], pts[-1]))
+        roads.append(dict(MC=name, DJ=grade, pts=line))
+        for i in cells:
+            used[i // nx, i % nx] = True
+    # township roads (乡道): every village not on the network gets a link
+    net = set(np.nonzero(used.ravel())[0].tolist())
+    cost = costs("乡道", False)
+    k = 0
+    vills = sorted([s for s in geo["settlements"] if s["LX"] == "村"],
+                   key=lambda s: (-s["xy"][1], s["xy"][0]))
+    for s in vills:
+        i0 = cidx(s["xy"])
+        if i0 in net or any(abs(i0 % nx - j % nx) <= 1 and abs(i0 // nx - j // nx) <= 1
+                            for j in (i0 - 1, i0 + 1, i0 - nx, i0 + nx) if j in net):
+            continue
+        path = astar(cost, nx, ny, i0, net)
+        if len(path) < 3:
+            continue
+        xy = to_xy(path)
+        xy[0] = s["xy"]
+        k += 1
+        roads.append(dict(MC=f"Y{k:03d}{s['MC'][:-1]}连接线", DJ="乡道",
+                          pts=smooth(xy, "乡道", (xy[0], xy[-1]))))
+        net.update(path)
+    geo["roads"] = roads
+    log(f"roads: {len(roads)} lines")
+    return roads
+
+
+def make_power(geo):
+    S = {s["MC"]: s["xy"] for s in geo["settlements"]}
+    r = rng("power")
+
+    def near(name, dx, dy):
+        return S[name] + np.array([dx, dy])
+
+    subs = [("龙开口电站500kV升压站", 500, near("龙开口镇", 650, 420)),
+            ("鹤庆220kV变电站", 220, near("云鹤镇", -900, -1300)),
+            ("北衙220kV变电站", 220, near("北衙村", 1100, 700)),
+            ("草海110kV变电站", 110, near("草海镇", 500, -400)),
+            ("辛屯110kV变电站", 110, near("辛屯镇", -700, 300)),
+            ("松桂110kV变电站", 110, near("松桂镇", 400, -500)),
+            ("黄坪35kV变电站", 35, near("黄坪镇", -500, 350)),
+            ("六合35kV变电站", 35, near("六合乡", 300, -250)),
+            ("西邑35kV变电站", 35, near("西邑镇", 250, 300)),
+            ("金墩35kV变电站", 35, near("金墩乡", 350, 200))]
+    P = {n: p for n, _, p in subs}
+    lines_def = [
+        ("500kV龙开口—大理Ⅰ回线", 500, ["龙开口电站500kV升压站", ll2xy(100.300, 25.965)], 0.0),
+        ("500kV龙开口—大理Ⅱ回线", 500, ["龙开口电站500kV升压站", ll2xy(100.300, 25.965)], 70.0),
+        ("220kV龙开口—鹤庆线", 220, ["龙开口电站500kV升压站", "鹤庆220kV变电站"], 0.0),
+        ("220kV鹤庆—北衙线", 220, ["鹤庆220kV变电站", "北衙220kV变电站"], 0.0),
+        ("220kV北衙—洱源线", 220, ["北衙220kV变电站", ll2xy(100.100, 26.120)], 0.0),
+        ("110kV鹤庆—草海线", 110, ["鹤庆220kV变电站", "草海110kV变电站"], 0.0),
+        ("110kV鹤庆—辛屯线", 110, ["鹤庆220kV变电站", "辛屯110kV变电站"], 0.0),
+        ("110kV辛屯—松桂线", 110, ["辛屯110kV变电站", "松桂110kV变电站"], 0.0),
+        ("110kV北衙—松桂线", 110, ["北衙220kV变电站", "松桂110kV变电站"], 0.0),
+        ("35kV松桂—黄坪线", 35, ["松桂110kV变电站", "黄坪35kV变电站"], 0.0),
+        ("35kV辛屯—六合线", 35, ["辛屯110kV变电站", "六合35kV变电站"], 0.0),
+        ("35kV鹤庆—西邑线", 35, ["鹤庆220kV变电站", "西邑35kV变电站"], 0.0),
+        ("35kV鹤庆—金墩线", 35, ["鹤庆220kV变电站", "金墩35kV变电站"], 0.0),
+    ]
+    lines = []
+    cache = {}
+    for name, kv, (a, b), off in lines_def:
+        pa = P[a] if isinstance(a, str) else a
+        pb = P[b] if isinstance(b, str) else b
+        key = (a if isinstance(a, str) else "x", b if isinstance(b, str) else "y")
+        if key not in cache:  # angle towers: a few lateral kinks, straight spans
+            L = np.linalg.norm(pb - pa)
+            n = max(1, int(L / 5000))
+            t = np.sort(r.uniform(0.15, 0.85, n)) if n > 1 else np.array([0.5])
+            d = (pb - pa) / L
+            nrm = np.array([-d[1], d[0]])
+            mids = [pa + (pb - pa) * ti + nrm * r.normal(0, 0.05 * L) for ti in t]
+            cache[key] = np.vstack([pa, *mids, pb])
+        pts = cache[key]
+        if off:
+            pts = offset_line(pts, np.full(len(pts), off))
+            pts[0] = pts[0] + (pts[0] - pts[1]) * 0  # keep end towers near the station
+        lines.append(dict(MC=name, DYDJ=kv, pts=pts))
+    geo["substations"] = [dict(MC=n, DYDJ=kv, xy=p) for n, kv, p in subs]
+    geo["power_lines"] = lines
+
+
+# ----------------------------------------------------------------------------
+# 三调 land use (dltb)
+# ----------------------------------------------------------------------------
+DLMC = {
+    "0101": "水田", "0102": "水浇地", "0103": "旱地", "0201": "果园", "0201K": "可调整果园",
+    "0204": "其他园地", "0301": "乔木林地", "0301K": "可调整乔木林地", "0305": "灌木林地",
+    "0307": "其他林地", "0307K": "可调整其他林地", "0404": "其他草地", "05H1": "商业服务业设施用地",
+    "0508": "物流仓储用地", "0601": "工业用地", "0602": "采矿用地", "0701": "城镇住宅用地",
+    "0702": "农村宅基地", "08H1": "机关团体新闻出版用地", "08H2": "科教文卫用地",
+    "0810": "公园与绿地", "09": "特殊用地", "1003": "公路用地", "1004": "城镇村道路用地",
+    "1006": "农村道路", "1101": "河流水面", "1103": "水库水面", "1104": "坑塘水面",
+    "1104K": "可调整养殖坑塘", "1107": "沟渠", "1202": "设施农用地", "1206": "裸土地",
+    "1207": "裸岩石砾地",
+}
+FOREST = ("0301", "0301K", "0305", "0307", "0307K")
+CULTIVATED = ("0101", "0102", "0103")
+
+
+def sample_seeds(geo, grid, z, slope):
+    """Blue-noise seed points whose spacing follows a land-use density field."""
+    zc = coarse(z)
+    sc = coarse(slope)
+    basin = coarse(rasterize(grid, [geo["basin"]]))
+    flats = coarse(rasterize(grid, [f[1] for f in geo["flats"]]))
+    pied = coarse(rasterize(grid, [geo["basin"].Buffer(2200.0, 4)]))
+    dens = np.where(zc < 3300, 1.0, 0.65)          # seeds per km2 (mountains)
+    dens = np.where((sc < 22) & (zc < 2900), 2.0, dens)
+    dens = np.where((pied > 0.5) & (sc < 16), 3.5, dens)
+    dens = np.where(flats > 0.5, 6.0, dens)
+    dens = np.where(basin > 0.5, 8.0, dens)
+    ny, nx = zc.shape
+    r = rng("seeds")
+    cand = []
+    for iy in range(ny):
+        lam = dens[iy] * (CRS_RES / 1000.0) ** 2 * 3.0
+        k = r.poisson(lam)
+        for ix in np.nonzero(k)[0].tolist():
+            for _ in range(int(k[ix])):
+                cand.append((grid.x0 + (ix + r.uniform()) * CRS_RES,
+                             grid.y1 - (iy + r.uniform()) * CRS_RES, dens[iy, ix]))
+    extra = []
+    for s in geo["settlements"]:
+        nbig = {"县城": 110, "镇": 28}.get(s["LX"], 10 + s["RK"] // 400)
+        rad = {"县城": 1500.0, "镇": 650.0}.get(s["LX"], 380.0)
+        for _ in range(nbig):
+            a, d = r.uniform(0, 2 * np.pi), rad * math.sqrt(r.uniform())
+            extra.append((s["xy"][0] + d * math.cos(a), s["xy"][1] + d * math.sin(a),
+                          nbig / (math.pi * (rad / 1000) ** 2)))
+    bx = ll2xy(*BEIYA)
+    for _ in range(70):
+        a, d = r.uniform(0, 2 * np.pi), 2600 * math.sqrt(r.uniform())
+        extra.append((bx[0] + d * math.cos(a), bx[1] + d * math.sin(a), 10.0))
+    cand = extra + [cand[i] for i in r.permutation(len(cand))]
+    inside = rasterize(grid, [geo["boundary"]]) > 0
+    cell = 120.0
+    buckets = {}
+    pts = []
+    for x, y, dn in cand:
+        rr, cc = grid.rc(x, y)
+        if not inside[rr, cc]:
+            continue
+        rmin = 0.62 / math.sqrt(dn) * 1000.0
+        bi, bj = int(x // cell), int(y // cell)
+        reach = int(rmin // cell) + 1
+        ok = True
+        for di in range(-reach, reach + 1):
+            for dj in range(-reach, reach + 1):
+                for (px, py) in buckets.get((bi + di, bj + dj), ()):
+                    if (px - x) ** 2 + (py - y) ** 2 < rmin * rmin:
+                        ok = False
+                        break
+                if not ok:
+                    break
+            if not ok:
+                break
+        if ok:
+            pts.append((x, y))
+            buckets.setdefault((bi, bj), []).append((x, y))
+    return np.array(pts)
+
+
+def voronoi_cells(pts, bnd, r):
+    """Voronoi cells of pts with consistently perturbed edges, clipped to bnd.
+
+    Neighbouring cells use the very same perturbed polyline for their common
+    edge, so the result is an exact coverage (no gaps, no overlaps)."""
+    x0, x1, y0, y1 = bnd.GetEnvelope()
+    fr = []
+    m = 8000.0
+    for t in np.linspace(0, 1, 40, endpoint=False):
+        fr += [(x0 - m + t * (x1 - x0 + 2 * m), y0 - m), (x1 + m, y0 - m + t * (y1 - y0 + 2 * m)),
+               (x1 + m - t * (x1 - x0 + 2 * m), y1 + m), (x0 - m, y1 + m - t * (y1 - y0 + 2 * m))]
+    allp = np.vstack([pts, np.array(fr)])
+    n = len(pts)
+    mp = ogr.Geometry(ogr.wkbMultiPoint)
+    for x, y in allp:
+        g = ogr.Geometry(ogr.wkbPoint)
+        g.AddPoint_2D(float(x), float(y))
+        mp.AddGeometry(g)
+    tri = mp.DelaunayTriangulation(0.0, False)
+    index = {(float(x), float(y)): i for i, (x, y) in enumerate(allp)}
+    T = []
+    for k in range(tri.GetGeometryCount()):
+        ring = tri.GetGeometryRef(k).GetGeometryRef(0)
+        T.append([index[(ring.GetX(j), ring.GetY(j))] for j in range(3)])
+    T = np.array(T)
+    A, B, C = allp[T[:, 0]], allp[T[:, 1]], allp[T[:, 2]]
+    d = 2 * (A[:, 0] * (B[:, 1] - C[:, 1]) + B[:, 0] * (C[:, 1] - A[:, 1]) + C[:, 0] * (A[:, 1] - B[:, 1]))
+    ux = ((A ** 2).sum(1) * (B[:, 1] - C[:, 1]) + (B ** 2).sum(1) * (C[:, 1] - A[:, 1])
+          + (C ** 2).sum(1) * (A[:, 1] - B[:, 1])) / d
+    uy = ((A ** 2).sum(1) * (C[:, 0] - B[:, 0]) + (B ** 2).sum(1) * (A[:, 0] - C[:, 0])
+          + (C ** 2).sum(1) * (B[:, 0] - A[:, 0])) / d
+    cc = np.column_stack([ux, uy])
+    cen = (A + B + C) / 3.0
+    fans = [[] for _ in range(n)]
+    for t, (a, b, c) in enumerate(T.tolist()):
+        for v in (a, b, c):
+            if v < n:
+                fans[v].append(t)
+    nbrs = set()
+    for a, b, c in T.tolist():
+        for u, v in ((a, b), (b, c), (c, a)):
+            if u < n and v < n:
+                nbrs.add((min(u, v), max(u, v)))
+    # perturbation coefficients per Voronoi edge (keyed by the triangle pair)
+    edges = {}
+    for i in range(n):
+        f = fans[i]
+        ang = np.arctan2(cen[f, 1] - allp[i, 1], cen[f, 0] - allp[i, 0])
+        f = [f[k] for k in np.argsort(ang)]
+        fans[i] = f
+        for k in range(len(f)):
+            e = (min(f[k], f[(k + 1) % len(f)]), max(f[k], f[(k + 1) % len(f)]))
+            edges[e] = None
+    keys = sorted(edges)
+    coef = r.normal(0, 1, (len(keys), 4))
+    for k, e in enumerate(keys):
+        edges[e] = coef[k]
+    straight = set()
+
+    def edge_pts(e):
+        p, q = cc[e[0]], cc[e[1]]
+        L = float(np.hypot(*(q - p)))
+        if e in straight or L < 40.0:
+            return np.vstack([p, q])
+        m_ = 6 if L < 250 else (10 if L < 700 else 14)
+        s = np.linspace(0, 1, m_ + 1)
+        a = edges[e]
+        amp = min(0.055 * L, 45.0)
+        disp = sum(amp * a[k] / (k + 1) * np.sin((k + 1) * np.pi * s) for k in range(4))
+        dvec = (q - p) / L
+        nrm = np.array([-dvec[1], dvec[0]])
+        return p + np.outer(s, q - p) + np.outer(disp, nrm)
+
+    def cell_ring(i):
+        f = fans[i]
+        out = []
+        for k in range(len(f)):
+            t0, t1 = f[k], f[(k + 1) % len(f)]
+            if np.allclose(cc[t0], cc[t1]):
+                continue
+            e = (min(t0, t1), max(t0, t1))
+            ep = edge_pts(e)
+            if t0 > t1:
+                ep = ep[::-1]
+            out.append(ep[:-1])
+        return np.vstack(out)
+
+    bprep = bnd
+    cells = [None] * n
+    todo = list(range(n))
+    for it in range(4):
+        bad = []
+        for i in todo:
+            ring = cell_ring(i)
+            g = ogr.CreateGeometryFromWkt("POLYGON (" + ring_wkt_exact(ring) + ")")
+            if not g.IsValid():
+                bad.append(i)
+                continue
+            cells[i] = g
+        if not bad:
+            break
+        # straighten the edges of invalid cells (shared with neighbours: redo them too)
+        redo = set(bad)
+        for i in bad:
+            f = fans[i]
+            for k in range(len(f)):
+                e = (min(f[k], f[(k + 1) % len(f)]), max(f[k], f[(k + 1) % len(f)]))
+                straight.add(e)
+            for (u, v) in nbrs:
+                pass
+        # neighbours sharing a straightened edge
+        for j in range(n):
+            f = fans[j]
+            for k in range(len(f)):
+                e = (min(f[k], f[(k + 1) % len(f)]), max(f[k], f[(k + 1) % len(f)]))
+                if e in straight:
+                    redo.add(j)
+                    break
+        todo = sorted(redo)
+    clipped = []
+    for i in range(n):
+        g = cells[i].Intersection(bprep)
+        clipped.append(g)
+    return clipped, sorted(nbrs), len(straight)
+
+
+def ring_wkt_exact(pts):
+    pts = [tuple(p) for p in pts]
+    pts.append(pts[0])
+    return "(" + ",".join(f"{x!r} {y!r}" for x, y in pts) + ")"
+
+
+def pick(q, table):
+    """table: list of (code, weight); q in [0,1) -> code by cumulative weight."""
+    tot = sum(w for _, w in table)
+    acc = 0.0
+    for code, w in table:
+        acc += w / tot
+        if q < acc:
+            return code
+    return table[-1][0]
+
+
+def rank01(v):
+    o = np.argsort(v, kind="stable")
+    out = np.empty(len(v))
+    out[o] = (np.arange(len(v)) + 0.5) / len(v)
+    return out
+
+
+def classify(feat, r):
+    """Assign a 三调 land-use code to every Voronoi cell from its terrain context."""
+    n = len(feat["z"])
+    q = rank01(0.7 * feat["n1"] + 0.3 * r.uniform(size=n))
+    q2 = rank01(0.6 * feat["n2"] + 0.4 * r.uniform(size=n))
+    u = r.uniform(size=n)
+    codes = []
+    for i in range(n):
+        z, s = feat["z"][i], feat["slope"][i]
+        flat = feat["flat"][i] > 0.5
+        dset, sx = feat["dset"][i], feat["set"][i]
+        dby = feat["dbeiya"][i]
+        lx = sx["LX"]
+        if lx == "县城" and dset < 1350:
+            c = pick(q2[i], [("0701", 42), ("05H1", 16), ("08H2", 8), ("08H1", 4), ("1004", 6),
+                            ("0810", 4), ("0601", 6), ("0702", 10), ("0508", 4)])
+        elif lx == "镇" and dset < 520:
+            c = pick(q2[i], [("0701", 38), ("05H1", 20), ("0702", 30), ("08H2", 8), ("1004", 4)])
+        elif lx == "村" and dset < (230 + sx["RK"] / 18.0):
+            c = pick(q2[i], [("0702", 78), ("05H1", 4), ("08H2", 3), ("1202", 4),
+                            ("0103" if not flat else "0101", 11)])
+        elif dby < 2700 and feat["pit"][i] < 850:
+            c = pick(q2[i], [("0602", 62), ("1206", 22), ("0601", 16)])
+        elif dby < 3000 and not flat and u[i] < 0.30:
+            c = pick(q2[i], [("0601", 45), ("0602", 25), ("1206", 20), ("0508", 10)])
+        elif flat and s < 5:
+            if z < 1900:
+                c = pick(q[i], [("0101", 30), ("0103", 30), ("0201", 15), ("0204", 8),
+                                ("0102", 10), ("1202", 4), ("0307", 3)])
+            else:
+                c = pick(q[i], [("0101", 50), ("0102", 15), ("0103", 12), ("1104", 3),
+                                ("1202", 4), ("0201", 5), ("0307", 3), ("0404", 2),
+                                ("1006", 2), ("1107", 1), ("0201K", 1.5), ("1104K", 0.7),
+                                ("0301K", 0.8)])
+        elif s < 13 and z < 2950:
+            c = pick(q[i], [("0103", 38), ("0201", 9), ("0301", 17), ("0305", 11), ("0404", 12),
+                            ("0307", 6), ("0204", 3), ("0201K", 1.5), ("0307K", 1.5),
+                            ("1202", 1)])
+        elif z < 1800:
+            c = pick(q[i], [("0305", 34), ("0404", 33), ("0301", 10), ("1206", 7),
+                            ("0103" if s < 20 else "0305", 12), ("0204", 4)])
+        elif z < 3300:
+            c = pick(q[i], [("0301", 62), ("0305", 15), ("0307", 6), ("0404", 11),
+                            ("0103" if (s < 20 and z < 2750) else "0301", 6)])
+        elif z < 3650:
+            c = pick(q[i], [("0301", 45), ("0305", 30), ("0404", 25)])
+        else:
+            c = pick(q[i], [("0404", 35), ("0305", 25), ("1207", 30), ("1206", 10)])
+        codes.append(c)
+    return codes
+
+
+def make_dltb(geo, grid, z, slope):
+    bnd = geo["boundary"]
+    r = rng("dltb")
+    pts = sample_seeds(geo, grid, z, slope)
+    log(f"dltb: {len(pts)} seeds")
+    cells, nbrs, nstraight = voronoi_cells(pts, bnd, r)
+    log(f"dltb: voronoi done ({nstraight} edges straightened)")
+    n = len(cells)
+    # zonal statistics on the DEM grid
+    ids = rasterize(grid, cells, np.arange(1, n + 1), dtype=gdal.GDT_Int32).astype(np.int64)
+    m = ids > 0
+    idv = ids[m] - 1
+    cnt = np.bincount(idv, minlength=n).astype(float)
+    zsum = np.bincount(idv, z[m], minlength=n)
+    ssum = np.bincount(idv, slope[m], minlength=n)
+    flatm = rasterize(grid, [geo["basin"]] + [f[1] for f in geo["flats"]])
+    fsum = np.bincount(idv, flatm[m], minlength=n)
+    cen = []
+    for g in cells:
+        p = g.PointOnSurface() if not g.IsEmpty() else None
+        cen.append((p.GetX(), p.GetY()) if p else (0.0, 0.0))
+    cen = np.array(cen)
+    rr, cc = grid.rc(cen[:, 0], cen[:, 1])
+    zc_ = np.where(cnt > 0, zsum / np.maximum(cnt, 1), z[rr, cc])
+    sc_ = np.where(cnt > 0, ssum / np.maximum(cnt, 1), slope[rr, cc])
+    fc_ = np.where(cnt > 0, fsum / np.maximum(cnt, 1), flatm[rr, cc])
+    del ids, m, idv
+    sets = geo["settlements"]
+    sxy = np.array([s["xy"] for s in sets])
+    D = np.hypot(cen[:, None, 0] - sxy[None, :, 0], cen[:, None, 1] - sxy[None, :, 1])
+    # "influence" distance: big places reach further
+    reach = np.array([{"县城": 0.45, "镇": 0.8}.get(s["LX"], 1.0) for s in sets])
+    near = np.argmin(D * reach[None, :], axis=1)
+    dset = D[np.arange(n), near]
+    by = ll2xy(*BEIYA)
+    pits = [ll2xy(100.163, 26.141), ll2xy(100.184, 26.163), ll2xy(100.152, 26.160)]
+    dpit = np.min([np.hypot(cen[:, 0] - p[0], cen[:, 1] - p[1]) for p in pits], axis=0)
+    rn = rng("landuse-noise")
+    n1f = value_noise(grid.ny // AGG + 1, grid.nx // AGG + 1, 10, rn)   # ~1.5 km
+    n2f = value_noise(grid.ny // AGG + 1, grid.nx // AGG + 1, 4, rn)    # ~600 m
+    cr, ccl = rr // AGG, cc // AGG
+    feat = dict(z=zc_, slope=sc_, flat=fc_, dset=dset, set=[sets[k] for k in near],
+                dbeiya=np.hypot(cen[:, 0] - by[0], cen[:, 1] - by[1]), pit=dpit,
+                n1=n1f[cr, ccl], n2=n2f[cr, ccl])
+    codes = classify(feat, r)
+    # 坐落单位 (village) of each cell: nearest settlement, plain distance
+    vill = np.argmin(D, axis=1)
+    # merge neighbouring cells of the same class and village into larger parcels
+    cap = {c: 5 for c in FOREST + ("0404", "1207", "1206")}
+    cap.update({c: 2 for c in CULTIVATED + ("0201",)})
+    parent = list(range(n))
+    size = [1] * n
+
+    def find(a):
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    mr = rng("merge")
+    for (a, b) in nbrs:
+        if codes[a] != codes[b] or vill[a] != vill[b] or codes[a] not in cap:
+            continue
+        if cells[a].IsEmpty() or cells[b].IsEmpty() or mr.uniform() < 0.25:
+            continue
+        ra, rb = find(a), find(b)
+        if ra != rb and size[ra] + size[rb] <= cap[codes[a]]:
+            parent[rb] = ra
+            size[ra] += size[rb]
+    groups = {}
+    for i in range(n):
+        if not cells[i].IsEmpty():
+            groups.setdefault(find(i), []).append(i)
+    merged = []
+    for root in sorted(groups):
+        mem_ = groups[root]
+        g = cells[mem_[0]] if len(mem_) == 1 else union_all([cells[k] for k in mem_])
+        merged.append((g, codes[root], int(vill[root]), float(np.mean(sc_[mem_])),
+                       float(np.mean(zc_[mem_]))))
+    log(f"dltb: {len(merged)} parcels after merging")
+    # linear / water features cut out of the parcels
+    Jb = line_from_pts(geo["jinsha"]).Buffer(95.0, 6)
+    Yb = line_from_pts(geo["yanggong"]).Buffer(12.0, 4)
+    sb = [line_from_pts(p).Buffer(6.0, 3) for p, a in geo["streams"] if a >= 1200]
+    river = union_all([Jb, Yb] + sb).Intersection(bnd)
+    res = union_all([x[1] for x in geo["reservoirs"]]).Intersection(bnd).Difference(river)
+    pond = geo["heilongtan"][1].Difference(river)
+    hw = {"高速": 18.0, "国道": 12.0, "省道": 8.0, "县道": 5.0}
+    road = union_all([line_from_pts(rd["pts"]).Buffer(hw[rd["DJ"]], 4)
+                      for rd in geo["roads"] if rd["DJ"] in hw])
+    road = road.Intersection(bnd).Difference(river).Difference(res).Difference(pond)
+    layers = [("1101", tile(river)), ("1103", tile(res)), ("1104", tile(pond)),
+              ("1003", tile(road))]
+    out = []
+    for g, code, vi, s_, z_ in merged:
+        rest = g
+        parts = []
+        env = g.GetEnvelope()
+        for lc, tiles in layers:
+            cand = [t for e, t in tiles if e[0] <= env[1] and e[1] >= env[0]
+                    and e[2] <= env[3] and e[3] >= env[2]]
+            if not cand:
+                continue
+            loc = cand[0] if len(cand) == 1 else union_all(cand)
+            if not rest.Intersects(loc):
+                continue
+            piece = rest.Intersection(loc)
+            rest = rest.Difference(loc)
+            parts += [(p, lc) for p in polys_of(piece)]
+        parts += [(p, code) for p in polys_of(rest)]
+        parts = absorb_slivers(parts, 60.0)
+        for p, lc in parts:
+            out.append((p, lc, vi, s_, z_))
+    log(f"dltb: {len(out)} parcels after cutting roads and water")
+    return out
+
+
+def tile(geom, size=4000.0):
+    if geom is None or geom.IsEmpty():
+        return []
+    x0, x1, y0, y1 = geom.GetEnvelope()
+    out = []
+    for i in range(int((x1 - x0) // size) + 1):
+        for j in range(int((y1 - y0) // size) + 1):
+            bx = (x0 + i * size, x0 + (i + 1) * size, y0 + j * size, y0 + (j + 1) * size)
+            box = poly_from_pts([(bx[0], bx[2]), (bx[1], bx[2]), (bx[1], bx[3]), (bx[0], bx[3])])
+            if not box.Intersects(geom):
+                continue
+            piece = geom.Intersection(box)
+            if not piece.IsEmpty() and piece.GetArea() > 0:
+                out.append((piece.GetEnvelope(), piece))
+    return out
+
+
+def absorb_slivers(parts, amin):
+    """Merge tiny parts into the largest touching part of the same parcel."""
+    big = [(p, c) for p, c in parts if p.GetArea() >= amin]
+    small = [(p, c) for p, c in parts if p.GetArea() < amin]
+    for p, c in small:
+        best = None
+        for k, (q, cq) in enumerate(big):
+            if q.Intersects(p):
+                inter = q.Intersection(p)
+                if inter.Length() > 0 and (best is None or q.GetArea() > big[best][0].GetArea()):
+                    best = k
+        if best is None:
+            big.append((p, c))
+        else:
+            u = big[best][0].Union(p)
+            if ogr.GT_Flatten(u.GetGeometryType()) == ogr.wkbPolygon:
+                big[best] = (u, big[best][1])
+            else:
+                big.append((p, c))
+    return big

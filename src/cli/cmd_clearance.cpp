@@ -27,6 +27,7 @@ struct ClearanceArgs {
   std::vector<std::string> constraints;
   std::vector<std::string> breakdowns;
   std::vector<std::string> layers;
+  std::string data;
   std::string crs;
   std::string out;
   int threads = 0;
@@ -113,6 +114,8 @@ void register_clearance(CLI::App& app) {
   sub->add_option("--constraint", g_args.constraints, "ad-hoc rule ID=PATH:LAYER[:SEVERITY]");
   sub->add_option("--breakdown", g_args.breakdowns, "composition by attribute ID=PATH:LAYER:FIELD");
   sub->add_option("--layer", g_args.layers, "bind a rule file's layer: ID=PATH[:LAYER]");
+  sub->add_option("--data", g_args.data,
+                  "data set whose layers are named like the rule file's layer ids (e.g. yjjbnt)");
   sub->add_option("--crs", g_args.crs, "working CRS (default: the rule file's, else the parcels')");
   sub->add_option("--out", g_args.out, "output folder")->required();
   sub->add_option("--threads", g_args.threads, "worker threads (0 = all cores)")
@@ -129,7 +132,21 @@ int run_clearance() {
   if (g_args.rules.empty() && g_args.constraints.empty() && g_args.breakdowns.empty())
     throw UsageError("clearance needs rules: --rules FILE or --constraint ID=PATH:LAYER[:SEVERITY]");
   Project project;
-  if (!g_args.rules.empty()) project = load_project(g_args.rules);
+  if (!g_args.rules.empty()) project = load_project(g_args.rules, false);
+  if (!g_args.data.empty()) {
+    // Bind every layer the rules name but nobody declared to the same-named layer of --data.
+    auto bind = [&](const std::string& id) {
+      if (project.find_layer(id)) return;
+      LayerSpec l;
+      l.id = id;
+      l.source = g_args.data;
+      l.layer = id;
+      l.pos = SourcePos{"--data " + g_args.data, 0, 0};
+      project.set_layer(l);
+    };
+    for (const auto& r : project.rules) bind(r.layer);
+    for (const auto& b : project.breakdowns) bind(b.layer);
+  }
   for (const auto& text : g_args.layers) {
     auto [id, rest] = split_id(text, "--layer", "ID=PATH[:LAYER]");
     SourceRef ref = split_source_ref(rest);

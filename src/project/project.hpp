@@ -71,7 +71,8 @@ struct Project {
 };
 
 // Parses a project or profile file. Throws InputError on any problem.
-Project load_project(const std::string& path);
+// check_refs = false leaves cross-reference checks to the caller (layers bound later).
+Project load_project(const std::string& path, bool check_refs = true);
 // Parses TOML text (for tests); `path` is used in messages and to resolve relative sources.
 Project parse_project(const std::string& text, const std::string& path);
 

@@ -1,4 +1,5 @@
 // Clearance semantics on inline WKT with hand-computed areas.
+#include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include "core/progress.hpp"
@@ -211,12 +212,9 @@ TEST(Clearance, SameOutputForOneAndManyThreads) {
   auto build = [](Fixture& f) {
     for (int i = 0; i < 200; ++i) {
       double x = (i % 20) * 37.0, y = (i / 20) * 41.0;
-      f.parcel("p" + std::to_string(i),
-               "POLYGON ((" + std::to_string(x) + " " + std::to_string(y) + ", " +
-                   std::to_string(x + 30) + " " + std::to_string(y) + ", " +
-                   std::to_string(x + 30) + " " + std::to_string(y + 35) + ", " +
-                   std::to_string(x) + " " + std::to_string(y + 35) + ", " + std::to_string(x) +
-                   " " + std::to_string(y) + "))");
+      f.parcel(fmt::format("p{}", i),
+               fmt::format("POLYGON (({0} {1}, {2} {1}, {2} {3}, {0} {3}, {0} {1}))", x, y, x + 30,
+                           y + 35));
     }
     f.rule("r1", Severity::Block,
            {"POLYGON ((0 0, 300 0, 300 100, 0 100, 0 0))", "POLYGON ((100 50, 500 50, 500 90, 100 90, 100 50))"});
