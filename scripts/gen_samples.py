@@ -1312,7 +1312,7 @@ def voronoi_cells(pts, bnd, r):
         out = []
         for k in range(len(f)):
             t0, t1 = f[k], f[(k + 1) % len(f)]
-            if np.allclose(cc[t0], cc[t1]):
+            if cc[t0][0] == cc[t1][0] and cc[t0][1] == cc[t1][1]:
                 continue
             e = (min(t0, t1), max(t0, t1))
             ep = edge_pts(e)

@@ -27,6 +27,8 @@ void init_gdal() {
     CPLSetErrorHandler(log_handler);
     // Reproducible GeoPackages: no random UUIDs, fixed timestamps when asked by the caller.
     CPLSetConfigOption("OGR_SQLITE_JOURNAL", "MEMORY");
+    // Never write .aux.xml side-car files next to inputs (statistics, etc.).
+    CPLSetConfigOption("GDAL_PAM_ENABLED", "NO");
   });
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -29,6 +30,19 @@ void cross_layer_findings(InfoReport& r) {
   }
 }
 
+// The data's own CRS when projected, else the CGCS2000 3-degree GK zone of its centre.
+gis::Crs auto_work_crs(const gis::Crs& crs, const gis::Extent& extent) {
+  if (crs.empty() || !extent.valid) return {};
+  if (crs.is_projected()) return crs;
+  gis::Transform to_geo(crs, gis::Crs::from_user("EPSG:4490", "internal"));
+  gis::Extent g = to_geo.apply(extent);
+  if (!g.valid) return {};
+  int cm = static_cast<int>(std::lround((g.minx + g.maxx) / 2.0 / 3.0)) * 3;
+  if (auto code = gis::cgcs2000_gk3_epsg(cm, false))
+    return gis::Crs::from_user(fmt::format("EPSG:{}", *code), "internal");
+  return {};
+}
+
 LoadOptions info_options() {
   LoadOptions o;
   o.keep_geometry = false;
@@ -49,7 +63,12 @@ InfoReport info_for_project(const Project& project, const gis::GeosContext& ctx)
     throw InputError(fmt::format("{}: working CRS {} is not projected; use a metric CRS such as "
                                  "EPSG:4542 (CGCS2000 3-degree GK CM 99E)",
                                  project.path, r.work.label()));
-  for (const auto& spec : project.layers) r.layers.push_back(load_layer(spec, r.work, ctx, info_options()));
+  for (const auto& spec : project.layers) {
+    if (is_raster_source(spec.source))
+      r.rasters.push_back(describe_raster(spec, r.work));
+    else
+      r.layers.push_back(load_layer(spec, r.work, ctx, info_options()));
+  }
   cross_layer_findings(r);
   return r;
 }
@@ -59,6 +78,16 @@ InfoReport info_for_dataset(const std::string& source, const std::string& only_l
                             const gis::GeosContext& ctx) {
   InfoReport r;
   r.title = source;
+  if (only_layer.empty() && is_raster_source(source)) {
+    LayerSpec spec;
+    spec.id = std::filesystem::path(source).stem().string();
+    spec.source = source;
+    RasterInfo probe = describe_raster(spec, gis::Crs(), true);
+    if (!work_crs.empty()) r.work = gis::Crs::from_user(work_crs, "--crs");
+    else r.work = auto_work_crs(probe.source_crs, probe.native_extent);
+    r.rasters.push_back(r.work.empty() ? probe : describe_raster(spec, r.work, true));
+    return r;
+  }
   std::vector<std::string> names = {only_layer};
   if (only_layer.empty()) names = list_layers(source);
   if (!work_crs.empty()) r.work = gis::Crs::from_user(work_crs, "--crs");
@@ -71,17 +100,7 @@ InfoReport info_for_dataset(const std::string& source, const std::string& only_l
     if (r.work.empty()) {
       // Pick a working CRS from the first layer with a CRS.
       LoadedLayer probe = load_layer(spec, gis::Crs(), ctx, info_options());
-      if (!probe.source_crs.empty() && probe.native_extent.valid) {
-        if (probe.source_crs.is_projected()) {
-          r.work = probe.source_crs;
-        } else {
-          gis::Transform to_geo(probe.source_crs, gis::Crs::from_user("EPSG:4490", "internal"));
-          gis::Extent g = to_geo.apply(probe.native_extent);
-          int cm = static_cast<int>(std::lround((g.minx + g.maxx) / 2.0 / 3.0)) * 3;
-          if (auto code = gis::cgcs2000_gk3_epsg(cm, false))
-            r.work = gis::Crs::from_user(fmt::format("EPSG:{}", *code), "internal");
-        }
-      }
+      r.work = auto_work_crs(probe.source_crs, probe.native_extent);
     }
     LoadOptions o = info_options();
     o.allow_no_crs = true;
@@ -119,6 +138,19 @@ std::string format_info_text(const InfoReport& r) {
     out += fmt::format("  fields:     {}\n", fields.empty() ? "(none)" : fields);
     for (const auto& f : l.findings) out += fmt::format("  warning:    {}\n", f);
   }
+  for (const auto& ras : r.rasters) {
+    out += fmt::format("\nraster {} ({}, {})\n", ras.id, ras.source, ras.driver);
+    out += fmt::format("  size:       {} x {} pixels, {} band(s), {}\n", ras.width, ras.height,
+                       ras.bands, ras.data_type);
+    out += fmt::format("  pixel:      {:.3f} x {:.3f}\n", ras.pixel_x, ras.pixel_y);
+    out += fmt::format("  nodata:     {}\n", ras.has_nodata ? fmt::format("{}", ras.nodata) : "(none)");
+    if (ras.has_stats)
+      out += fmt::format("  values:     min {:.3f}, max {:.3f}, mean {:.3f}\n", ras.min, ras.max, ras.mean);
+    out += fmt::format("  source CRS: {}{}\n", ras.source_crs.label(),
+                       ras.crs_from_project ? " (set in the project)" : "");
+    out += fmt::format("  extent:     {}\n", extent_text(ras.work_extent));
+    for (const auto& f : ras.findings) out += fmt::format("  warning:    {}\n", f);
+  }
   if (!r.findings.empty()) out += "\n";
   for (const auto& f : r.findings) out += fmt::format("warning: {}\n", f);
   return out;
@@ -148,6 +180,25 @@ std::string format_info_json(const InfoReport& r) {
     for (const auto& f : l.fields) lj["fields"].push_back({{"name", f.name}, {"type", f.type}});
     lj["warnings"] = l.findings;
     j["layers"].push_back(lj);
+  }
+  j["rasters"] = nlohmann::ordered_json::array();
+  for (const auto& ras : r.rasters) {
+    nlohmann::ordered_json rj;
+    rj["id"] = ras.id;
+    rj["source"] = ras.source;
+    rj["driver"] = ras.driver;
+    rj["width"] = ras.width;
+    rj["height"] = ras.height;
+    rj["bands"] = ras.bands;
+    rj["data_type"] = ras.data_type;
+    rj["pixel_size"] = {ras.pixel_x, ras.pixel_y};
+    if (ras.has_nodata) rj["nodata"] = ras.nodata;
+    if (ras.has_stats) rj["stats"] = {{"min", ras.min}, {"max", ras.max}, {"mean", ras.mean}};
+    rj["source_crs"] = {{"epsg", ras.source_crs.epsg()}, {"name", ras.source_crs.name()}};
+    if (ras.work_extent.valid)
+      rj["extent"] = {ras.work_extent.minx, ras.work_extent.miny, ras.work_extent.maxx, ras.work_extent.maxy};
+    rj["warnings"] = ras.findings;
+    j["rasters"].push_back(rj);
   }
   j["warnings"] = r.findings;
   return j.dump(2) + "\n";

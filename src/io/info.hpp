@@ -5,6 +5,7 @@
 
 #include "gis/crs.hpp"
 #include "io/layer.hpp"
+#include "io/raster.hpp"
 #include "project/project.hpp"
 
 namespace siteplan::io {
@@ -13,6 +14,7 @@ struct InfoReport {
   std::string title;  // project name or data set path
   gis::Crs work;      // working CRS (may be empty for a data set without one)
   std::vector<LoadedLayer> layers;
+  std::vector<RasterInfo> rasters;
   std::vector<std::string> findings;  // across layers (mixed CRSs ...)
 };
 

@@ -65,5 +65,6 @@ crs = "EPSG:45422"
 T
 expect_exit 2 "unknown CRS 'EPSG:45422'" -- "$SITEPLAN" info "$WORK/bad_crs.toml"
 expect_exit 2 "info" -- "$SITEPLAN" info
+[[ -z "$(find "$TESTS/data" -name '*.aux.xml')" ]] || fail "an input was changed (aux.xml written)"
 [[ -z "$(ls -A "$WORK" | grep -vE '\.(toml|gpkg|txt|json)$')" ]] || fail "unexpected files written"
 finish

@@ -52,7 +52,7 @@ def write(path, layer, gtype, fields, rows, code=4542, driver="GPKG", lco=None):
 
 def main():
     s = ogr.OFTString
-    for name in ("parcels.gpkg", "constraints.gpkg", "tiny.gpkg"):
+    for name in ("parcels.gpkg", "constraints.gpkg", "tiny.gpkg", "prefixed.gpkg", "dem_tiny.tif"):
         p = os.path.join(HERE, name)
         if os.path.exists(p):
             os.remove(p)
@@ -126,6 +126,17 @@ def main():
     os.makedirs(d)
     write(os.path.join(d, "parcels.shp"), "parcels", ogr.wkbPolygon, [("XMBH", s)],
           [(("N1",), "POLYGON " + sq(0, 0, 100, 100))], code=None, driver="ESRI Shapefile")
+    # A 20 × 20 DEM, 30 m pixels: a plane rising 10 m per pixel eastwards (slope 18.43°).
+    dem = gdal.GetDriverByName("GTiff").Create(os.path.join(HERE, "dem_tiny.tif"), 20, 20, 1,
+                                               gdal.GDT_Float32, ["COMPRESS=DEFLATE"])
+    dem.SetGeoTransform((X0 - 100, 30, 0, Y0 + 500, 0, -30))
+    dem.SetProjection(srs(4542).ExportToWkt())
+    band = dem.GetRasterBand(1)
+    band.SetNoDataValue(-9999)
+    band.WriteRaster(0, 0, 20, 20, b"".join(
+        __import__("struct").pack("<20f", *[2200.0 + 10 * c for c in range(20)]) for _ in range(20)))
+    dem = None
+
     px = 33000000 + X0
     write(os.path.join(HERE, "prefixed.gpkg"), "parcels", ogr.wkbPolygon, [("XMBH", s)],
           [(("Z1",), f"POLYGON (({px} {Y0},{px+100} {Y0},{px+100} {Y0+100},{px} {Y0+100},{px} {Y0}))")])
