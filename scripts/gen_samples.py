@@ -462,7 +462,7 @@ def make_geography():
     taper = np.minimum(1, np.minimum(s, s[-1] - s) / 4000.0)
     disp = fractal_1d(n, r, 6, 9000.0 / 80.0, 900.0, taper)
     land = offset_line(land, disp)
-    land = resample_line(chaikin(land, 1), 70.0)
+    land = resample_line(chaikin(land, 1), 100.0)
     ring = np.vstack([river_part, land[1:-1]])
     bnd = poly_from_pts(ring)
     if not bnd.IsValid():
@@ -561,10 +561,10 @@ def make_dem(geo):
     #    the fine octaves are added at the very end, damped on flats and river beds
     r = rng("relief")
     cells = [300, 150, 75, 36, 18, 9, 4]
-    amps = [1.0, 0.55, 0.30, 0.17, 0.09, 0.045, 0.02]
+    amps = [1.0, 0.6, 0.42, 0.30, 0.17, 0.075, 0.015]
     n = 0.55 * fbm(ny, nx, cells[:3], amps[:3], r, ridged=True) + 0.45 * fbm(ny, nx, cells[:3], amps[:3], r)
     fine = 0.55 * fbm(ny, nx, cells[3:], amps[3:], r, ridged=True) + 0.45 * fbm(ny, nx, cells[3:], amps[3:], r)
-    amp = np.clip(120 + 0.55 * (env - 1900), 120, 950)
+    amp = np.clip(140 + 0.62 * (env - 1900), 140, 1050)
     z = env + amp * n
     fine *= amp
     rough = np.ones((ny, nx), np.float32)
@@ -621,6 +621,10 @@ def make_dem(geo):
     rough = np.minimum(rough, np.clip((d - 60.0) / 250.0, 0, 1))
     z = z + fine * rough
     del fine, d
+    # final peak calibration: the highest summit in the county is ~3,930 m
+    zmax = float(z[inside].max())
+    k = (3930.0 - 3400.0) / (zmax - 3400.0)
+    z = np.where(z > 3400, 3400 + (z - 3400) * k, z)
     return grid, z.astype(np.float32), inside, rough
 
 
@@ -839,7 +843,7 @@ def add_reservoirs(geo, grid, z):
 
 
 def write_dem(path, grid, z, bnd):
-    valid = rasterize(grid, [bnd.Buffer(1500.0, 8)]) > 0
+    valid = rasterize(grid, [bnd.Buffer(1100.0, 8)]) > 0
     a = np.where(valid, np.round(z.astype(np.float64) * 10.0) / 10.0, -9999.0).astype(np.float32)
     if os.path.exists(path):
         os.remove(path)
@@ -1055,7 +1059,7 @@ def make_roads(geo, grid, z, slope):
         ln = line_from_pts(pts).Simplify(130.0 if grade in ("高速", "国道") else 80.0)
         p = np.array(ln.GetPoints())[:, :2]
         p[0], p[-1] = ends
-        return resample_line(chaikin(p, 3), 30.0)
+        return resample_line(chaikin(p, 3), 50.0)
 
     roads = []
     for name, grade, via in ROADS:
@@ -1178,11 +1182,11 @@ def sample_seeds(geo, grid, z, slope):
     basin = coarse(rasterize(grid, [geo["basin"]]))
     flats = coarse(rasterize(grid, [f[1] for f in geo["flats"]]))
     pied = coarse(rasterize(grid, [geo["basin"].Buffer(2200.0, 4)]))
-    dens = np.where(zc < 3300, 1.0, 0.65)          # seeds per km2 (mountains)
-    dens = np.where((sc < 22) & (zc < 2900), 2.0, dens)
-    dens = np.where((pied > 0.5) & (sc < 16), 3.5, dens)
-    dens = np.where(flats > 0.5, 6.0, dens)
-    dens = np.where(basin > 0.5, 8.0, dens)
+    dens = np.where(zc < 3300, 0.6, 0.45)          # seeds per km2 (mountains)
+    dens = np.where((sc < 22) & (zc < 2900), 1.3, dens)
+    dens = np.where((pied > 0.5) & (sc < 16), 2.6, dens)
+    dens = np.where(flats > 0.5, 5.0, dens)
+    dens = np.where(basin > 0.5, 6.5, dens)
     ny, nx = zc.shape
     r = rng("seeds")
     cand = []
@@ -1298,11 +1302,14 @@ def voronoi_cells(pts, bnd, r):
         L = float(np.hypot(*(q - p)))
         if e in straight or L < 40.0:
             return np.vstack([p, q])
-        m_ = 6 if L < 250 else (10 if L < 700 else 14)
+        if L < 250.0:  # short edges (field boundaries in the basin) stay straight
+            return np.vstack([p, q])
+        m_ = 2 if L < 600 else 4
         s = np.linspace(0, 1, m_ + 1)
         a = edges[e]
-        amp = min(0.055 * L, 45.0)
-        disp = sum(amp * a[k] / (k + 1) * np.sin((k + 1) * np.pi * s) for k in range(4))
+        amp = min(0.08 * L, 50.0)
+        nh = 1 if m_ == 2 else 2
+        disp = sum(amp * a[k] / (k + 1) * np.sin((k + 1) * np.pi * s) for k in range(nh))
         dvec = (q - p) / L
         nrm = np.array([-dvec[1], dvec[0]])
         return p + np.outer(s, q - p) + np.outer(disp, nrm)
@@ -1418,16 +1425,19 @@ def classify(feat, r):
                                 ("1202", 4), ("0201", 5), ("0307", 3), ("0404", 2),
                                 ("1006", 2), ("1107", 1), ("0201K", 1.5), ("1104K", 0.7),
                                 ("0301K", 0.8)])
-        elif s < 13 and z < 2950:
-            c = pick(q[i], [("0103", 38), ("0201", 9), ("0301", 17), ("0305", 11), ("0404", 12),
+        elif s < 12 and z < 2850 and dset < 2600:
+            c = pick(q[i], [("0103", 40), ("0201", 9), ("0301", 17), ("0305", 11), ("0404", 11),
                             ("0307", 6), ("0204", 3), ("0201K", 1.5), ("0307K", 1.5),
                             ("1202", 1)])
+        elif s < 12 and z < 3300:
+            c = pick(q[i], [("0301", 40), ("0305", 20), ("0404", 25), ("0307", 8),
+                            ("0103", 7)])
         elif z < 1800:
             c = pick(q[i], [("0305", 34), ("0404", 33), ("0301", 10), ("1206", 7),
                             ("0103" if s < 20 else "0305", 12), ("0204", 4)])
         elif z < 3300:
             c = pick(q[i], [("0301", 62), ("0305", 15), ("0307", 6), ("0404", 11),
-                            ("0103" if (s < 20 and z < 2750) else "0301", 6)])
+                            ("0103" if (s < 18 and z < 2700 and dset < 2000) else "0301", 6)])
         elif z < 3650:
             c = pick(q[i], [("0301", 45), ("0305", 30), ("0404", 25)])
         else:
@@ -1484,7 +1494,7 @@ def make_dltb(geo, grid, z, slope):
     # 坐落单位 (village) of each cell: nearest settlement, plain distance
     vill = np.argmin(D, axis=1)
     # merge neighbouring cells of the same class and village into larger parcels
-    cap = {c: 5 for c in FOREST + ("0404", "1207", "1206")}
+    cap = {c: 7 for c in FOREST + ("0404", "1207", "1206")}
     cap.update({c: 2 for c in CULTIVATED + ("0201",)})
     parent = list(range(n))
     size = [1] * n
@@ -1499,7 +1509,7 @@ def make_dltb(geo, grid, z, slope):
     for (a, b) in nbrs:
         if codes[a] != codes[b] or vill[a] != vill[b] or codes[a] not in cap:
             continue
-        if cells[a].IsEmpty() or cells[b].IsEmpty() or mr.uniform() < 0.25:
+        if cells[a].IsEmpty() or cells[b].IsEmpty() or mr.uniform() < 0.15:
             continue
         ra, rb = find(a), find(b)
         if ra != rb and size[ra] + size[rb] <= cap[codes[a]]:
@@ -1517,14 +1527,15 @@ def make_dltb(geo, grid, z, slope):
                        float(np.mean(zc_[mem_]))))
     log(f"dltb: {len(merged)} parcels after merging")
     # linear / water features cut out of the parcels
-    Jb = line_from_pts(geo["jinsha"]).Buffer(95.0, 6)
-    Yb = line_from_pts(geo["yanggong"]).Buffer(12.0, 4)
-    sb = [line_from_pts(p).Buffer(6.0, 3) for p, a in geo["streams"] if a >= 1200]
+    Jb = line_from_pts(resample_line(geo["jinsha"], 200.0)).Buffer(95.0, 2)
+    Yb = line_from_pts(resample_line(geo["yanggong"], 90.0)).Buffer(12.0, 2)
+    sb = [line_from_pts(resample_line(p, 90.0)).Buffer(6.0, 2) for p, a in geo["streams"]
+          if a >= 1200]
     river = union_all([Jb, Yb] + sb).Intersection(bnd)
     res = union_all([x[1] for x in geo["reservoirs"]]).Intersection(bnd).Difference(river)
     pond = geo["heilongtan"][1].Difference(river)
     hw = {"高速": 18.0, "国道": 12.0, "省道": 8.0, "县道": 5.0}
-    road = union_all([line_from_pts(rd["pts"]).Buffer(hw[rd["DJ"]], 4)
+    road = union_all([line_from_pts(resample_line(rd["pts"], 75.0)).Buffer(hw[rd["DJ"]], 2)
                       for rd in geo["roads"] if rd["DJ"] in hw])
     road = road.Intersection(bnd).Difference(river).Difference(res).Difference(pond)
     layers = [("1101", tile(river)), ("1103", tile(res)), ("1104", tile(pond)),
@@ -1590,3 +1601,701 @@ def absorb_slivers(parts, amin):
             else:
                 big.append((p, c))
     return big
+
+
+def round_geom(g, nd=3):
+    """Round coordinates to 1 mm (keeps shared vertices shared); keep g if that breaks it."""
+    t = ogr.GT_Flatten(g.GetGeometryType())
+    if t == ogr.wkbPolygon:
+        out = ogr.Geometry(ogr.wkbPolygon)
+        for k in range(g.GetGeometryCount()):
+            ring = g.GetGeometryRef(k)
+            pts = np.round(np.array(ring.GetPoints())[:, :2], nd)
+            keep = np.concatenate([[True], np.any(np.diff(pts, axis=0) != 0, axis=1)])
+            pts = pts[keep]
+            if len(pts) < 4:
+                continue
+            rg = ogr.Geometry(ogr.wkbLinearRing)
+            for x, y in pts:
+                rg.AddPoint_2D(float(x), float(y))
+            out.AddGeometry(rg)
+        return out if (not out.IsEmpty() and out.IsValid()) else g
+    if t == ogr.wkbLineString:
+        pts = np.round(np.array(g.GetPoints())[:, :2], nd)
+        return line_from_pts(pts)
+    return g
+
+
+def dltb_records(geo, parcels):
+    sets = geo["settlements"]
+    recs = []
+    for p, code, vi, s_, z_ in parcels:
+        sx = sets[vi]
+        zl = "532932" + sx["town"] + sx["vcode"] + "0000000"
+        zlmc = (sx["MC"][:-1] + "社区") if sx.get("seat") else sx["MC"]
+        if code in ("1101", "1103", "1003", "1206", "1207") or (code in FOREST and z_ > 3200):
+            qs = "10"
+        elif code in ("0601", "0602", "05H1", "0508", "0701", "08H1", "08H2", "0810", "1004"):
+            qs = "20"
+        else:
+            qs = "30"
+        g = round_geom(p)
+        a = g.GetArea()
+        if code in CULTIVATED:
+            kc = 0.0 if s_ <= 2 else 0.026 if s_ <= 6 else 0.072 if s_ <= 15 else \
+                0.134 if s_ <= 25 else 0.183
+            if code == "0101":
+                kc = min(kc, 0.026)
+        else:
+            kc = 0.0
+        ps = g.PointOnSurface()
+        recs.append(dict(geom=g, DLBM=code, DLMC=DLMC[code], QSXZ=qs, ZLDWDM=zl, ZLDWMC=zlmc,
+                         TBMJ=round(a, 2), KCDLBM="1203" if kc > 0 else "", KCXS=kc,
+                         KCMJ=round(a * kc, 2), TBDLMJ=round(a - round(a * kc, 2), 2),
+                         _slope=s_, _z=z_, _key=(zl, -round(ps.GetY()), round(ps.GetX()))))
+    recs.sort(key=lambda r_: r_["_key"])
+    cnt = {}
+    for i, r_ in enumerate(recs):
+        cnt[r_["ZLDWDM"]] = cnt.get(r_["ZLDWDM"], 0) + 1
+        r_["TBBH"] = str(cnt[r_["ZLDWDM"]])
+        r_["BSM"] = f"532932{i + 1:08d}"
+    return recs
+
+
+def mask_polys(grid, mask, smooth=300.0, simplify=60.0, min_area=2e5, clip=None):
+    """Smooth polygons from a (coarse) boolean mask."""
+    polys = polygonize(grid, mask)
+    if not polys:
+        return []
+    u = union_all(polys).Buffer(smooth, 4).Buffer(-smooth, 4).SimplifyPreserveTopology(simplify)
+    if clip is not None:
+        u = u.Intersection(clip)
+    return [p for p in polys_of(u) if p.GetArea() >= min_area]
+
+
+def make_constraints(geo, grid, z, slope, recs):
+    bnd = geo["boundary"]
+    zc = coarse(z)
+    sc = gauss_blur(coarse(slope), 2.0)
+    ny, nx = zc.shape
+    cg = Grid(grid.x0, grid.y1, nx, ny, CRS_RES)
+    xs, ys = cg.xy()
+    X, Y = np.meshgrid(xs, ys)
+    basin_x = float(np.mean(geo["basin_axis"][:, 0]))
+    jin = line_from_pts(geo["jinsha"])
+    dj = proximity(cg, rasterize(cg, [jin], all_touched=True) > 0)
+    out = {}
+    # --- 生态保护红线 ---------------------------------------------------------
+    zs = gauss_blur(zc, 3.0)
+    regions = []
+    west = (zs > 3150) & (X < basin_x)
+    north = (zs > 3150) & (X >= basin_x) & (Y > ll2xy(100.25, 26.60)[1])
+    east = (zs > 3150) & (X >= basin_x) & (Y <= ll2xy(100.25, 26.60)[1])
+    gorge = (dj < 2300) & (sc > 17)
+    by_blob = poly_from_pts(smooth_blob(ll2xy(100.147, 26.165), 1250.0, rng("eco-beiya"), 40,
+                                        0.25, 1.3, 1.2))
+    taken = ogr.Geometry(ogr.wkbMultiPolygon)
+    for name, typ, geoms in [
+            ("马耳山水源涵养生态保护红线", "水源涵养", mask_polys(cg, west, clip=bnd)),
+            ("鹤庆北部高山水源涵养生态保护红线", "水源涵养", mask_polys(cg, north, clip=bnd)),
+            ("金沙江干热河谷水土保持生态保护红线", "水土保持", mask_polys(cg, gorge, clip=bnd)),
+            ("鹤庆东山生物多样性维护生态保护红线", "生物多样性维护", mask_polys(cg, east, clip=bnd)),
+            ("北衙西山生物多样性维护生态保护红线", "生物多样性维护", [by_blob.Intersection(bnd)])]:
+        for g in geoms:
+            g2 = g.Difference(taken) if not taken.IsEmpty() else g
+            for p in polys_of(g2):
+                if p.GetArea() > 2e5:
+                    regions.append(dict(geom=p, HXMC=name, HXLX=typ))
+            taken = union_all([taken, g])
+    out["stbhhx"] = regions
+    eco = union_all([r_["geom"] for r_ in regions])
+    log(f"stbhhx: {len(regions)} polygons, {eco.GetArea() / 1e6:.0f} km2")
+    # --- 饮用水水源保护区 (nested, non-overlapping rings) ------------------------
+    sys_ = []
+    srcs = [("黑龙潭水源地", geo["heilongtan"][1], np.array([-1.0, 0.15]), 1.0)]
+    for name, poly, level, dam in geo["reservoirs"]:
+        if name in ("东山水库", "北衙水库"):
+            cen = np.array(poly.Centroid().GetPoints()[0][:2])
+            v = cen - dam
+            srcs.append((name + "水源地", poly, v / np.linalg.norm(v), 1.2))
+    for name, poly, updir, scale in srcs:
+        rr = rng("sysyd", name)
+        cen = np.array(poly.Centroid().GetPoints()[0][:2])
+        z1 = poly.Buffer(200.0 if scale > 1 else 120.0, 8)
+        b2 = poly_from_pts(smooth_blob(cen + updir * 900 * scale, 1700.0 * scale, rr, 48, 0.25,
+                                       1.15, math.atan2(updir[1], updir[0])))
+        z2 = union_all([b2, z1.Buffer(500.0, 8)])
+        b3 = poly_from_pts(smooth_blob(cen + updir * 1800 * scale, 3300.0 * scale, rr, 48, 0.22,
+                                       1.2, math.atan2(updir[1], updir[0])))
+        z3 = union_all([b3, z2.Buffer(700.0, 8)])
+        for lvl, g in (("一级", z1), ("二级", z2.Difference(z1)), ("准保护区", z3.Difference(z2))):
+            g = g.Intersection(bnd)
+            for p in polys_of(g):
+                if p.GetArea() > 1e3:
+                    sys_.append(dict(geom=p, BHQJB=lvl, SYDMC=name))
+    out["sysyd"] = sys_
+    water_src = union_all([s_["geom"] for s_ in sys_])
+    # --- 永久基本农田 ------------------------------------------------------------
+    r = rng("yjjbnt")
+    basin_flats = union_all([geo["basin"]] + [f[1] for f in geo["flats"]]).Buffer(400.0, 4)
+    urban = union_all([ogr.CreateGeometryFromWkt(f"POINT ({s_['xy'][0]} {s_['xy'][1]})")
+                       .Buffer({"县城": 1500.0, "镇": 500.0}.get(s_["LX"], 0.1), 8)
+                       for s_ in geo["settlements"] if s_["LX"] != "村"])
+    jb = []
+    for rc_ in recs:
+        if rc_["DLBM"] not in CULTIVATED or rc_["TBMJ"] < 400:
+            continue
+        g = rc_["geom"]
+        if g.Intersects(urban):
+            continue
+        inb = g.Intersects(basin_flats)
+        p_keep = 0.9 if inb else (0.55 if rc_["_slope"] < 15 else 0.15)
+        if r.uniform() < p_keep:
+            jb.append(rc_)
+    out["yjjbnt"] = [dict(geom=rc_["geom"], JBNTTBBH=f"{k + 1:06d}", DLBM=rc_["DLBM"],
+                          DLMC=rc_["DLMC"], MJ=rc_["TBDLMJ"]) for k, rc_ in enumerate(jb)]
+    log(f"yjjbnt: {len(jb)} polygons")
+    # --- 公益林 ------------------------------------------------------------------
+    gorge_zone = jin.Buffer(3200.0, 8)
+    west_eco = union_all([r_["geom"] for r_ in regions if r_["HXLX"] == "水源涵养"])
+    piedmont = geo["basin"].Buffer(3500.0, 8).Difference(geo["basin"])
+    res_zone = water_src.Buffer(300.0, 4)
+    groups = {}
+    forest = [rc_ for rc_ in recs if rc_["DLBM"] in FOREST]
+    for rc_ in forest:
+        g = rc_["geom"]
+        c = g.PointOnSurface()
+        if c.Within(gorge_zone):
+            key = ("金沙江干热河谷国家级公益林", "国家级", "1" if c.Within(eco) else "2")
+        elif c.Within(west_eco):
+            key = ("马耳山水源涵养国家级公益林", "国家级", "1")
+        elif c.Within(res_zone):
+            key = ("水源地水源涵养地方公益林", "地方级", "2")
+        elif c.Within(piedmont) and rc_["_slope"] > 18:
+            key = ("鹤庆坝区面山地方公益林", "地方级", "3")
+        else:
+            continue
+        groups.setdefault(key, []).append(g)
+    gyl = []
+    for key in sorted(groups):
+        for p in polys_of(union_all(groups[key])):
+            if p.GetArea() > 5e3:
+                gyl.append(dict(geom=p, SQDJ=key[1], BHDJ=key[2], GYLMC=key[0]))
+    out["gyl"] = gyl
+    gyl_nat = union_all([g_["geom"] for g_ in gyl if g_["SQDJ"] == "国家级"])
+    log(f"gyl: {len(gyl)} polygons")
+    # --- 林地保护等级 (partition of forest land) ----------------------------------
+    grade1_patch = poly_from_pts(smooth_blob(ll2xy(100.199, 26.176), 900.0, rng("ldbh-I"),
+                                             36, 0.3, 1.2, 0.6))
+    groups = {}
+    for rc_ in forest:
+        g = rc_["geom"]
+        c = g.PointOnSurface()
+        dset = min(np.hypot(c.GetX() - s_["xy"][0], c.GetY() - s_["xy"][1])
+                   for s_ in geo["settlements"])
+        if (c.Within(eco) and rc_["_z"] > 3000) or g.Intersects(grade1_patch):
+            bh = "1"
+        elif c.Within(eco) or c.Within(gyl_nat) or rc_["_slope"] > 32:
+            bh = "2"
+        elif rc_["DLBM"] in ("0301",) and dset > 1500:
+            bh = "3"
+        else:
+            bh = "4"
+        groups.setdefault((bh, rc_["DLBM"]), []).append(g)
+    ldbh = []
+    for key in sorted(groups):
+        for p in polys_of(union_all(groups[key])):
+            ldbh.append(dict(geom=p, BHDJ=key[0], DLMC=DLMC[key[1]], MJ=round(p.GetArea(), 2)))
+    out["ldbh"] = ldbh
+    log(f"ldbh: {len(ldbh)} polygons")
+    # --- 地质灾害 ----------------------------------------------------------------
+    score = sc + 9.0 * (dj < 2500) + 5.0 * (Y < ll2xy(100.2, 26.30)[1]) * (sc > 15)
+    hi = mask_polys(cg, score > 29, 250.0, 60.0, 5e5, bnd)
+    hi_u = union_all(hi)
+    mid = union_all(mask_polys(cg, score > 19, 250.0, 60.0, 5e5, bnd)).Difference(hi_u)
+    low = bnd.Difference(union_all([hi_u, mid]))
+    dz = []
+    for lvl, g in (("高易发区", hi_u), ("中易发区", mid), ("低易发区", low)):
+        for p in polys_of(g):
+            if p.GetArea() < 2e5:
+                continue
+            c = p.PointOnSurface()
+            d = c.Distance(jin)
+            typ = "崩塌" if d < 3000 else ("泥石流" if lvl == "中易发区" and
+                                           p.Intersects(geo["basin"].Buffer(1500)) else "滑坡")
+            dz.append(dict(geom=p, ZHLX=typ, YFQ=lvl))
+    # danger zones (危险区): debris-flow fans at gully mouths, landslides near villages
+    r = rng("dzzh")
+    bb = geo["basin"].GetBoundary()
+    mouths = []
+    for p, acc in geo["streams"]:
+        end = ogr.CreateGeometryFromWkt(f"POINT ({p[-1][0]} {p[-1][1]})")
+        if acc > 250 and end.Distance(bb) < 400 and end.Within(bnd.Buffer(-500)):
+            mouths.append((acc, p))
+    mouths.sort(key=lambda t: -t[0])
+    for acc, p in mouths[:8]:
+        d = p[-1] - p[-6]
+        ang = math.atan2(d[1], d[0])
+        g = poly_from_pts(smooth_blob(p[-1] + d / np.linalg.norm(d) * 150, 420.0, r, 32, 0.25,
+                                      1.3, ang)).Intersection(bnd)
+        dz.append(dict(geom=polys_of(g)[0], ZHLX="泥石流", YFQ="危险区"))
+    vil = [s_ for s_ in geo["settlements"] if s_["LX"] == "村"]
+    steep = (sc > 26)
+    cand = []
+    for s_ in vil:
+        rr_, cc_ = cg.rc(s_["xy"][0], s_["xy"][1])
+        win = steep[max(0, rr_ - 10):rr_ + 11, max(0, cc_ - 10):cc_ + 11]
+        ys_, xs_ = np.nonzero(win)
+        if len(ys_):
+            k = int(r.integers(len(ys_)))
+            cand.append((s_["MC"], cg.x0 + (max(0, cc_ - 10) + xs_[k] + 0.5) * CRS_RES,
+                         cg.y1 - (max(0, rr_ - 10) + ys_[k] + 0.5) * CRS_RES))
+    for nm_, x, y in cand[:9]:
+        g = poly_from_pts(smooth_blob((x, y), r.uniform(180, 330), r, 28, 0.3,
+                                      r.uniform(1.1, 1.6), r.uniform(0, np.pi))).Intersection(bnd)
+        if not g.IsEmpty():
+            dz.append(dict(geom=polys_of(g)[0], ZHLX="滑坡", YFQ="危险区"))
+    s221 = [rd for rd in geo["roads"] if rd["MC"] == "S221"][0]["pts"]
+    for k in (0.78, 0.86, 0.93):
+        q = s221[int(k * (len(s221) - 1))]
+        g = poly_from_pts(smooth_blob(q, 160.0, r, 24, 0.3, 1.8, r.uniform(0, np.pi)))
+        dz.append(dict(geom=g.Intersection(bnd), ZHLX="崩塌", YFQ="危险区"))
+    out["dzzh"] = [d_ for d_ in dz if not d_["geom"].IsEmpty()]
+    log(f"dzzh: {len(out['dzzh'])} polygons")
+    # --- 采矿权 ------------------------------------------------------------------
+    r = rng("kyq")
+    mines = [("鹤庆北衙矿业有限公司北衙金矿", "金矿", (100.166, 26.146), 5.6e6, 2008),
+             ("鹤庆县北衙铁矿", "铁矿", (100.186, 26.163), 1.8e6, 2011),
+             ("鹤庆县北衙铅锌矿", "铅矿、锌矿", (100.152, 26.158), 1.1e6, 2013),
+             ("鹤庆县北衙东金矿", "金矿", (100.195, 26.148), 0.9e6, 2016),
+             ("鹤庆县松桂建筑石料用灰岩矿", "建筑石料用灰岩", (100.224, 26.262), 0.32e6, 2019),
+             ("鹤庆县北衙南砂石矿", "建筑用砂", (100.178, 26.128), 0.22e6, 2020),
+             ("鹤庆县黄坪砂石矿", "建筑用砂", (100.372, 26.052), 0.18e6, 2018),
+             ("鹤庆县西邑石灰岩矿", "水泥用灰岩", (100.128, 26.452), 0.45e6, 2015)]
+    kyq = []
+    for k, (name, kz, (lo, la), area, yr) in enumerate(mines):
+        c = ll2xy(lo, la)
+        w = math.sqrt(area * r.uniform(1.2, 2.0))
+        h = area / w
+        ang = math.radians(r.uniform(-8, 8))
+        pts = np.array([(-w / 2, -h / 2), (w / 2, -h / 2), (w / 2, h / 2), (-w / 2, h / 2)])
+        if r.uniform() < 0.5:  # one notched corner
+            pts = np.array([(-w / 2, -h / 2), (w / 2, -h / 2), (w / 2, h * 0.1),
+                            (w * 0.2, h / 2), (-w / 2, h / 2)])
+        rot = np.array([[math.cos(ang), -math.sin(ang)], [math.sin(ang), math.cos(ang)]])
+        pts = np.round(pts @ rot.T + c, 0)
+        kyq.append(dict(geom=poly_from_pts(pts), KQMC=name,
+                        XKZH=f"C53000020{yr}{int(r.integers(1, 13)):02d}1{int(r.integers(1e6, 1e7)):07d}",
+                        KZ=kz))
+    out["kyq"] = kyq
+    return out
+
+
+# ----------------------------------------------------------------------------
+# proposed sites (park_sites, pv_sites)
+# ----------------------------------------------------------------------------
+def constraint_index(cons):
+    return {
+        "yjjbnt": union_all([f["geom"] for f in cons["yjjbnt"]]),
+        "stbhhx": union_all([f["geom"] for f in cons["stbhhx"]]),
+        "sysyd": union_all([f["geom"] for f in cons["sysyd"]]),
+        "ldbh_I": union_all([f["geom"] for f in cons["ldbh"] if f["BHDJ"] == "1"]),
+        "ldbh_II": union_all([f["geom"] for f in cons["ldbh"] if f["BHDJ"] == "2"]),
+        "gyl_nat": union_all([f["geom"] for f in cons["gyl"] if f["SQDJ"] == "国家级"]),
+        "dzzh_wx": union_all([f["geom"] for f in cons["dzzh"] if f["YFQ"] == "危险区"]),
+    }
+
+
+HARD = ("yjjbnt", "stbhhx", "sysyd", "ldbh_I", "gyl_nat", "dzzh_wx")
+
+
+def area_of(g):
+    return sum(p.GetArea() for p in polys_of(g))
+
+
+def hits(g, idx, keys=HARD):
+    return [k for k in keys if g.Intersects(idx[k]) and area_of(g.Intersection(idx[k])) > 1.0]
+
+
+def place_clear(r, idx, bnd, taken, center, radius, area, ok_fn=None, tries=600, keys=HARD):
+    for _ in range(tries):
+        a, d = r.uniform(0, 2 * np.pi), radius * math.sqrt(r.uniform())
+        c = (center[0] + d * math.cos(a), center[1] + d * math.sin(a))
+        g = parcel_shape(c, area, r)
+        if not g.Within(bnd) or any(g.Intersects(t) for t in taken):
+            continue
+        if hits(g, idx, keys):
+            continue
+        if ok_fn is not None and not ok_fn(g):
+            continue
+        return g
+    raise RuntimeError("could not place a clear site")
+
+
+def place_overlap(r, idx, key, bnd, taken, center, radius, area, frac=(0.15, 0.6), tries=800):
+    target = idx[key]
+    for _ in range(tries):
+        a, d = r.uniform(0, 2 * np.pi), radius * math.sqrt(r.uniform())
+        c = (center[0] + d * math.cos(a), center[1] + d * math.sin(a))
+        g = parcel_shape(c, area, r)
+        if not g.Within(bnd) or any(g.Intersects(t) for t in taken):
+            continue
+        if not g.Intersects(target):
+            continue
+        f = area_of(g.Intersection(target)) / g.GetArea()
+        if frac[0] <= f <= frac[1]:
+            return g
+    # fallback: walk along the edges of the nearest target polygons
+    parts = sorted(polys_of(target), key=lambda p: p.Distance(ogr.CreateGeometryFromWkt(
+        f"POINT ({center[0]} {center[1]})")))
+    for p in parts[:40]:
+        ring = np.array(p.GetGeometryRef(0).GetPoints())[:, :2]
+        for q in ring[::max(1, len(ring) // 12)]:
+            g = parcel_shape(q, area, r)
+            if not g.Within(bnd) or any(g.Intersects(t) for t in taken):
+                continue
+            f = area_of(g.Intersection(target)) / g.GetArea()
+            if 0.03 <= f <= 0.97:
+                return g
+    raise RuntimeError(f"could not place a site overlapping {key}")
+
+
+def spike_polygon(g, r):
+    """Valid parcel turned invalid: a zero-width spike out of one vertex and back."""
+    pts = np.array(g.GetGeometryRef(0).GetPoints())[:-1, :2]
+    k = int(r.integers(len(pts)))
+    c = pts.mean(axis=0)
+    tip = pts[k] + (pts[k] - c) * 0.6
+    pts = np.vstack([pts[:k + 1], tip, pts[k:]])
+    return ogr.CreateGeometryFromWkt("POLYGON (" + ring_wkt(pts) + ")")
+
+
+def bowtie_polygon(center, area, r):
+    w = math.sqrt(area) * 1.2
+    h = area / w
+    ang = r.uniform(0, np.pi)
+    pts = np.array([(-w / 2, -h / 2), (w / 2, h / 2), (w / 2, -h / 2), (-w / 2, h / 2)])
+    rot = np.array([[math.cos(ang), -math.sin(ang)], [math.sin(ang), math.cos(ang)]])
+    return ogr.CreateGeometryFromWkt("POLYGON (" + ring_wkt(pts @ rot.T + np.asarray(center)) + ")")
+
+
+def make_sites(geo, cons, recs, slope_ok):
+    bnd = geo["boundary"]
+    idx = constraint_index(cons)
+    B = ll2xy(*BEIYA)
+    r = rng("park_sites")
+    taken = [union_all([f["geom"] for f in cons["kyq"][:4]])]   # keep clear of the big mines
+    park = []
+
+    def add(lst, name, code, typ, g, mj=None, note=""):
+        lst.append(dict(geom=g, XMMC=name, XMBH=code, XMLX=typ,
+                        MJ=round(mj if mj is not None else g.GetArea(), 2), _note=note))
+        if g is not None and not g.IsEmpty() and g.IsValid():
+            taken.append(g)
+
+    ha = 1e4
+    add(park, "北衙一号地块", "BY-01", "工业园区",
+        place_overlap(r, idx, "yjjbnt", bnd, taken, B, 3500, 180 * ha), note="压占永久基本农田")
+    add(park, "北衙二号地块", "BY-02", "工业园区",
+        place_clear(r, idx, bnd, taken, B, 5000, 120 * ha, slope_ok), note="无冲突")
+    add(park, "北衙东片区", "BY-03", "工业园区",
+        place_overlap(r, idx, "ldbh_I", bnd, taken, ll2xy(100.199, 26.176), 1500, 260 * ha),
+        note="涉及Ⅰ级保护林地")
+    add(park, "北衙南备选区", "BY-04", "工业园区",
+        place_overlap(r, idx, "sysyd", bnd, taken, ll2xy(100.19, 26.13), 3500, 220 * ha),
+        note="涉及饮用水水源保护区")
+    add(park, "北衙西片区", "BY-05", "工业园区",
+        place_overlap(r, idx, "stbhhx", bnd, taken, ll2xy(100.15, 26.165), 2500, 150 * ha),
+        note="涉及生态保护红线")
+    add(park, "北衙三号地块", "BY-06", "工业园区",
+        place_clear(r, idx, bnd, taken, B, 6000, 90 * ha, slope_ok), note="无冲突")
+    add(park, "北衙北片区", "BY-07", "工业园区",
+        place_clear(r, idx, bnd, taken, ll2xy(100.18, 26.19), 4000, 340 * ha, slope_ok),
+        note="无冲突")
+    add(park, "北衙物流园地块", "BY-08", "工业园区",
+        place_clear(r, idx, bnd, taken, B, 6500, 60 * ha, slope_ok), note="无冲突")
+    g = place_clear(r, idx, bnd, taken, B, 7000, 75 * ha, slope_ok)
+    add(park, "北衙四号地块", "BY-09", "工业园区", spike_polygon(g, r), g.GetArea(),
+        note="无效几何: 自接触尖刺(spike)")
+    add(park, "北衙新材料产业园备选区", "BY-10", "工业园区", None, 200 * ha,
+        note="几何为空值(NULL)")
+    add(park, "北衙五号地块", "BY-11", "工业园区",
+        place_clear(r, idx, bnd, taken, B, 7000, 110 * ha, slope_ok), note="无冲突")
+    # ------------------------------------------------------------------ PV
+    r = rng("pv_sites")
+    S = {s_["MC"]: s_ for s_ in geo["settlements"]}
+    pv = []
+    n = [0]
+
+    def code():
+        n[0] += 1
+        return f"PV-{n[0]:02d}"
+
+    def gentle(g):
+        return slope_ok(g, 22.0)
+
+    dl = S["大栗坪村"]["xy"]
+    g1 = place_clear(r, idx, bnd, taken, dl, 2500, 95 * ha, gentle)
+    add(pv, "大栗坪光伏一期", code(), "地面光伏", g1, note="无冲突")
+    c1 = np.array(g1.Centroid().GetPoints()[0][:2])
+    add(pv, "大栗坪光伏二期", code(), "地面光伏",
+        place_clear(r, idx, bnd, taken, c1, 1800, 70 * ha, gentle), note="无冲突")
+    add(pv, "井东湾光伏电站", code(), "地面光伏",
+        place_clear(r, idx, bnd, taken, S["井东湾村"]["xy"], 2500, 120 * ha, gentle),
+        note="无冲突")
+    mtn = sorted([s_ for s_ in geo["settlements"] if s_["LX"] == "村" and s_["MC"] not in
+                  ("大栗坪村", "井东湾村", "北衙村")], key=lambda s_: (-s_["xy"][1], s_["xy"][0]))
+    basin_v = [s_ for s_ in mtn if s_["MC"] in BASIN_VILLAGES]
+    mtn_v = [s_ for s_ in mtn if s_["MC"] in MOUNTAIN_VILLAGES]
+    # deliberate conflicts
+    plan = [("yjjbnt", basin_v[3], "农光互补光伏复合项目", 60, "压占永久基本农田"),
+            ("yjjbnt", basin_v[17], "农光互补光伏复合项目", 35, "压占永久基本农田"),
+            ("ldbh_I", None, "林光互补光伏复合项目", 80, "涉及Ⅰ级保护林地"),
+            ("ldbh_II", mtn_v[4], "林光互补光伏复合项目", 70, "涉及Ⅱ级保护林地"),
+            ("stbhhx", mtn_v[1], "光伏电站", 110, "涉及生态保护红线"),
+            ("gyl_nat", S["龙开口镇"], "光伏电站", 45, "涉及国家级公益林"),
+            ("dzzh_wx", None, "光伏电站", 25, "涉及地质灾害危险区"),
+            ("sysyd", None, "光伏电站", 40, "涉及饮用水水源保护区")]
+    for key, s_, suffix, a, note in plan:
+        if s_ is None:  # around any member of the target layer
+            parts = polys_of(idx[key])
+            parts = [p for p in parts if p.GetArea() > 3e4]
+            p = parts[int(r.integers(len(parts)))]
+            c = np.array(p.Centroid().GetPoints()[0][:2])
+            near = min(geo["settlements"], key=lambda t: np.hypot(*(t["xy"] - c)))
+            center, rad, base = c, 1500, near["MC"]
+        else:
+            center, rad, base = s_["xy"], 4000, s_["MC"]
+        try:
+            g = place_overlap(r, idx, key, bnd, taken, center, rad, a * ha, (0.1, 0.7))
+        except RuntimeError:
+            g = place_overlap(r, idx, key, bnd, taken, center, rad * 3, a * ha, (0.05, 0.9), 3000)
+        add(pv, base.rstrip("村镇乡") + suffix, code(), "地面光伏", g, note=note)
+    # clear ground-mounted sites
+    for k in range(13):
+        s_ = mtn_v[(k * 7 + 3) % len(mtn_v)] if k % 3 else basin_v[(k * 5) % len(basin_v)]
+        a = float(r.choice([8, 15, 25, 40, 60, 85, 110, 140]))
+        try:
+            g = place_clear(r, idx, bnd, taken, s_["xy"], 4500, a * ha, gentle)
+        except RuntimeError:
+            continue
+        nm = s_["MC"].rstrip("村") + ("光伏电站" if k % 2 == 0 else "光伏发电项目")
+        if any(p_["XMMC"] == nm for p_ in pv):
+            nm = nm.replace("光伏", "二期光伏")
+        add(pv, nm, code(), "地面光伏", g, note="无冲突")
+    # rooftop (distributed) PV on village homesteads / factories
+    roof = []
+    for want, label in (("0702", "整村屋顶分布式光伏"), ("0702", "屋顶分布式光伏"),
+                        ("0601", "工业厂房屋顶分布式光伏")):
+        cands = []
+        for amin in (1.2e4, 4e3, 1e3):
+            cands = [rc_ for rc_ in recs if rc_["DLBM"] == want and amin < rc_["TBMJ"]
+                     and rc_["ZLDWMC"] not in roof
+                     and not hits(rc_["geom"], idx, ("yjjbnt", "stbhhx", "ldbh_I", "gyl_nat"))]
+            if cands:
+                break
+        log(f"rooftop {want}: {len(cands)} candidate parcels (>= {amin:.0f} m2)")
+        rc_ = cands[int(r.integers(len(cands)))]
+        roof.append(rc_["ZLDWMC"])
+        g = rc_["geom"].Buffer(-6.0 if rc_["TBMJ"] < 1.2e4 else -12.0, 2).SimplifyPreserveTopology(5.0)
+        if rc_["TBMJ"] > 1.5e5:  # large factory parcel: the roofs cover only part of it
+            ps = rc_["geom"].PointOnSurface()
+            g = g.Intersection(parcel_shape((ps.GetX(), ps.GetY()), 9e4, r, 4, 1.3))
+        g = max(polys_of(g), key=lambda p: p.GetArea())
+        add(pv, rc_["ZLDWMC"].replace("社区", "").rstrip("村") + label, code(), "分布式光伏", g,
+            note="屋顶分布式(" + rc_["DLMC"] + ")")
+    # invalid ones
+    c = np.array(taken[-1].Centroid().GetPoints()[0][:2])
+    gb = place_clear(r, idx, bnd, taken, S["羊坪村"]["xy"] if "羊坪村" in S else c, 5000,
+                     30 * ha, gentle)
+    cen = np.array(gb.Centroid().GetPoints()[0][:2])
+    add(pv, "羊坪光伏电站", code(), "地面光伏", bowtie_polygon(cen, 30 * ha, r), 30 * ha,
+        note="无效几何: 蝴蝶结自相交(bow-tie)")
+    add(pv, "大栗坪光伏三期", code(), "地面光伏", ogr.CreateGeometryFromWkt("POLYGON EMPTY"),
+        50 * ha, note="空几何(EMPTY)")
+    return park, pv, idx
+
+
+def slope_checker(grid, slope):
+    def ok(g, smax=15.0):
+        x0, x1, y0, y1 = g.GetEnvelope()
+        sl, sub = window(grid, x0, y0, x1, y1)
+        m = rasterize(sub, [g]) > 0
+        return m.any() and float(slope[sl][m].mean()) < smax
+    return ok
+
+
+def river_features(geo):
+    bnd = geo["boundary"]
+    feats = []
+    for name, pts, dj in (("金沙江", geo["jinsha"], "干流"), ("漾弓江", geo["yanggong"], "一级支流")):
+        # the Jinsha runs on the county line: keep the reach along / inside the county
+        g = line_from_pts(pts)
+        g = g.Intersection(bnd.Buffer(5.0)) if name == "金沙江" else g.Intersection(bnd)
+        for ln in lines_of(g):
+            if ln.Length() > 200:
+                feats.append(dict(geom=ln, MC=name, DJ=dj))
+    jin = line_from_pts(geo["jinsha"])
+    yg = line_from_pts(geo["yanggong"])
+    names = ["中江河", "清水河", "南溪河", "白石江", "落水河", "东山河", "龙潭河", "黄坪河",
+             "西山河", "草海河"]
+    st = []
+    for p, acc in geo["streams"]:
+        g = line_from_pts(resample_line(p, 110.0)).Intersection(bnd)
+        for ln in lines_of(g):
+            if ln.Length() > 300:
+                end = ogr.CreateGeometryFromWkt(f"POINT ({p[-1][0]} {p[-1][1]})")
+                st.append((acc, ln, end.Distance(jin) < 500))
+    st.sort(key=lambda t: -t[0])
+    k = 0
+    for acc, ln, to_js in st:
+        if acc >= 1200 and k < len(names):
+            mc = names[k]
+            k += 1
+        else:
+            mc = "无名沟"
+        dj = "一级支流" if to_js else ("二级支流" if acc >= 400 else "三级支流")
+        feats.append(dict(geom=ln, MC=mc, DJ=dj))
+    return feats
+
+
+# ----------------------------------------------------------------------------
+# output
+# ----------------------------------------------------------------------------
+S_, I_, R_ = ogr.OFTString, ogr.OFTInteger, ogr.OFTReal
+SCHEMA = {
+    "boundary": (ogr.wkbPolygon, [("XZQDM", S_), ("XZQMC", S_)]),
+    "dltb": (ogr.wkbPolygon, [("BSM", S_), ("TBBH", S_), ("DLBM", S_), ("DLMC", S_),
+                              ("QSXZ", S_), ("ZLDWDM", S_), ("ZLDWMC", S_), ("TBMJ", R_),
+                              ("KCDLBM", S_), ("KCXS", R_), ("KCMJ", R_), ("TBDLMJ", R_)]),
+    "yjjbnt": (ogr.wkbPolygon, [("JBNTTBBH", S_), ("DLBM", S_), ("DLMC", S_), ("MJ", R_)]),
+    "stbhhx": (ogr.wkbPolygon, [("HXMC", S_), ("HXLX", S_)]),
+    "ldbh": (ogr.wkbPolygon, [("BHDJ", S_), ("DLMC", S_), ("MJ", R_)]),
+    "gyl": (ogr.wkbPolygon, [("SQDJ", S_), ("BHDJ", S_), ("GYLMC", S_)]),
+    "sysyd": (ogr.wkbPolygon, [("BHQJB", S_), ("SYDMC", S_)]),
+    "dzzh": (ogr.wkbPolygon, [("ZHLX", S_), ("YFQ", S_)]),
+    "kyq": (ogr.wkbPolygon, [("KQMC", S_), ("XKZH", S_), ("KZ", S_)]),
+    "roads": (ogr.wkbLineString, [("MC", S_), ("DJ", S_)]),
+    "power_lines": (ogr.wkbLineString, [("MC", S_), ("DYDJ", I_)]),
+    "substations": (ogr.wkbPoint, [("MC", S_), ("DYDJ", I_)]),
+    "settlements": (ogr.wkbPoint, [("MC", S_), ("LX", S_), ("RK", I_)]),
+    "rivers": (ogr.wkbLineString, [("MC", S_), ("DJ", S_)]),
+    "park_sites": (ogr.wkbMultiPolygon, [("XMMC", S_), ("XMBH", S_), ("XMLX", S_), ("MJ", R_)]),
+    "pv_sites": (ogr.wkbMultiPolygon, [("XMMC", S_), ("XMBH", S_), ("XMLX", S_), ("MJ", R_)]),
+}
+
+
+def write_gpkg(path, layers):
+    gdal.SetConfigOption("OGR_CURRENT_DATE", FIXED_DATE)
+    gdal.SetConfigOption("OGR_SQLITE_JOURNAL", "OFF")
+    for p in (path, path + "-journal", path + "-wal", path + "-shm"):
+        if os.path.exists(p):
+            os.remove(p)
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(path)
+    for name, (gtype, fields) in SCHEMA.items():
+        lyr = ds.CreateLayer(name, SRS, gtype, ["FID=fid", "GEOMETRY_NAME=geom",
+                                                "SPATIAL_INDEX=YES",
+                                                "DESCRIPTION=SYNTHETIC sample data (SitePlan)"])
+        for fn, ft in fields:
+            fd = ogr.FieldDefn(fn, ft)
+            lyr.CreateField(fd)
+        defn = lyr.GetLayerDefn()
+        ds.StartTransaction()
+        for rec in layers[name]:
+            f = ogr.Feature(defn)
+            for fn, ft in fields:
+                v = rec[fn]
+                f.SetField(fn, v)
+            g = rec.get("geom")
+            if g is not None:
+                if gtype == ogr.wkbMultiPolygon and ogr.GT_Flatten(g.GetGeometryType()) == ogr.wkbPolygon:
+                    mp = ogr.Geometry(ogr.wkbMultiPolygon)
+                    if not g.IsEmpty():
+                        mp.AddGeometry(g)
+                    g = mp
+                f.SetGeometryDirectly(g.Clone())
+            lyr.CreateFeature(f)
+        ds.CommitTransaction()
+    ds = None
+    gdal.SetConfigOption("OGR_CURRENT_DATE", None)
+    gdal.SetConfigOption("OGR_SQLITE_JOURNAL", None)
+
+
+def pt(xy):
+    g = ogr.Geometry(ogr.wkbPoint)
+    g.AddPoint_2D(round(float(xy[0]), 3), round(float(xy[1]), 3))
+    return g
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap.add_argument("--out", default=os.path.join(here, "..", "samples", "heqing"))
+    args = ap.parse_args()
+    out = os.path.abspath(args.out)
+    gdal.PushErrorHandler("CPLQuietErrorHandler")  # GEOS validity chatter
+    os.makedirs(out, exist_ok=True)
+    geo = make_geography()
+    bnd = geo["boundary"]
+    log(f"boundary: {bnd.GetArea() / 1e6:.1f} km2")
+    grid, z, inside, rough = make_dem(geo)
+    z = add_streams(geo, grid, z, rough)
+    log(f"streams: {len(geo['streams'])}")
+    z = add_reservoirs(geo, grid, z)
+    write_dem(os.path.join(out, "dem.tif"), grid, z, bnd)
+    log("dem.tif written")
+    z = np.round(z.astype(np.float64) * 10.0) / 10.0
+    z = z.astype(np.float32)
+    slope = slope_deg(z, RES)
+    make_settlements(geo, grid, z, slope)
+    make_roads(geo, grid, z, slope)
+    make_power(geo)
+    parcels = make_dltb(geo, grid, z, slope)
+    recs = dltb_records(geo, parcels)
+    cons = make_constraints(geo, grid, z, slope, recs)
+    park, pv, idx = make_sites(geo, cons, recs, slope_checker(grid, slope))
+    log(f"sites: {len(park)} park, {len(pv)} pv")
+    L = dict(cons)
+    L["boundary"] = [dict(geom=round_geom(bnd), XZQDM="532932", XZQMC="鹤庆县")]
+    L["dltb"] = recs
+    roads = []
+    for rd in geo["roads"]:
+        for ln in lines_of(line_from_pts(rd["pts"]).Intersection(bnd)):
+            if ln.Length() > 50:
+                roads.append(dict(geom=round_geom(ln), MC=rd["MC"], DJ=rd["DJ"]))
+    L["roads"] = roads
+    L["power_lines"] = [dict(geom=line_from_pts(np.round(p["pts"], 3)), MC=p["MC"], DYDJ=p["DYDJ"])
+                        for p in geo["power_lines"]]
+    L["substations"] = [dict(geom=pt(s_["xy"]), MC=s_["MC"], DYDJ=s_["DYDJ"])
+                        for s_ in geo["substations"]]
+    L["settlements"] = [dict(geom=pt(s_["xy"]), MC=s_["MC"], LX=s_["LX"], RK=int(s_["RK"]))
+                        for s_ in geo["settlements"]]
+    L["rivers"] = [dict(f, geom=round_geom(f["geom"])) for f in river_features(geo)]
+    for k in ("stbhhx", "ldbh", "gyl", "sysyd", "dzzh", "yjjbnt"):
+        for f in L[k]:
+            f["geom"] = round_geom(f["geom"])
+    L["park_sites"] = park
+    L["pv_sites"] = pv
+    write_gpkg(os.path.join(out, "heqing.gpkg"), L)
+    log("heqing.gpkg written")
+    # summary of the deliberate conflicts (for the README / tests)
+    for lname, sites in (("park_sites", park), ("pv_sites", pv)):
+        for s_ in sites:
+            g = s_["geom"]
+            if g is None:
+                desc = "NULL"
+            elif g.IsEmpty():
+                desc = "EMPTY"
+            elif not g.IsValid():
+                desc = "INVALID"
+            else:
+                desc = ",".join(hits(g, idx, HARD + ("ldbh_II",))) or "clear"
+            c = "" if g is None or g.IsEmpty() else "(%.0f, %.0f)" % tuple(
+                g.GetEnvelope()[i] for i in (0, 2))
+            print(f"  {lname:10s} {s_['XMBH']:6s} {s_['XMMC']:24s} {s_['MJ'] / 1e4:7.1f} ha  "
+                  f"{desc:28s} {s_['_note']}  {c}")
+    log("done")
+
+
+if __name__ == "__main__":
+    main()

@@ -15,6 +15,7 @@ struct RuleLayer {
   std::string name;       // label
   Severity severity = Severity::Block;
   std::string basis;
+  double penalty_per_share = 0;  // suitability: score lost when a candidate is wholly covered
   std::string source;     // "path:layer [where ...]" for reports
   bool breakdown = false;  // classes summed per value of `field`
   std::string field;

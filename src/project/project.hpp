@@ -35,6 +35,7 @@ struct LayerSpec {
 
 struct RuleSpec {
   std::string id;
+  double penalty = 0;  // suitability: score subtracted per unit share of the candidate overlapped
   std::string name;   // human label (Chinese allowed)
   std::string layer;  // a layer id
   std::string where;  // attribute filter on top of the layer's own
@@ -53,6 +54,48 @@ struct BreakdownSpec {
   SourcePos pos;
 };
 
+// How a factor's raw value maps to [0, 1].
+struct ScoreSpec {
+  std::string kind;  // linear | table | sigmoid | gaussian | category
+  double zero_at = 0, one_at = 1;                 // linear: value scoring 0 and 1 (clamped)
+  std::vector<std::pair<double, double>> table;   // table: (value, score) knots, interpolated
+  double midpoint = 0, spread = 1;                // sigmoid / gaussian
+  bool increasing = true;                          // sigmoid direction
+  std::vector<std::pair<std::string, double>> categories;  // category: value → score
+  double other = 0;                                // category: score of unlisted values
+  SourcePos pos;
+};
+
+struct FactorSpec {
+  std::string id;
+  std::string name;
+  std::string kind;   // slope | aspect | elevation | distance | category | solar
+  std::string layer;  // a layer id (the DEM for terrain kinds)
+  std::string field;  // category: attribute
+  std::string units;  // slope: degrees | percent
+  double weight = 0;
+  ScoreSpec score;
+  std::string basis;
+  SourcePos pos;
+};
+
+struct SuitabilitySpec {
+  std::string parcels;     // layer id of given candidate parcels ("" = none)
+  std::string id_field, name_field;
+  bool derive = true;      // derive contiguous regions from unblocked land
+  double min_area_ha = 5;  // derived regions smaller than this are dropped
+  double min_score = 0;    // derived regions only from cells scoring at least this
+  double grid_m = 30;      // analysis grid cell size
+  int top_k = 10;
+  bool normalize = false;  // rescale weights that do not sum to 1
+  int sensitivity_runs = 0;
+  double sensitivity_spread = 0.2;
+  std::vector<std::string> ahp_factors;
+  std::vector<std::vector<double>> ahp_matrix;
+  SourcePos pos;
+  bool present = false;
+};
+
 struct Project {
   std::string path;  // the project file
   std::string name;
@@ -62,6 +105,8 @@ struct Project {
   std::vector<LayerSpec> layers;
   std::vector<RuleSpec> rules;
   std::vector<BreakdownSpec> breakdowns;
+  std::vector<FactorSpec> factors;
+  SuitabilitySpec suitability;
 
   const LayerSpec* find_layer(const std::string& id) const;
   // Adds or replaces a layer (CLI overrides). Keeps declaration order.

@@ -1,0 +1,22 @@
+#pragma once
+// Analytic Hierarchy Process: weights from a pairwise comparison matrix (principal eigenvector),
+// with Saaty's consistency ratio and the pair that departs most from the derived weights.
+#include <string>
+#include <vector>
+
+namespace siteplan::engine {
+
+struct AhpResult {
+  std::vector<double> weights;  // sum to 1
+  double lambda_max = 0;
+  double ci = 0;   // consistency index (λmax − n)/(n − 1)
+  double cr = 0;   // consistency ratio CI / RI(n)
+  int worst_i = -1, worst_j = -1;  // most inconsistent pair (a_ij vs w_i/w_j)
+  double worst_ratio = 1;          // max(a_ij·w_j/w_i, its inverse)
+};
+
+// Throws InputError when the matrix is not square, not positive or not reciprocal.
+AhpResult ahp(const std::vector<std::vector<double>>& matrix);
+double random_index(std::size_t n);
+
+}  // namespace siteplan::engine

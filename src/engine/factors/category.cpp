@@ -1,0 +1,97 @@
+// Categorical score from an attribute (e.g. 三调 land class DLBM → score). On the grid: each
+// cell takes its polygon's class score; for a candidate: the area-weighted mean score of the
+// classes it covers (exact GEOS intersections), raw = the dominant class.
+#include <fmt/core.h>
+
+#include <cmath>
+#include <algorithm>
+#include <map>
+
+#include "core/error.hpp"
+#include "engine/factors/terrain_factors.hpp"
+#include "engine/score_function.hpp"
+#include "io/layer.hpp"
+
+namespace siteplan::engine {
+namespace {
+class CategoryFactor : public Factor {
+ public:
+  using Factor::Factor;
+  void prepare(FactorContext& fc) override {
+    if (spec_.field.empty())
+      throw InputError(fmt::format("{}: category factor '{}' needs field = \"...\"", spec_.pos.str(), spec_.id));
+    io::LoadOptions opt;
+    opt.show_progress = false;
+    opt.polygons_only = true;
+    opt.fields = {spec_.field};
+    opt.spatial_filter = fc.study_extent;
+    io::LoadedLayer l = io::load_layer(fc.layer(spec_.layer), fc.work, fc.ctx, opt);
+    std::vector<const GEOSGeometry*> raw;
+    std::vector<double> burn;
+    tree_.reset(GEOSSTRtree_create_r(fc.ctx, 10));
+    tree_.get_deleter().ctx = fc.ctx.get();
+    for (auto& f : l.features) {
+      if (!f.geom) continue;
+      gis::warm_envelope(fc.ctx, f.geom.get());
+      classes_.push_back(f.values[0]);
+      scores_.push_back(score_category(spec_.score, f.values[0]));
+      raw.push_back(f.geom.get());
+      burn.push_back(scores_.back());
+      geoms_.push_back(std::move(f.geom));
+    }
+    if (geoms_.empty())
+      throw InputError(fmt::format("{}: factor '{}': the layer has no polygon in the study area",
+                                   fc.layer(spec_.layer).display(), spec_.id));
+    for (std::size_t i = 0; i < geoms_.size(); ++i)
+      GEOSSTRtree_insert_r(fc.ctx, tree_.get(), geoms_[i].get(), reinterpret_cast<void*>(i));
+    score_ = rasterize(fc.grid, fc.ctx, raw, burn, kNoData, false);
+    raw_ = score_;  // no numeric raw value per cell: the map shows the score
+  }
+
+  FactorValue evaluate(const GEOSGeometry* candidate, const CellSet&, const gis::GeosContext& ctx) const override {
+    std::vector<std::size_t> hits;
+    GEOSSTRtree_query_r(
+        ctx, tree_.get(), candidate,
+        [](void* item, void* ud) { static_cast<std::vector<std::size_t>*>(ud)->push_back(reinterpret_cast<std::size_t>(item)); },
+        &hits);
+    std::sort(hits.begin(), hits.end());
+    std::map<std::string, double> by_class;
+    double total = 0, weighted = 0;
+    for (std::size_t i : hits) {
+      GEOSGeometry* inter = GEOSIntersection_r(ctx, candidate, geoms_[i].get());
+      if (!inter) continue;
+      double a = gis::area(ctx, inter);
+      GEOSGeom_destroy_r(ctx, inter);
+      if (a <= 0) continue;
+      by_class[classes_[i]] += a;
+      total += a;
+      weighted += a * scores_[i];
+    }
+    FactorValue v;
+    v.raw = std::nan("");
+    if (total <= 0) {
+      v.score = std::nan("");
+      return v;
+    }
+    v.score = weighted / total;
+    double best = -1;
+    for (const auto& [cls, a] : by_class)
+      if (a > best) {
+        best = a;
+        v.raw_text = cls;
+      }
+    return v;
+  }
+
+ private:
+  std::vector<gis::GeomPtr> geoms_;
+  std::vector<std::string> classes_;
+  std::vector<double> scores_;
+  gis::STRtreePtr tree_;
+};
+}  // namespace
+
+std::unique_ptr<Factor> make_category_factor(const FactorSpec& spec) {
+  return std::make_unique<CategoryFactor>(spec);
+}
+}  // namespace siteplan::engine

@@ -1,0 +1,97 @@
+#include "engine/grid.hpp"
+
+#include <gdal_alg.h>
+
+#include "core/error.hpp"
+
+namespace siteplan::engine {
+
+Grid Grid::covering(const gis::Extent& e, double cell, const gis::Crs& crs) {
+  if (!e.valid) throw InputError("the study area is empty: nothing to analyse");
+  Grid g;
+  g.cell = cell;
+  g.crs = crs;
+  g.x0 = std::floor(e.minx / cell) * cell;
+  double x1 = std::ceil(e.maxx / cell) * cell;
+  double y0 = std::floor(e.miny / cell) * cell;
+  g.y1 = std::ceil(e.maxy / cell) * cell;
+  g.nx = std::max(1, static_cast<int>(std::lround((x1 - g.x0) / cell)));
+  g.ny = std::max(1, static_cast<int>(std::lround((g.y1 - y0) / cell)));
+  if (static_cast<double>(g.nx) * g.ny > 4.0e8)
+    throw InputError("the analysis grid would exceed 400 million cells; use a larger grid_m");
+  return g;
+}
+
+void Grid::geotransform(double gt[6]) const {
+  gt[0] = x0;
+  gt[1] = cell;
+  gt[2] = 0;
+  gt[3] = y1;
+  gt[4] = 0;
+  gt[5] = -cell;
+}
+
+GDALDatasetUniquePtr Grid::mem(GDALDataType type, int bands) const {
+  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("MEM");
+  GDALDatasetUniquePtr ds(drv->Create("", nx, ny, bands, type, nullptr));
+  if (!ds) throw RuntimeError("cannot allocate an in-memory raster");
+  double gt[6];
+  geotransform(gt);
+  ds->SetGeoTransform(gt);
+  if (!crs.empty()) ds->SetSpatialRef(crs.srs());
+  return ds;
+}
+
+Raster read_band(GDALDataset& ds, int band) {
+  const int nx = ds.GetRasterXSize(), ny = ds.GetRasterYSize();
+  Raster r(static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny));
+  GDALRasterBand* b = ds.GetRasterBand(band);
+  if (b->RasterIO(GF_Read, 0, 0, nx, ny, r.data(), nx, ny, GDT_Float32, 0, 0) != CE_None)
+    throw RuntimeError("cannot read a raster band");
+  int has = 0;
+  double nd = b->GetNoDataValue(&has);
+  if (has)
+    for (auto& v : r)
+      if (v == static_cast<float>(nd) || (std::isnan(nd) && std::isnan(v))) v = kNoData;
+  return r;
+}
+
+void write_band(GDALDataset& ds, const Raster& r, int band) {
+  const int nx = ds.GetRasterXSize(), ny = ds.GetRasterYSize();
+  GDALRasterBand* b = ds.GetRasterBand(band);
+  if (b->RasterIO(GF_Write, 0, 0, nx, ny, const_cast<float*>(r.data()), nx, ny, GDT_Float32, 0, 0) !=
+      CE_None)
+    throw RuntimeError("cannot write a raster band");
+}
+
+Raster rasterize(const Grid& grid, const gis::GeosContext& ctx,
+                 const std::vector<const GEOSGeometry*>& geoms, const std::vector<double>& values,
+                 float fill, bool all_touched) {
+  auto ds = grid.mem(GDT_Float32);
+  Raster init(grid.size(), fill);
+  write_band(*ds, init);
+  if (!geoms.empty()) {
+    std::vector<gis::OgrGeomPtr> owned;
+    std::vector<OGRGeometryH> handles;
+    std::vector<double> burn;
+    for (std::size_t i = 0; i < geoms.size(); ++i) {
+      OGRGeometry* g = OGRGeometryFactory::createFromGEOS(ctx.get(), const_cast<GEOSGeometry*>(geoms[i]));
+      if (!g) continue;
+      owned.emplace_back(g);
+      handles.push_back(OGRGeometry::ToHandle(g));
+      burn.push_back(values.empty() ? 1.0 : values[i]);
+    }
+    int band = 1;
+    char* opts[] = {const_cast<char*>(all_touched ? "ALL_TOUCHED=TRUE" : "ALL_TOUCHED=FALSE"), nullptr};
+    double gt[6];
+    grid.geotransform(gt);
+    if (GDALRasterizeGeometries(GDALDataset::ToHandle(ds.get()), 1, &band,
+                                static_cast<int>(handles.size()), handles.data(), nullptr, nullptr,
+                                burn.data(), opts, nullptr, nullptr) != CE_None)
+      throw RuntimeError("rasterizing failed: " + gis::last_gdal_error());
+  }
+  Raster out = read_band(*ds);
+  return out;
+}
+
+}  // namespace siteplan::engine

@@ -1,0 +1,45 @@
+#pragma once
+// The analysis grid: square cells in the working CRS, north up, snapped to multiples of the
+// cell size so that runs over the same area line up. Rasters on it are float rows, NaN = no data.
+#include <gdal_priv.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "gis/crs.hpp"
+#include "gis/gdal.hpp"
+#include "gis/geos.hpp"
+
+namespace siteplan::engine {
+
+struct Grid {
+  double x0 = 0, y1 = 0;  // top-left corner
+  double cell = 30;
+  int nx = 0, ny = 0;
+  gis::Crs crs;
+
+  static Grid covering(const gis::Extent& e, double cell, const gis::Crs& crs);
+  std::size_t size() const { return static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny); }
+  double cx(int col) const { return x0 + (col + 0.5) * cell; }
+  double cy(int row) const { return y1 - (row + 0.5) * cell; }
+  void geotransform(double gt[6]) const;
+  // An empty in-memory GDAL raster on the grid.
+  GDALDatasetUniquePtr mem(GDALDataType type, int bands = 1) const;
+};
+
+using Raster = std::vector<float>;
+constexpr float kNoData = std::numeric_limits<float>::quiet_NaN();
+
+// Burns geometries into a new raster on the grid (cell centres inside, or every touched cell).
+// values: one burn value per geometry (or empty: 1 for all). Cells not burnt keep `fill`.
+Raster rasterize(const Grid& grid, const gis::GeosContext& ctx,
+                 const std::vector<const GEOSGeometry*>& geoms, const std::vector<double>& values,
+                 float fill, bool all_touched);
+
+// Reads band 1 of a GDAL dataset aligned with the grid.
+Raster read_band(GDALDataset& ds, int band = 1);
+void write_band(GDALDataset& ds, const Raster& r, int band = 1);
+
+}  // namespace siteplan::engine

@@ -1,0 +1,430 @@
+#include "engine/suitability.hpp"
+
+#include <fmt/core.h>
+#include <gdal_alg.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <random>
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/progress.hpp"
+#include "engine/score_function.hpp"
+#include "io/layer.hpp"
+#include "io/raster.hpp"
+
+namespace siteplan::engine {
+
+std::string sha256_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "";
+  EVP_MD_CTX* md = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(md, EVP_sha256(), nullptr);
+  std::vector<char> buf(1 << 20);
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    EVP_DigestUpdate(md, buf.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(md, out, &len);
+  EVP_MD_CTX_free(md);
+  std::string hex;
+  for (unsigned i = 0; i < len; ++i) hex += fmt::format("{:02x}", out[i]);
+  return hex;
+}
+
+std::vector<double> resolve_weights(const Project& p, std::optional<AhpResult>& ahp_out) {
+  const auto& s = p.suitability;
+  std::vector<double> w(p.factors.size(), 0.0);
+  if (!s.ahp_matrix.empty()) {
+    std::vector<std::string> ids = s.ahp_factors;
+    if (ids.empty())
+      for (const auto& f : p.factors) ids.push_back(f.id);
+    if (ids.size() != s.ahp_matrix.size())
+      throw InputError(fmt::format("{}: ahp_matrix has {} rows but {} factors are compared",
+                                   s.pos.str(), s.ahp_matrix.size(), ids.size()));
+    AhpResult r = ahp(s.ahp_matrix);
+    if (r.cr > 0.10) {
+      throw InputError(fmt::format(
+          "{}: the AHP matrix is inconsistent: CR = {:.3f} > 0.10; the most inconsistent pair is "
+          "'{}' vs '{}' (judged {:.3g}, the weights imply {:.3g}) — revise that comparison",
+          s.pos.str(), r.cr, ids[r.worst_i], ids[r.worst_j], s.ahp_matrix[r.worst_i][r.worst_j],
+          r.weights[r.worst_i] / r.weights[r.worst_j]));
+    }
+    for (std::size_t k = 0; k < ids.size(); ++k) {
+      auto it = std::find_if(p.factors.begin(), p.factors.end(), [&](const FactorSpec& f) { return f.id == ids[k]; });
+      if (it == p.factors.end())
+        throw InputError(fmt::format("{}: ahp_factors names '{}', which is not a factor", s.pos.str(), ids[k]));
+      w[static_cast<std::size_t>(it - p.factors.begin())] = r.weights[k];
+    }
+    ahp_out = r;
+    return w;
+  }
+  double sum = 0;
+  for (std::size_t i = 0; i < p.factors.size(); ++i) {
+    w[i] = p.factors[i].weight;
+    sum += w[i];
+  }
+  if (!(sum > 0)) throw InputError(fmt::format("{}: every factor weight is 0", p.path));
+  if (std::fabs(sum - 1.0) > 1e-6) {
+    if (!s.normalize)
+      throw InputError(fmt::format("{}: factor weights sum to {:.6g}, not 1; fix them or set normalize = "
+                                   "true in [suitability] to rescale",
+                                   p.path, sum));
+    for (auto& x : w) x /= sum;
+  }
+  return w;
+}
+
+void weighted_map(const std::vector<const Raster*>& scores, const std::vector<double>& weights,
+                  const std::vector<std::uint8_t>& state, Raster& out) {
+  const std::size_t n = state.size();
+  out.assign(n, kNoData);
+  std::vector<float> w(weights.begin(), weights.end());
+  for (std::size_t i = 0; i < n; ++i) {
+    if (state[i] == kOutside) continue;
+    if (state[i] == kBlocked) {
+      out[i] = -1.0f;
+      continue;
+    }
+    float acc = 0;
+    for (std::size_t k = 0; k < scores.size(); ++k) acc += w[k] * (*scores[k])[i];
+    out[i] = acc;  // NaN propagates where a factor has no data
+  }
+}
+
+namespace {
+
+bool rank_less(const Candidate& a, const Candidate& b) {
+  auto cls = [](const Candidate& c) { return !io::usable(c.status) ? 2 : (c.blocked ? 1 : 0); };
+  if (cls(a) != cls(b)) return cls(a) < cls(b);
+  if (a.score != b.score) return a.score > b.score;
+  if (a.area_m2 != b.area_m2) return a.area_m2 > b.area_m2;
+  return a.id < b.id;
+}
+
+void score_and_rank(SuitabilityResult& r, const std::vector<double>& w) {
+  for (auto& c : r.candidates) {
+    if (!io::usable(c.status)) continue;
+    c.parts.assign(w.size(), 0.0);
+    c.base_score = 0;
+    for (std::size_t k = 0; k < w.size(); ++k) {
+      double s = c.values[k].score;
+      c.parts[k] = std::isnan(s) ? 0.0 : w[k] * s;
+      c.base_score += c.parts[k];
+    }
+    c.penalty = 0;
+    for (const auto& o : c.overlaps) c.penalty += r.rules[o.rule_index].penalty_per_share * o.pct / 100.0;
+    c.score = std::max(0.0, c.base_score - c.penalty);
+  }
+  std::stable_sort(r.candidates.begin(), r.candidates.end(), rank_less);
+  int rank = 0;
+  for (auto& c : r.candidates) c.rank = io::usable(c.status) ? ++rank : 0;
+}
+
+CellSet cells_of(const Grid& grid, const gis::GeosContext& ctx, const GEOSGeometry* g) {
+  CellSet cs;
+  double x0, y0, x1, y1;
+  GEOSGeom_getXMin_r(ctx, g, &x0);
+  GEOSGeom_getYMin_r(ctx, g, &y0);
+  GEOSGeom_getXMax_r(ctx, g, &x1);
+  GEOSGeom_getYMax_r(ctx, g, &y1);
+  int c0 = std::max(0, static_cast<int>(std::floor((x0 - grid.x0) / grid.cell)));
+  int c1 = std::min(grid.nx - 1, static_cast<int>(std::floor((x1 - grid.x0) / grid.cell)));
+  int r0 = std::max(0, static_cast<int>(std::floor((grid.y1 - y1) / grid.cell)));
+  int r1 = std::min(grid.ny - 1, static_cast<int>(std::floor((grid.y1 - y0) / grid.cell)));
+  if (c0 <= c1 && r0 <= r1) {
+    Grid win = grid;
+    win.x0 = grid.x0 + c0 * grid.cell;
+    win.y1 = grid.y1 - r0 * grid.cell;
+    win.nx = c1 - c0 + 1;
+    win.ny = r1 - r0 + 1;
+    Raster m = rasterize(win, ctx, {g}, {}, 0.0f, false);
+    for (int r = 0; r < win.ny; ++r)
+      for (int c = 0; c < win.nx; ++c)
+        if (m[static_cast<std::size_t>(r) * win.nx + c] > 0.5f)
+          cs.cells.push_back(static_cast<std::size_t>(r + r0) * grid.nx + (c + c0));
+  }
+  if (cs.cells.empty()) {
+    // Smaller than a cell: take the cell under a point inside it.
+    GEOSGeometry* pt = GEOSPointOnSurface_r(ctx, g);
+    double px = 0, py = 0;
+    if (pt) {
+      GEOSGeomGetX_r(ctx, pt, &px);
+      GEOSGeomGetY_r(ctx, pt, &py);
+      GEOSGeom_destroy_r(ctx, pt);
+      int c = static_cast<int>(std::floor((px - grid.x0) / grid.cell));
+      int r = static_cast<int>(std::floor((grid.y1 - py) / grid.cell));
+      if (c >= 0 && c < grid.nx && r >= 0 && r < grid.ny)
+        cs.cells.push_back(static_cast<std::size_t>(r) * grid.nx + c);
+    }
+  }
+  return cs;
+}
+
+double compactness(const gis::GeosContext& ctx, const GEOSGeometry* g) {
+  double a = gis::area(ctx, g), len = 0;
+  GEOSLength_r(ctx, g, &len);
+  return len > 0 ? 4.0 * M_PI * a / (len * len) : 0.0;
+}
+
+}  // namespace
+
+void rescore_candidates(SuitabilityResult& result, const std::vector<double>& weights) {
+  score_and_rank(result, weights);
+}
+
+SuitabilityResult run_suitability(const Project& p, const SuitabilityOptions& opt) {
+  SuitabilityResult r;
+  r.name = p.name.empty() ? p.path : p.name;
+  const auto& ss = p.suitability;
+  // 1. Validate the whole run before reading data in bulk.
+  if (p.crs.empty()) throw InputError(fmt::format("{}: [project] needs crs (e.g. \"EPSG:4542\")", p.path));
+  if (p.study_area.empty())
+    throw InputError(fmt::format("{}: [project] needs study_area = \"<layer id>\"", p.path));
+  if (p.factors.empty()) throw InputError(fmt::format("{}: no [[factor]] declared", p.path));
+  gis::Crs work = gis::Crs::from_user(p.crs, p.path + ": [project] crs");
+  if (!work.is_projected())
+    throw InputError(fmt::format("{}: working CRS {} is not projected", p.path, work.label()));
+  std::vector<std::unique_ptr<Factor>> factors;
+  for (const auto& f : p.factors) factors.push_back(make_factor(f));
+  r.weights = resolve_weights(p, r.ahp);
+  r.top_k = ss.top_k;
+  r.min_area_ha = ss.min_area_ha;
+  r.sensitivity_runs = opt.sensitivity_runs >= 0 ? opt.sensitivity_runs : ss.sensitivity_runs;
+  r.sensitivity_spread = opt.sensitivity_spread >= 0 ? opt.sensitivity_spread : ss.sensitivity_spread;
+  for (const auto& f : p.factors) {
+    r.factor_ids.push_back(f.id);
+    r.factor_names.push_back(f.name.empty() ? f.id : f.name);
+  }
+  for (const auto& l : p.layers)
+    r.inputs.push_back({l.id, l.display(), is_connection_string(l.source) ? "" : sha256_file(l.source)});
+
+  gis::GeosContext ctx;
+  // 2. Study area.
+  io::LoadOptions so;
+  so.polygons_only = true;
+  so.show_progress = opt.show_progress;
+  io::LoadedLayer study = io::load_layer(*p.find_layer(p.study_area), work, ctx, so);
+  std::vector<gis::GeomPtr> parts;
+  for (auto& f : study.features)
+    if (f.geom) parts.push_back(std::move(f.geom));
+  if (parts.empty()) throw InputError(fmt::format("{}: the study area layer has no usable polygon",
+                                                  p.find_layer(p.study_area)->display()));
+  gis::GeomPtr area = gis::union_all(ctx, std::move(parts));
+  gis::Extent ext = study.work_extent;
+  r.grid = Grid::covering(ext, ss.grid_m, work);
+  const Grid& grid = r.grid;
+  Raster inside = rasterize(grid, ctx, {area.get()}, {}, 0.0f, false);
+
+  // 3. Factors.
+  FactorContext fc{p, grid, ctx, work, ext, 26.0, {}};
+  {
+    gis::Transform to_geo(work, gis::Crs::from_user("EPSG:4490", "internal"));
+    double cx = (ext.minx + ext.maxx) / 2, cy = (ext.miny + ext.maxy) / 2;
+    if (to_geo.apply(cx, cy)) fc.latitude_deg = cy;
+  }
+  {
+    Progress prog("preparing factors", factors.size(), opt.show_progress);
+    for (auto& f : factors) {
+      f->prepare(fc);
+      bool any = false;
+      for (std::size_t i = 0; i < grid.size() && !any; ++i) any = inside[i] > 0.5f && !std::isnan(f->raw_grid()[i]);
+      if (!any && f->spec().kind != "category")
+        throw InputError(fmt::format("{}: factor '{}' has no value inside the study area (layer '{}'): "
+                                     "check that the layer covers it",
+                                     f->spec().pos.str(), f->spec().id, f->spec().layer));
+      r.factor_units.push_back(f->units());
+      prog.advance();
+    }
+  }
+  for (const auto& f : p.factors) r.score_functions.push_back(describe(f.score));
+
+  // 4. Constraints: block rules exclude land; the rest are listed (and may carry a penalty).
+  std::vector<const GEOSGeometry*> blocked_geoms;
+  for (const auto& rule : p.rules) {
+    r.rules.push_back(make_rule_layer(rule, *p.find_layer(rule.layer), work, ctx, ext));
+    r.rules.back().penalty_per_share = rule.penalty;
+  }
+  std::vector<std::uint8_t> state(grid.size(), kOutside);
+  for (std::size_t i = 0; i < grid.size(); ++i) state[i] = inside[i] > 0.5f ? kOpen : kOutside;
+  gis::GeomPtr blocked_union;
+  {
+    std::vector<gis::GeomPtr> all_blocked;
+    for (const auto& rl : r.rules) {
+      if (rl.severity != Severity::Block) continue;
+      std::vector<gis::GeomPtr> pieces;
+      for (const auto& g : rl.geoms) {
+        pieces.push_back(gis::clone(ctx, g.get()));
+        blocked_geoms.push_back(g.get());
+      }
+      if (pieces.empty()) continue;
+      gis::GeomPtr u = gis::union_all(ctx, std::move(pieces));
+      gis::GeomPtr clipped = gis::wrap(ctx, GEOSIntersection_r(ctx, u.get(), area.get()));
+      clipped = gis::polygonal_part(ctx, clipped.get());
+      if (!GEOSisEmpty_r(ctx, clipped.get())) {
+        r.blocked.emplace_back(rl.id, gis::OgrGeomPtr(OGRGeometryFactory::createFromGEOS(ctx.get(), clipped.get())));
+        all_blocked.push_back(std::move(clipped));
+      }
+    }
+    if (!all_blocked.empty()) blocked_union = gis::union_all(ctx, std::move(all_blocked));
+    Raster bm = rasterize(grid, ctx, blocked_geoms, {}, 0.0f, false);
+    for (std::size_t i = 0; i < grid.size(); ++i)
+      if (state[i] == kOpen && bm[i] > 0.5f) state[i] = kBlocked;
+  }
+
+  // 5. The map.
+  std::vector<const Raster*> scores;
+  for (auto& f : factors) scores.push_back(&f->score_grid());
+  weighted_map(scores, r.weights, state, r.score_map);
+
+  // 6. Candidates.
+  io::LoadedLayer cand_layer;
+  std::vector<std::string> origins, names;
+  if (!ss.parcels.empty()) {
+    io::LoadOptions po;
+    po.polygons_only = true;
+    po.id_field = ss.id_field;
+    if (!ss.name_field.empty()) po.fields = {ss.name_field};
+    po.show_progress = opt.show_progress;
+    io::LoadedLayer given = io::load_layer(*p.find_layer(ss.parcels), work, ctx, po);
+    for (auto& f : given.features) {
+      names.push_back(f.values.empty() ? "" : f.values[0]);
+      origins.push_back("given");
+      cand_layer.features.push_back(std::move(f));
+    }
+  }
+  if (ss.derive) {
+    // Open land (score ≥ min_score) polygonized, then made exact: ∩ study area − blocked land.
+    auto mask_ds = grid.mem(GDT_Byte);
+    std::vector<std::uint8_t> mask(grid.size());
+    for (std::size_t i = 0; i < grid.size(); ++i)
+      mask[i] = state[i] == kOpen && !std::isnan(r.score_map[i]) && r.score_map[i] >= ss.min_score ? 1 : 0;
+    if (mask_ds->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, grid.nx, grid.ny, mask.data(), grid.nx,
+                                            grid.ny, GDT_Byte, 0, 0) != CE_None)
+      throw RuntimeError("cannot write the open-land mask");
+    GDALDriver* memv = GetGDALDriverManager()->GetDriverByName("Memory");
+    GDALDatasetUniquePtr vds(memv->Create("", 0, 0, 0, GDT_Unknown, nullptr));
+    OGRLayer* polys = vds->CreateLayer("regions", work.srs_mut(), wkbPolygon, nullptr);
+    OGRFieldDefn fd("v", OFTInteger);
+    polys->CreateField(&fd);
+    GDALRasterBand* band = mask_ds->GetRasterBand(1);
+    if (GDALPolygonize(band, band, polys, 0, nullptr, nullptr, nullptr) != CE_None)
+      throw RuntimeError("polygonizing open land failed: " + gis::last_gdal_error());
+    gis::PreparedPtr blocked_prep;
+    if (blocked_union) blocked_prep = gis::prepare(ctx, blocked_union.get());
+    gis::PreparedPtr area_prep = gis::prepare(ctx, area.get());
+    const double min_area = ss.min_area_ha * 10000.0;
+    int serial = 0;
+    std::vector<std::pair<double, gis::GeomPtr>> regions;
+    for (auto& feat : *polys) {
+      OGRGeometry* og = feat->GetGeometryRef();
+      if (!og) continue;
+      OGREnvelope env;
+      og->getEnvelope(&env);
+      if ((env.MaxX - env.MinX) * (env.MaxY - env.MinY) < min_area) continue;  // cannot reach it
+      gis::GeomPtr g = gis::wrap(ctx, og->exportToGEOS(ctx.get()));
+      if (!g || gis::area(ctx, g.get()) < min_area) continue;
+      if (!GEOSPreparedCovers_r(ctx, area_prep.get(), g.get()))
+        g = gis::polygonal_part(ctx, gis::wrap(ctx, GEOSIntersection_r(ctx, g.get(), area.get())).get());
+      if (blocked_prep && GEOSPreparedIntersects_r(ctx, blocked_prep.get(), g.get()))
+        g = gis::polygonal_part(ctx, gis::wrap(ctx, GEOSDifference_r(ctx, g.get(), blocked_union.get())).get());
+      int n = GEOSGetNumGeometries_r(ctx, g.get());
+      for (int k = 0; k < n; ++k) {
+        const GEOSGeometry* part = GEOSGetGeometryN_r(ctx, g.get(), k);
+        double a = gis::area(ctx, part);
+        if (a >= min_area) regions.emplace_back(a, gis::clone(ctx, part));
+      }
+    }
+    for (auto& [a, g] : regions) {
+      io::Feature f;
+      f.key = fmt::format("D{:04d}", ++serial);
+      f.geom = std::move(g);
+      cand_layer.features.push_back(std::move(f));
+      names.push_back("");
+      origins.push_back("derived");
+    }
+  }
+  // 7. Factor values per candidate.
+  {
+    Progress prog("scoring candidates", cand_layer.features.size(), opt.show_progress);
+    for (std::size_t i = 0; i < cand_layer.features.size(); ++i) {
+      auto& f = cand_layer.features[i];
+      Candidate c;
+      c.id = f.key;
+      c.name = names[i];
+      c.origin = origins[i];
+      c.status = f.status;
+      if (f.geom) {
+        gis::warm_envelope(ctx, f.geom.get());
+        c.geometry.reset(OGRGeometryFactory::createFromGEOS(ctx.get(), f.geom.get()));
+        c.area_m2 = gis::area(ctx, f.geom.get());
+        c.compactness = compactness(ctx, f.geom.get());
+        CellSet cells = cells_of(grid, ctx, f.geom.get());
+        for (auto& fac : factors) c.values.push_back(fac->evaluate(f.geom.get(), cells, ctx));
+      }
+      r.candidates.push_back(std::move(c));
+      prog.advance();
+    }
+  }
+  // 8. Constraint overlaps (exact, through the clearance engine).
+  {
+    ClearanceOptions co;
+    co.threads = opt.threads;
+    co.keep_pieces = false;
+    co.show_progress = opt.show_progress;
+    ClearanceResult cr = run_clearance(cand_layer, r.rules, work, ctx, co);
+    for (std::size_t i = 0; i < cr.parcels.size(); ++i) {
+      auto& c = r.candidates[i];
+      for (auto& o : cr.parcels[i].overlaps) {
+        if (r.rules[o.rule_index].severity == Severity::Block) c.blocked = true;
+        c.overlaps.push_back(std::move(o));
+      }
+    }
+  }
+  score_and_rank(r, r.weights);
+
+  // 9. Sensitivity: Monte-Carlo perturbation of the weights; share of runs in the top K.
+  if (r.sensitivity_runs > 0) {
+    std::mt19937_64 rng(opt.seed);
+    std::uniform_real_distribution<double> u(1.0 - r.sensitivity_spread, 1.0 + r.sensitivity_spread);
+    std::vector<int> in_top(r.candidates.size(), 0);
+    std::vector<std::size_t> order(r.candidates.size());
+    std::vector<double> run_scores(r.candidates.size());
+    for (int run = 0; run < r.sensitivity_runs; ++run) {
+      std::vector<double> w = r.weights;
+      double sum = 0;
+      for (auto& x : w) sum += (x *= u(rng));
+      for (auto& x : w) x /= sum;
+      for (std::size_t i = 0; i < r.candidates.size(); ++i) {
+        const auto& c = r.candidates[i];
+        double s = 0;
+        for (std::size_t k = 0; k < w.size() && k < c.values.size(); ++k)
+          if (!std::isnan(c.values[k].score)) s += w[k] * c.values[k].score;
+        run_scores[i] = std::max(0.0, s - c.penalty);
+      }
+      std::iota(order.begin(), order.end(), 0);
+      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        const auto& ca = r.candidates[a];
+        const auto& cb = r.candidates[b];
+        bool ra = io::usable(ca.status) && !ca.blocked, rb = io::usable(cb.status) && !cb.blocked;
+        if (ra != rb) return ra;
+        if (run_scores[a] != run_scores[b]) return run_scores[a] > run_scores[b];
+        return a < b;
+      });
+      for (int k = 0; k < r.top_k && k < static_cast<int>(order.size()); ++k)
+        if (io::usable(r.candidates[order[k]].status) && !r.candidates[order[k]].blocked) in_top[order[k]]++;
+    }
+    for (std::size_t i = 0; i < r.candidates.size(); ++i)
+      r.candidates[i].robust_share = static_cast<double>(in_top[i]) / r.sensitivity_runs;
+  }
+  return r;
+}
+
+}  // namespace siteplan::engine

@@ -1,0 +1,78 @@
+#pragma once
+// Suitability: where should the park / PV plant go? Hard exclusions (block rules) remove land;
+// weighted factors score what is left on a grid (the map) and for each candidate (given parcels
+// and derived contiguous regions); approval/warn overlaps are listed and may carry a penalty.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/ahp.hpp"
+#include "engine/clearance.hpp"
+#include "engine/factor.hpp"
+#include "engine/grid.hpp"
+#include "project/project.hpp"
+
+namespace siteplan::engine {
+
+struct Candidate {
+  std::string id, name, origin;  // origin: "given" | "derived"
+  io::GeomStatus status = io::GeomStatus::Valid;
+  gis::OgrGeomPtr geometry;      // working CRS
+  double area_m2 = 0, compactness = 0;  // Polsby–Popper 4πA/P²
+  std::vector<FactorValue> values;      // one per factor
+  std::vector<double> parts;            // weight × score, one per factor (sum = base_score)
+  double base_score = 0, penalty = 0, score = 0;
+  bool blocked = false;                 // a given parcel touching blocked land
+  std::vector<Overlap> overlaps;        // rule overlaps (rule_index into SuitabilityResult::rules)
+  int rank = 0;                         // 1 = best; 0 = not ranked (invalid)
+  double robust_share = -1;             // share of sensitivity runs in the top K (−1 = not run)
+};
+
+struct InputRecord {
+  std::string id, source, sha256;
+};
+
+struct SuitabilityOptions {
+  int threads = 0;
+  bool show_progress = true;
+  int sensitivity_runs = -1;   // −1: the profile's value
+  double sensitivity_spread = -1;
+  std::uint64_t seed = 20261125;
+};
+
+struct SuitabilityResult {
+  std::string name;
+  Grid grid;
+  Raster score_map;      // NaN outside the study area, −1 on blocked land
+  std::vector<std::string> factor_ids, factor_names, factor_units, score_functions;
+  std::vector<double> weights;
+  std::optional<AhpResult> ahp;
+  std::vector<RuleLayer> rules;
+  std::vector<std::pair<std::string, gis::OgrGeomPtr>> blocked;  // per block rule, in study area
+  std::vector<Candidate> candidates;  // ranked order
+  std::vector<InputRecord> inputs;
+  int top_k = 10;
+  int sensitivity_runs = 0;
+  double sensitivity_spread = 0;
+  double min_area_ha = 0;
+};
+
+// Weights of the project's factors: AHP when a matrix is given (refusing CR > 0.10), else the
+// declared weights (which must sum to 1 unless normalize = true). Throws InputError.
+std::vector<double> resolve_weights(const Project& project, std::optional<AhpResult>& ahp_out);
+
+SuitabilityResult run_suitability(const Project& project, const SuitabilityOptions& options);
+
+// Cell states of the map.
+enum CellState : std::uint8_t { kOutside = 0, kBlocked = 1, kOpen = 2 };
+// The map for given weights: Σ wᵢ·scoreᵢ on open cells, −1 on blocked, NaN outside or where a
+// factor has no data. The what-if path: factor scores are computed once, weights change.
+void weighted_map(const std::vector<const Raster*>& scores, const std::vector<double>& weights,
+                  const std::vector<std::uint8_t>& state, Raster& out);
+// Candidate scores and ranks for new weights (parts, penalties and ranks recomputed).
+void rescore_candidates(SuitabilityResult& result, const std::vector<double>& weights);
+
+// SHA-256 of a file, hex ("" when it cannot be read).
+std::string sha256_file(const std::string& path);
+
+}  // namespace siteplan::engine

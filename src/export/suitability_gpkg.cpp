@@ -1,0 +1,195 @@
+#include <cpl_string.h>
+#include <fmt/core.h>
+#include <ogrsf_frmts.h>
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "export/qgis_style.hpp"
+#include "export/style.hpp"
+#include "export/suitability_outputs.hpp"
+
+namespace siteplan::out {
+
+namespace {
+void add_field(OGRLayer* l, const std::string& name, OGRFieldType t) {
+  OGRFieldDefn f(name.c_str(), t);
+  if (l->CreateField(&f) != OGRERR_NONE) throw RuntimeError("cannot create field " + name);
+}
+
+// Graduated fill on `score` with the ramp of styles/siteplan.toml.
+std::string qml_graduated_score() {
+  const auto& st = style::styles();
+  const auto& ramp = st.score_ramp;
+  const int n = static_cast<int>(ramp.size());
+  std::string ranges, symbols;
+  for (int i = 0; i < n; ++i) {
+    double lo = static_cast<double>(i) / n, hi = static_cast<double>(i + 1) / n;
+    ranges += fmt::format(R"(      <range render="true" symbol="{}" lower="{:.6f}" upper="{:.6f}" label="{:.2f} – {:.2f}"/>
+)",
+                          i, lo, hi, lo, hi);
+    const auto& c = ramp[static_cast<std::size_t>(i)];
+    symbols += fmt::format(R"(      <symbol name="{}" type="fill" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option name="color" type="QString" value="{},{},{},{}"/>
+            <Option name="outline_color" type="QString" value="35,35,35,255"/>
+            <Option name="outline_width" type="QString" value="{}"/>
+            <Option name="outline_width_unit" type="QString" value="MM"/>
+            <Option name="style" type="QString" value="solid"/>
+          </Option>
+        </layer>
+      </symbol>
+)",
+                           i, c.r, c.g, c.b, 220, st.outline_width_mm);
+  }
+  return fmt::format(R"(<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
+<qgis version="3.28.0" styleCategories="Symbology|Labeling">
+  <renderer-v2 type="graduatedSymbol" attr="score" graduatedMethod="GraduatedColor" enableorderby="0" forceraster="0" symbollevels="0">
+    <ranges>
+{}    </ranges>
+    <symbols>
+{}    </symbols>
+  </renderer-v2>
+  <labeling type="simple">
+    <settings calloutType="simple">
+      <text-style fieldName="label" fontFamily="{}" fontSize="9" textColor="35,35,35,255" isExpression="0"/>
+      <text-buffer bufferDraw="1" bufferSize="1" bufferColor="255,255,255,255"/>
+      <placement placement="1"/>
+    </settings>
+  </labeling>
+</qgis>
+)",
+                     ranges, symbols, text::html_escape(st.fonts.empty() ? "Noto Sans CJK SC" : st.fonts.front()));
+}
+}  // namespace
+
+void write_candidates_gpkg(const std::string& path, const engine::SuitabilityResult& r) {
+  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
+  gis::GdalErrorCapture capture;
+  GDALDatasetUniquePtr ds(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+  if (!ds) throw RuntimeError(fmt::format("{}: cannot create: {}", path, capture.first_error()));
+  OGRLayer* l = ds->CreateLayer("candidates", r.grid.crs.srs_mut(), wkbMultiPolygon, nullptr);
+  if (!l) throw RuntimeError(path + ": cannot create layer candidates");
+  for (const char* f : {"cand_id", "name", "label", "origin", "status", "blocked"}) add_field(l, f, OFTString);
+  add_field(l, "rank", OFTInteger);
+  for (const char* f : {"score", "base_score", "penalty", "area_m2", "compactness", "robust_share"})
+    add_field(l, f, OFTReal);
+  for (const auto& id : r.factor_ids) {
+    add_field(l, id + "_raw", OFTString);
+    add_field(l, id + "_score", OFTReal);
+    add_field(l, id + "_part", OFTReal);
+  }
+  for (const auto& rule : r.rules) {
+    add_field(l, rule.id + "_m2", OFTReal);
+    add_field(l, rule.id + "_pct", OFTReal);
+  }
+  if (ds->StartTransaction() != OGRERR_NONE) throw RuntimeError(path + ": cannot start a transaction");
+  for (const auto& c : r.candidates) {
+    OGRFeature f(l->GetLayerDefn());
+    f.SetField("cand_id", c.id.c_str());
+    f.SetField("name", c.name.c_str());
+    std::string label = fmt::format("#{} {}", c.rank, c.name.empty() ? c.id : c.name);
+    f.SetField("label", label.c_str());
+    f.SetField("origin", c.origin.c_str());
+    f.SetField("status", io::to_string(c.status));
+    f.SetField("blocked", c.blocked ? "yes" : "no");
+    f.SetField("rank", c.rank);
+    if (io::usable(c.status)) {
+      f.SetField("score", c.score);
+      f.SetField("base_score", c.base_score);
+      f.SetField("penalty", c.penalty);
+    }
+    f.SetField("area_m2", c.area_m2);
+    f.SetField("compactness", c.compactness);
+    if (c.robust_share >= 0) f.SetField("robust_share", c.robust_share);
+    for (std::size_t k = 0; k < r.factor_ids.size() && k < c.values.size(); ++k) {
+      const auto& v = c.values[k];
+      std::string raw = v.raw_text.empty() ? (std::isnan(v.raw) ? "" : fmt::format("{:.4f}", v.raw)) : v.raw_text;
+      f.SetField((r.factor_ids[k] + "_raw").c_str(), raw.c_str());
+      if (!std::isnan(v.score)) f.SetField((r.factor_ids[k] + "_score").c_str(), v.score);
+      if (k < c.parts.size()) f.SetField((r.factor_ids[k] + "_part").c_str(), c.parts[k]);
+    }
+    for (std::size_t ri = 0; ri < r.rules.size(); ++ri) {
+      double m2 = 0, pct = 0;
+      for (const auto& o : c.overlaps)
+        if (o.rule_index == ri) {
+          m2 += o.area_m2;
+          pct += o.pct;
+        }
+      f.SetField((r.rules[ri].id + "_m2").c_str(), m2);
+      f.SetField((r.rules[ri].id + "_pct").c_str(), pct);
+    }
+    if (c.geometry) f.SetGeometryDirectly(OGRGeometryFactory::forceToMultiPolygon(c.geometry->clone()));
+    if (l->CreateFeature(&f) != OGRERR_NONE) throw RuntimeError(path + ": cannot write candidate " + c.id);
+  }
+  OGRLayer* b = ds->CreateLayer("blocked", r.grid.crs.srs_mut(), wkbMultiPolygon, nullptr);
+  add_field(b, "rule_id", OFTString);
+  add_field(b, "rule_name", OFTString);
+  add_field(b, "basis", OFTString);
+  add_field(b, "severity", OFTString);
+  add_field(b, "area_m2", OFTReal);
+  for (const auto& [rule_id, geom] : r.blocked) {
+    OGRFeature f(b->GetLayerDefn());
+    f.SetField("rule_id", rule_id.c_str());
+    for (const auto& rule : r.rules)
+      if (rule.id == rule_id) {
+        f.SetField("rule_name", rule.name.c_str());
+        f.SetField("basis", rule.basis.c_str());
+      }
+    f.SetField("severity", "block");
+    OGRGeometry* mp = OGRGeometryFactory::forceToMultiPolygon(geom->clone());
+    f.SetField("area_m2", mp->toMultiPolygon()->get_Area());
+    f.SetGeometryDirectly(mp);
+    if (b->CreateFeature(&f) != OGRERR_NONE) throw RuntimeError(path + ": cannot write blocked land");
+  }
+  if (ds->CommitTransaction() != OGRERR_NONE) throw RuntimeError(path + ": cannot commit");
+  store_qgis_style(*ds, "candidates", "geom", "score", qml_graduated_score());
+  const auto& st = style::styles();
+  auto it = st.severity.find("block");
+  store_qgis_style(*ds, "blocked", "geom", "blocked",
+                   qml_categorized("severity", {{"block", "blocked land", it != st.severity.end() ? it->second : style::Rgb{215, 25, 28}}},
+                                   st.fill_alpha));
+  ds.reset();
+  if (capture.has_error()) throw RuntimeError(fmt::format("{}: {}", path, capture.first_error()));
+}
+
+void write_suitability_tif(const std::string& path, const engine::SuitabilityResult& r) {
+  const auto& g = r.grid;
+  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GTiff");
+  CPLStringList co;
+  co.SetNameValue("TILED", "YES");
+  co.SetNameValue("BLOCKXSIZE", "256");
+  co.SetNameValue("BLOCKYSIZE", "256");
+  co.SetNameValue("COMPRESS", "DEFLATE");
+  co.SetNameValue("PREDICTOR", "3");
+  co.SetNameValue("COPY_SRC_OVERVIEWS", "NO");
+  gis::GdalErrorCapture capture;
+  GDALDatasetUniquePtr ds(drv->Create(path.c_str(), g.nx, g.ny, 1, GDT_Float32, co.List()));
+  if (!ds) throw RuntimeError(fmt::format("{}: cannot create: {}", path, capture.first_error()));
+  double gt[6];
+  g.geotransform(gt);
+  ds->SetGeoTransform(gt);
+  ds->SetSpatialRef(g.crs.srs());
+  GDALRasterBand* band = ds->GetRasterBand(1);
+  band->SetNoDataValue(-9999.0);
+  band->SetDescription("suitability score 0..1; -1 = blocked land");
+  engine::Raster out = r.score_map;
+  for (auto& v : out)
+    if (std::isnan(v)) v = -9999.0f;
+  if (band->RasterIO(GF_Write, 0, 0, g.nx, g.ny, out.data(), g.nx, g.ny, GDT_Float32, 0, 0) != CE_None)
+    throw RuntimeError(path + ": write failed");
+  ds->SetMetadataItem("SITEPLAN_BLOCKED_VALUE", "-1");
+  ds->SetMetadataItem("SITEPLAN_PROJECT", r.name.c_str());
+  std::vector<int> levels;
+  for (int f = 2; g.nx / f >= 64 || g.ny / f >= 64; f *= 2) levels.push_back(f);
+  // Overviews by nearest neighbour so −1 (blocked) and nodata never blend into scores.
+  if (!levels.empty() && ds->BuildOverviews("NEAREST", static_cast<int>(levels.size()), levels.data(), 0,
+                                            nullptr, nullptr, nullptr) != CE_None)
+    throw RuntimeError(path + ": building overviews failed");
+  ds.reset();
+  if (capture.has_error()) throw RuntimeError(fmt::format("{}: {}", path, capture.first_error()));
+}
+
+}  // namespace siteplan::out
