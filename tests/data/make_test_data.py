@@ -52,7 +52,7 @@ def write(path, layer, gtype, fields, rows, code=4542, driver="GPKG", lco=None):
 
 def main():
     s = ogr.OFTString
-    for name in ("parcels.gpkg", "constraints.gpkg", "tiny.gpkg", "prefixed.gpkg", "dem_tiny.tif"):
+    for name in ("parcels.gpkg", "constraints.gpkg", "tiny.gpkg", "prefixed.gpkg", "dem_tiny.tif", "dem_hill.tif", "dem_tiny_4490.tif", "suit.gpkg"):
         p = os.path.join(HERE, name)
         if os.path.exists(p):
             os.remove(p)
@@ -136,6 +136,34 @@ def main():
     band.WriteRaster(0, 0, 20, 20, b"".join(
         __import__("struct").pack("<20f", *[2200.0 + 10 * c for c in range(20)]) for _ in range(20)))
     dem = None
+
+    # A hill for the gdaldem comparison: 40 × 30 cells of 30 m, gaussian bump on a tilted plane.
+    import math
+    hill = gdal.GetDriverByName("GTiff").Create(os.path.join(HERE, "dem_hill.tif"), 40, 30, 1,
+                                                gdal.GDT_Float32)
+    hill.SetGeoTransform((X0, 30, 0, Y0 + 900, 0, -30))
+    hill.SetProjection(srs(4542).ExportToWkt())
+    vals = []
+    for r in range(30):
+        for c in range(40):
+            vals.append(2000 + 3 * c - 2 * r + 400 * math.exp(-((c - 20) ** 2 + (r - 15) ** 2) / 60.0))
+    hill.GetRasterBand(1).WriteRaster(0, 0, 40, 30, __import__("struct").pack(f"<{len(vals)}f", *vals))
+    hill = None
+    # The tilted plane again in geographic coordinates (EPSG:4490), for the reprojection path.
+    gdal.Warp(os.path.join(HERE, "dem_tiny_4490.tif"), os.path.join(HERE, "dem_tiny.tif"),
+              dstSRS="EPSG:4490", resampleAlg="bilinear", xRes=0.0002, yRes=0.0002)
+
+    # suit.gpkg: a study area inside dem_tiny, a blocked square, a road and two given parcels.
+    u = os.path.join(HERE, "suit.gpkg")
+    write(u, "area", ogr.wkbPolygon, [("NAME", s)], [(("测试区",), "POLYGON " + sq(-70, -70, 470, 470))])
+    write(u, "blocked", ogr.wkbPolygon, [("KIND", s)], [(("红线",), "POLYGON " + sq(0, 200, 120, 320))])
+    write(u, "roads", ogr.wkbLineString, [("MC", s)],
+          [(("村道",), f"LINESTRING ({X0+250} {Y0-70},{X0+250} {Y0+470})")])
+    write(u, "far_roads", ogr.wkbLineString, [("MC", s)],
+          [(("远处",), f"LINESTRING ({X0+90000} {Y0},{X0+90100} {Y0})")])
+    write(u, "sites", ogr.wkbPolygon, [("XMBH", s), ("XMMC", s)],
+          [(("S1", "路东地块"), "POLYGON " + sq(300, 0, 400, 100)),
+           (("S2", "压红线地块"), "POLYGON " + sq(60, 260, 180, 380))])
 
     px = 33000000 + X0
     write(os.path.join(HERE, "prefixed.gpkg"), "parcels", ogr.wkbPolygon, [("XMBH", s)],
