@@ -215,11 +215,11 @@ def offset_line(pts, disp):
     return p + nrm * np.asarray(disp)[:, None]
 
 
-def smooth_blob(center, radius, r, n=48, rough=0.18, elong=1.0, angle=0.0):
+def smooth_blob(center, radius, r, n=48, rough=0.18, elong=1.0, angle=0.0, kmax=5):
     """Seeded smooth irregular closed shape (xy ring) around center."""
     th = np.linspace(0, 2 * np.pi, n, endpoint=False)
     rad = np.ones(n)
-    for k in range(2, 6):
+    for k in range(2, kmax + 1):
         rad += rough / k * r.normal() * np.cos(k * th + r.uniform(0, 2 * np.pi))
     rad = np.clip(rad, 0.45, 1.8) * radius
     x = rad * np.cos(th) * elong
@@ -621,9 +621,11 @@ def make_dem(geo):
     rough = np.minimum(rough, np.clip((d - 60.0) / 250.0, 0, 1))
     z = z + fine * rough
     del fine, d
-    # final peak calibration: the highest summit in the county is ~3,930 m
-    zmax = float(z[inside].max())
-    k = (3930.0 - 3400.0) / (zmax - 3400.0)
+    # final peak calibration: the highest summit of the mapped area is ~3,930 m
+    margin = rasterize(grid, [bnd.Buffer(1100.0, 8)]) > 0
+    zmax = float(z[margin].max())
+    k = (3960.0 - 3400.0) / (zmax - 3400.0)
+    del margin
     z = np.where(z > 3400, 3400 + (z - 3400) * k, z)
     return grid, z.astype(np.float32), inside, rough
 
@@ -1185,8 +1187,8 @@ def sample_seeds(geo, grid, z, slope):
     dens = np.where(zc < 3300, 0.6, 0.45)          # seeds per km2 (mountains)
     dens = np.where((sc < 22) & (zc < 2900), 1.3, dens)
     dens = np.where((pied > 0.5) & (sc < 16), 2.6, dens)
-    dens = np.where(flats > 0.5, 5.0, dens)
-    dens = np.where(basin > 0.5, 6.5, dens)
+    dens = np.where(flats > 0.5, 4.5, dens)
+    dens = np.where(basin > 0.5, 5.6, dens)
     ny, nx = zc.shape
     r = rng("seeds")
     cand = []
@@ -1494,7 +1496,7 @@ def make_dltb(geo, grid, z, slope):
     # 坐落单位 (village) of each cell: nearest settlement, plain distance
     vill = np.argmin(D, axis=1)
     # merge neighbouring cells of the same class and village into larger parcels
-    cap = {c: 7 for c in FOREST + ("0404", "1207", "1206")}
+    cap = {c: 8 for c in FOREST + ("0404", "1207", "1206")}
     cap.update({c: 2 for c in CULTIVATED + ("0201",)})
     parent = list(range(n))
     size = [1] * n
@@ -1722,11 +1724,11 @@ def make_constraints(geo, grid, z, slope, recs):
         rr = rng("sysyd", name)
         cen = np.array(poly.Centroid().GetPoints()[0][:2])
         z1 = poly.Buffer(200.0 if scale > 1 else 120.0, 8)
-        b2 = poly_from_pts(smooth_blob(cen + updir * 900 * scale, 1700.0 * scale, rr, 48, 0.25,
-                                       1.15, math.atan2(updir[1], updir[0])))
+        b2 = poly_from_pts(smooth_blob(cen + updir * 900 * scale, 1700.0 * scale, rr, 72, 0.5,
+                                       1.15, math.atan2(updir[1], updir[0]), 9))
         z2 = union_all([b2, z1.Buffer(500.0, 8)])
-        b3 = poly_from_pts(smooth_blob(cen + updir * 1800 * scale, 3300.0 * scale, rr, 48, 0.22,
-                                       1.2, math.atan2(updir[1], updir[0])))
+        b3 = poly_from_pts(smooth_blob(cen + updir * 1800 * scale, 3300.0 * scale, rr, 96, 0.45,
+                                       1.2, math.atan2(updir[1], updir[0]), 11))
         z3 = union_all([b3, z2.Buffer(700.0, 8)])
         for lvl, g in (("一级", z1), ("二级", z2.Difference(z1)), ("准保护区", z3.Difference(z2))):
             g = g.Intersection(bnd)
@@ -2091,6 +2093,7 @@ def make_sites(geo, cons, recs, slope_ok):
         for amin in (1.2e4, 4e3, 1e3):
             cands = [rc_ for rc_ in recs if rc_["DLBM"] == want and amin < rc_["TBMJ"]
                      and rc_["ZLDWMC"] not in roof
+                     and (want != "0702" or rc_["ZLDWMC"].endswith("村"))
                      and not hits(rc_["geom"], idx, ("yjjbnt", "stbhhx", "ldbh_I", "gyl_nat"))]
             if cands:
                 break
@@ -2227,12 +2230,85 @@ def pt(xy):
     return g
 
 
+def verify(out):
+    """Sanity checks of the written files (run with --check)."""
+    gdal.PushErrorHandler("CPLQuietErrorHandler")
+    ds = ogr.Open(os.path.join(out, "heqing.gpkg"))
+    ok = True
+    bf = ds.GetLayer("boundary").GetNextFeature()
+    bnd = bf.GetGeometryRef().Clone()
+    for lyr in ds:
+        n_inv = n_empty = n_null = 0
+        for f in lyr:
+            g = f.GetGeometryRef()
+            if g is None:
+                n_null += 1
+            elif g.IsEmpty():
+                n_empty += 1
+            elif not g.IsValid():
+                n_inv += 1
+        print(f"  {lyr.GetName():12s} {lyr.GetFeatureCount():5d} features  invalid={n_inv} "
+              f"empty={n_empty} null={n_null}")
+        if lyr.GetName() not in ("park_sites", "pv_sites") and (n_inv or n_empty or n_null):
+            ok = False
+
+    def collect(name, where=None):
+        lyr = ds.GetLayer(name)
+        lyr.SetAttributeFilter(where)
+        gs = [f.GetGeometryRef().Clone() for f in lyr]
+        lyr.SetAttributeFilter(None)
+        return gs
+
+    dl = collect("dltb")
+    tot = sum(g.GetArea() for g in dl)
+    uni = union_all(dl)
+    ba = bnd.GetArea()
+    print(f"  dltb: boundary {ba / 1e6:.4f} km2, union {uni.GetArea() / 1e6:.4f} km2, "
+          f"sum {tot / 1e6:.4f} km2, gap {(ba - uni.GetArea()):.1f} m2, "
+          f"overlap {(tot - uni.GetArea()):.1f} m2")
+    ok &= abs(ba - uni.GetArea()) < 1e-3 * ba and abs(tot - uni.GetArea()) < 1e-3 * ba
+    bad = [f["DLBM"] for f in ds.GetLayer("dltb") if DLMC.get(f["DLBM"]) != f["DLMC"]]
+    print(f"  dltb: DLMC/DLBM mismatches: {len(bad)}")
+    ok &= not bad
+    fw = " OR ".join(f"DLBM = '{c}'" for c in FOREST)
+    forest = collect("dltb", fw)
+    ld = collect("ldbh")
+    fu = union_all(forest)
+    lu = union_all(ld)
+    lsum = sum(g.GetArea() for g in ld)
+    print(f"  ldbh: forest land {fu.GetArea() / 1e6:.3f} km2, ldbh union {lu.GetArea() / 1e6:.3f}"
+          f" km2, ldbh overlap {lsum - lu.GetArea():.1f} m2")
+    ok &= abs(fu.GetArea() - lu.GetArea()) < 1e-4 * fu.GetArea()
+    jb = ds.GetLayer("yjjbnt")
+    notcult = sum(1 for f in jb if f["DLBM"] not in CULTIVATED)
+    print(f"  yjjbnt: {jb.GetFeatureCount()} polygons, non-cultivated codes: {notcult}")
+    dem = gdal.Open(os.path.join(out, "dem.tif"))
+    z = dem.GetRasterBand(1).ReadAsArray()
+    gt = dem.GetGeoTransform()
+    grid = Grid(gt[0], gt[3], dem.RasterXSize, dem.RasterYSize, gt[1])
+    ins = rasterize(grid, [bnd]) > 0
+    print(f"  dem: {dem.RasterXSize}x{dem.RasterYSize} px, inside county min {z[ins].min():.1f} "
+          f"max {z[ins].max():.1f} mean {z[ins].mean():.1f}, nodata inside: "
+          f"{int((z[ins] == -9999).sum())}")
+    sl = slope_deg(np.where(z == -9999, np.nan, z), gt[1])
+    floor = collect("dltb", "DLBM = '0101'")
+    fm = rasterize(grid, floor) > 0
+    print(f"  slope: paddy (0101) mean {np.nanmean(sl[fm]):.1f} deg, "
+          f"{100 * np.nanmean(sl[fm] < 5):.0f}% < 5 deg; county mean {np.nanmean(sl[ins]):.1f} deg, "
+          f"p90 {np.nanpercentile(sl[ins], 90):.1f} deg")
+    print("CHECK", "OK" if ok else "FAILED")
+    return ok
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     here = os.path.dirname(os.path.abspath(__file__))
     ap.add_argument("--out", default=os.path.join(here, "..", "samples", "heqing"))
+    ap.add_argument("--check", action="store_true", help="only verify existing output")
     args = ap.parse_args()
     out = os.path.abspath(args.out)
+    if args.check:
+        sys.exit(0 if verify(out) else 1)
     gdal.PushErrorHandler("CPLQuietErrorHandler")  # GEOS validity chatter
     os.makedirs(out, exist_ok=True)
     geo = make_geography()
@@ -2290,8 +2366,8 @@ def main():
                 desc = "INVALID"
             else:
                 desc = ",".join(hits(g, idx, HARD + ("ldbh_II",))) or "clear"
-            c = "" if g is None or g.IsEmpty() else "(%.0f, %.0f)" % tuple(
-                g.GetEnvelope()[i] for i in (0, 2))
+            c = "" if g is None or g.IsEmpty() else "centre (%.0f, %.0f)" % tuple(
+                np.array(g.GetGeometryRef(0).GetPoints())[:-1, :2].mean(axis=0))
             print(f"  {lname:10s} {s_['XMBH']:6s} {s_['XMMC']:24s} {s_['MJ'] / 1e4:7.1f} ha  "
                   f"{desc:28s} {s_['_note']}  {c}")
     log("done")

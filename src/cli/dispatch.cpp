@@ -5,11 +5,14 @@ namespace siteplan::cli {
 int run_info();
 int run_clearance();
 int run_suitability();
+int run_view_command(bool interactive);
 
 int run(const std::string& subcommand) {
   if (subcommand == "info") return run_info();
   if (subcommand == "clearance") return run_clearance();
   if (subcommand == "suitability") return run_suitability();
+  if (subcommand == "view") return run_view_command(true);
+  if (subcommand == "map") return run_view_command(false);
   return 2;
 }
 

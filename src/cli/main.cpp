@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   siteplan::cli::register_info(app);
   siteplan::cli::register_clearance(app);
   siteplan::cli::register_suitability(app);
+  siteplan::cli::register_view(app);
 
   try {
     app.parse(argc, argv);

@@ -43,6 +43,13 @@ Styles load() {
   if (auto* arr = t["score_ramp"]["stops"].as_array())
     for (auto& v : *arr)
       if (auto str = v.value<std::string>()) s.score_ramp.push_back(parse_rgb(*str));
+  if (auto* arr = t["terrain_ramp"]["stops"].as_array())
+    for (auto& v : *arr)
+      if (auto str = v.value<std::string>()) s.terrain_ramp.push_back(parse_rgb(*str));
+  if (s.terrain_ramp.empty()) s.terrain_ramp = {parse_rgb("#6f9a5a"), parse_rgb("#f2efe9")};
+  if (s.score_ramp.empty()) s.score_ramp = {parse_rgb("#d7191c"), parse_rgb("#1a9641")};
+  s.highlight = parse_rgb(t["highlight"]["colour"].value_or(std::string("#00e5ff")));
+  s.highlight_width = t["highlight"]["line_width"].value_or(4.0);
   s.fill_alpha = t["fill"]["alpha"].value_or(160);
   s.outline = parse_rgb(t["fill"]["outline"].value_or(std::string("#232323")));
   s.outline_width_mm = t["fill"]["outline_width_mm"].value_or(0.26);

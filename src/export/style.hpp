@@ -15,6 +15,9 @@ struct Styles {
   std::map<std::string, Rgb> verdict;
   std::map<std::string, Rgb> severity;
   std::vector<Rgb> score_ramp;
+  std::vector<Rgb> terrain_ramp;
+  Rgb highlight{0, 229, 255};
+  double highlight_width = 4.0;
   int fill_alpha = 160;
   Rgb outline;
   double outline_width_mm = 0.26;

@@ -1,0 +1,231 @@
+// Interactive window and headless map export over the same Scene.
+#include "viewer/viewer.hpp"
+
+#include <fmt/core.h>
+#include <vtkCallbackCommand.h>
+#include <vtkCamera.h>
+#include <vtkGL2PSExporter.h>
+#include <vtkInteractorStyleImage.h>
+#include <vtkInteractorStyleTerrain.h>
+#include <vtkPNGWriter.h>
+#include <vtkRenderWindow.h>
+#include <vtkRenderWindowInteractor.h>
+#include <vtkWindowToImageFilter.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "io/result_reader.hpp"
+#include "project/project.hpp"
+#include "viewer/scene.hpp"
+#include "viewer/xvfb.hpp"
+
+namespace fs = std::filesystem;
+
+namespace siteplan::viewer {
+
+namespace {
+
+struct Loaded {
+  Project project;
+  std::unique_ptr<io::ResultSet> results;
+};
+
+Loaded load(const ViewOptions& o) {
+  Loaded l;
+  l.project = load_project(o.project);
+  if (!o.result_dir.empty()) l.results = std::make_unique<io::ResultSet>(io::read_results(o.result_dir));
+  if (o.color == "score" && l.results && !l.results->has_scores)
+    throw UsageError(o.result_dir + ": no scores here (no candidates.gpkg); use --color verdict");
+  if (o.color == "verdict" && l.results && !l.results->has_verdicts)
+    throw UsageError(o.result_dir + ": no verdicts here (no clearance.gpkg); use --color score");
+  return l;
+}
+
+void save_png(vtkRenderWindow* win, const std::string& path) {
+  auto grab = vtkSmartPointer<vtkWindowToImageFilter>::New();
+  grab->SetInput(win);
+  grab->SetInputBufferTypeToRGB();
+  grab->ReadFrontBufferOff();
+  grab->Update();
+  auto writer = vtkSmartPointer<vtkPNGWriter>::New();
+  writer->SetFileName(path.c_str());
+  writer->SetInputConnection(grab->GetOutputPort());
+  writer->Write();
+  if (!fs::exists(path) || fs::file_size(path) == 0) throw RuntimeError(path + ": writing the PNG failed");
+}
+
+struct Interaction {
+  Scene* scene;
+  vtkRenderWindowInteractor* iren;
+  vtkRenderWindow* win;
+  int press_x = 0, press_y = 0;
+};
+
+void apply_style(Interaction& in) {
+  if (in.scene->mode() == "2d") {
+    auto style = vtkSmartPointer<vtkInteractorStyleImage>::New();
+    in.iren->SetInteractorStyle(style);
+  } else {
+    auto style = vtkSmartPointer<vtkInteractorStyleTerrain>::New();
+    in.iren->SetInteractorStyle(style);
+  }
+}
+
+void render(Interaction& in) {
+  int* size = in.win->GetSize();
+  in.scene->update_overlays(size[0], size[1]);
+  in.win->Render();
+}
+
+void on_key(vtkObject* caller, unsigned long, void* data, void*) {
+  auto* in = static_cast<Interaction*>(data);
+  auto* iren = static_cast<vtkRenderWindowInteractor*>(caller);
+  std::string key = iren->GetKeySym() ? iren->GetKeySym() : "";
+  char ch = iren->GetKeyCode();
+  Scene& s = *in->scene;
+  if (ch == 'h') s.toggle_help();
+  else if (ch == '2' && key != "KP_2") { s.set_mode("2d"); apply_style(*in); }
+  else if (ch == '3') { s.set_mode("3d"); apply_style(*in); }
+  else if (ch == 'c') s.set_color(s.color() == "score" ? "verdict" : "score");
+  else if (ch == '+' || ch == '=') s.set_exaggeration(s.exaggeration() * 1.5);
+  else if (ch == '-') s.set_exaggeration(s.exaggeration() / 1.5);
+  else if (ch == 'r') s.reset_camera();
+  else if (ch == 's') { save_png(in->win, "siteplan-view.png"); log::info("saved siteplan-view.png"); }
+  else if (ch >= '4' && ch <= '9') s.toggle_layer(static_cast<std::size_t>(ch - '1'));
+  else if (ch == '1') s.toggle_layer(0);
+  else return;
+  render(*in);
+}
+
+void on_press(vtkObject* caller, unsigned long, void* data, void*) {
+  auto* in = static_cast<Interaction*>(data);
+  auto* iren = static_cast<vtkRenderWindowInteractor*>(caller);
+  in->press_x = iren->GetEventPosition()[0];
+  in->press_y = iren->GetEventPosition()[1];
+}
+
+void on_release(vtkObject* caller, unsigned long, void* data, void*) {
+  auto* in = static_cast<Interaction*>(data);
+  auto* iren = static_cast<vtkRenderWindowInteractor*>(caller);
+  int x = iren->GetEventPosition()[0], y = iren->GetEventPosition()[1];
+  if (std::abs(x - in->press_x) + std::abs(y - in->press_y) > 3) return;  // a drag, not a click
+  in->scene->pick(x, y);
+  render(*in);
+}
+
+void on_render(vtkObject*, unsigned long, void* data, void*) {
+  auto* in = static_cast<Interaction*>(data);
+  int* size = in->win->GetSize();
+  in->scene->update_overlays(size[0], size[1]);
+}
+
+}  // namespace
+
+int run_view(const ViewOptions& o) {
+  if (!display_usable())
+    throw RuntimeError("no X display: `siteplan view` needs one (DISPLAY is unset or unusable); for "
+                       "reports use `siteplan map ... --out map.png`, which runs headless");
+  Loaded l = load(o);
+  auto win = vtkSmartPointer<vtkRenderWindow>::New();
+  win->SetSize(o.width, o.height);
+  win->SetWindowName("SitePlan");
+  Scene scene(l.project, l.results.get(), o);
+  win->AddRenderer(scene.renderer());
+  auto iren = vtkSmartPointer<vtkRenderWindowInteractor>::New();
+  iren->SetRenderWindow(win);
+  Interaction in{&scene, iren, win};
+  apply_style(in);
+  auto key = vtkSmartPointer<vtkCallbackCommand>::New();
+  key->SetCallback(on_key);
+  key->SetClientData(&in);
+  iren->RemoveObservers(vtkCommand::CharEvent);  // our keys replace VTK's defaults (w, s, e ...)
+  iren->AddObserver(vtkCommand::CharEvent, key, 1.0);
+  auto press = vtkSmartPointer<vtkCallbackCommand>::New();
+  press->SetCallback(on_press);
+  press->SetClientData(&in);
+  iren->AddObserver(vtkCommand::LeftButtonPressEvent, press, 1.0);
+  auto release = vtkSmartPointer<vtkCallbackCommand>::New();
+  release->SetCallback(on_release);
+  release->SetClientData(&in);
+  iren->AddObserver(vtkCommand::LeftButtonReleaseEvent, release, 1.0);
+  auto before = vtkSmartPointer<vtkCallbackCommand>::New();
+  before->SetCallback(on_render);
+  before->SetClientData(&in);
+  scene.renderer()->AddObserver(vtkCommand::StartEvent, before);
+  iren->Initialize();
+  render(in);
+  iren->Start();
+  return 0;
+}
+
+int render_map(const ViewOptions& o) {
+  if (o.out.empty()) throw UsageError("map needs --out FILE.png or FILE.pdf");
+  std::string ext = fs::path(o.out).extension().string();
+  if (ext != ".png" && ext != ".pdf") throw UsageError(o.out + ": --out must end in .png or .pdf");
+  Loaded l = load(o);
+  XDisplay display(o.width, o.height);
+  auto t0 = std::chrono::steady_clock::now();
+  auto win = vtkSmartPointer<vtkRenderWindow>::New();
+  win->SetOffScreenRendering(1);
+  win->SetSize(o.width, o.height);
+  win->SetMultiSamples(0);
+  Scene scene(l.project, l.results.get(), o);
+  win->AddRenderer(scene.renderer());
+  scene.update_overlays(o.width, o.height);
+  win->Render();
+  scene.update_overlays(o.width, o.height);
+  win->Render();
+  double first = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  for (const auto& id : o.locate) {
+    auto pos = scene.locate(id);
+    if (pos)  // image coordinates: origin top-left
+      std::printf("locate %s %d %d\n", id.c_str(), static_cast<int>(std::lround(pos->first)),
+                  static_cast<int>(std::lround(o.height - 1 - pos->second)));
+    else
+      std::printf("locate %s none\n", id.c_str());
+  }
+  for (auto [x, y] : o.picks) {
+    int idx = scene.pick(x, o.height - 1 - y);
+    std::printf("pick %d %d %s\n", x, y,
+                idx >= 0 && l.results ? l.results->parcels[static_cast<std::size_t>(idx)].id.c_str() : "none");
+  }
+  if (!o.picks.empty()) win->Render();
+
+  fs::path out(o.out);
+  if (!out.parent_path().empty()) fs::create_directories(out.parent_path());
+  std::string tmp = (out.parent_path() / (".siteplan-partial-" + out.filename().string())).string();
+  if (ext == ".png") {
+    save_png(win, tmp);
+  } else {
+    auto exporter = vtkSmartPointer<vtkGL2PSExporter>::New();
+    exporter->SetRenderWindow(win);
+    exporter->SetFileFormatToPDF();
+    exporter->SetFilePrefix(tmp.substr(0, tmp.size() - 4).c_str());
+    exporter->Write3DPropsAsRasterImageOn();  // terrain as an image; text, legend, scale as vectors
+    exporter->CompressOn();
+    exporter->SetTitle("SitePlan map");
+    exporter->Write();
+    if (!fs::exists(tmp)) throw RuntimeError(o.out + ": the PDF export failed");
+  }
+  fs::rename(tmp, out);
+  if (o.frames > 0) {
+    auto t1 = std::chrono::steady_clock::now();
+    for (int i = 0; i < o.frames; ++i) {
+      scene.renderer()->GetActiveCamera()->Azimuth(360.0 / o.frames);
+      win->Render();
+    }
+    double per = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count() / o.frames;
+    std::printf("first frame %.3f s (load + build + render), %.1f ms per frame while rotating (%d frames)\n",
+                first, per * 1000.0, o.frames);
+  }
+  std::printf("wrote %s\n", o.out.c_str());
+  return 0;
+}
+
+}  // namespace siteplan::viewer
