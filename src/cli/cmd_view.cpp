@@ -59,7 +59,7 @@ void register_view(CLI::App& app) {
   auto* map = app.add_subcommand("map", "render the viewer's scene to PNG or PDF without a window");
   common(map);
   map->add_option("--out", g_v.out, "FILE.png or FILE.pdf")->required();
-  map->add_option("--locate", g_v.locate, "print the image position (x y) of a parcel id");
+  map->add_option("--locate", g_v.locate, "print the image position of a parcel id, or of X,Y in the working CRS");
   map->add_option("--pick", g_v.pick, "print the parcel id under image position X,Y");
   map->add_option("--frames", g_v.frames, "time N frames while rotating (benchmark)")->check(CLI::Range(0, 100000));
 }

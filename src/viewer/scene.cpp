@@ -810,6 +810,20 @@ int Scene::pick(int x, int y) {
 }
 
 std::optional<std::pair<double, double>> Scene::locate(const std::string& id) {
+  auto to_display = [&](double x, double y) {
+    auto c = vtkSmartPointer<vtkCoordinate>::New();
+    c->SetCoordinateSystemToWorld();
+    c->SetValue(x, y, z_at(x, y));
+    double* d = c->GetComputedDoubleDisplayValue(renderer_);
+    return std::make_pair(d[0], d[1]);
+  };
+  if (auto comma = id.find(','); comma != std::string::npos) {
+    try {
+      double wx = std::stod(id.substr(0, comma)), wy = std::stod(id.substr(comma + 1));
+      return to_display(wx - x0_, wy - y0_);
+    } catch (...) {
+    }
+  }
   if (!results_) return std::nullopt;
   for (const auto& p : results_->parcels) {
     if (p.id != id || !p.geometry) continue;

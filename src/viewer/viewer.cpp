@@ -183,7 +183,7 @@ int render_map(const ViewOptions& o) {
   double first = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   for (const auto& id : o.locate) {
-    auto pos = scene.locate(id);
+    auto pos = scene.locate(id);  // a parcel id, or "X,Y" in the working CRS
     if (pos)  // image coordinates: origin top-left
       std::printf("locate %s %d %d\n", id.c_str(), static_cast<int>(std::lround(pos->first)),
                   static_cast<int>(std::lround(o.height - 1 - pos->second)));
