@@ -140,27 +140,36 @@ class Worker {
       slot.second.push_back(std::move(piece));
     }
     for (auto& [cls, slot] : by_class) {
+      // A coverage's pieces do not overlap: areas add up, and the pieces are kept side by side
+      // (no union) as one multipolygon for display.
+      double ell = 0;
+      for (const auto& piece : slot.second) ell += ellipsoidal_.area_from_scale(ctx_, piece.get());
       gis::GeomPtr merged;
-      if (slot.second.size() == 1)
-        merged = std::move(slot.second[0]);
-      else
-        merged = gis::union_all(ctx_, std::move(slot.second));
-      add_overlap(ri, cls, std::move(merged), slot.first, out);
+      if (opt_.keep_pieces) {
+        std::vector<GEOSGeometry*> polys;
+        for (auto& piece : slot.second) {
+          int n = GEOSGetNumGeometries_r(ctx_, piece.get());
+          for (int k = 0; k < n; ++k) polys.push_back(GEOSGeom_clone_r(ctx_, GEOSGetGeometryN_r(ctx_, piece.get(), k)));
+        }
+        merged = gis::wrap(ctx_, GEOSGeom_createCollection_r(ctx_, GEOS_MULTIPOLYGON, polys.data(),
+                                                             static_cast<unsigned>(polys.size())));
+      }
+      add_overlap(ri, cls, std::move(merged), slot.first, out, ell);
     }
   }
 
   // area_override > 0 replaces the merged geometry's area (breakdown sums).
   void add_overlap(std::size_t ri, const std::string& cls, gis::GeomPtr merged, double area_override,
-                   ParcelResult& out) {
+                   ParcelResult& out, double ellipsoidal = -1) {
     double a = area_override > 0 ? area_override : gis::area(ctx_, merged.get());
     if (!(a > opt_.min_overlap_m2)) return;
     Overlap o;
     o.rule_index = ri;
     o.class_value = cls;
     o.area_m2 = a;
-    o.ellipsoidal_m2 = ellipsoidal_.area(ctx_, merged.get());
+    o.ellipsoidal_m2 = ellipsoidal >= 0 ? ellipsoidal : ellipsoidal_.area_from_scale(ctx_, merged.get());
     o.pct = out.area_m2 > 0 ? 100.0 * a / out.area_m2 : 0.0;
-    if (opt_.keep_pieces) o.piece.reset(OGRGeometryFactory::createFromGEOS(ctx_, merged.get()));
+    if (opt_.keep_pieces && merged) o.piece.reset(OGRGeometryFactory::createFromGEOS(ctx_, merged.get()));
     out.overlaps.push_back(std::move(o));
   }
 

@@ -1,8 +1,11 @@
 #include "gis/geodesic.hpp"
 
 #include <geodesic.h>
+#include <proj.h>
 
 #include <cmath>
+#include <cstring>
+#include <string>
 #include <vector>
 
 #include "core/error.hpp"
@@ -12,6 +15,12 @@ namespace siteplan::gis {
 struct EllipsoidalArea::Impl {
   geod_geodesic geod{};
   CoordTransformPtr to_geo;
+  PJ_CONTEXT* pj_ctx = nullptr;
+  PJ* projection = nullptr;  // the CRS itself, for proj_factors
+  ~Impl() {
+    if (projection) proj_destroy(projection);
+    if (pj_ctx) proj_context_destroy(pj_ctx);
+  }
 };
 
 EllipsoidalArea::EllipsoidalArea(const Crs& crs) : impl_(std::make_unique<Impl>()) {
@@ -26,6 +35,22 @@ EllipsoidalArea::EllipsoidalArea(const Crs& crs) : impl_(std::make_unique<Impl>(
   impl_->to_geo.reset(OGRCreateCoordinateTransformation(crs.srs(), geo));
   geo->Release();
   if (!impl_->to_geo) throw RuntimeError("cannot build the transformation for ellipsoidal area");
+  if (crs.is_projected()) {
+    // proj_factors wants a bare projection taking radians (a "+proj=tmerc ..." string), not the
+    // CRS or its EPSG conversion (those take degrees in axis order and fail or, for a CRS, build a
+    // transformation at every call).
+    char* p4 = nullptr;
+    if (crs.srs()->exportToProj4(&p4) == OGRERR_NONE && p4) {
+      std::string def = p4;
+      for (const char* drop : {" +type=crs", " +no_defs"}) {
+        auto at = def.find(drop);
+        if (at != std::string::npos) def.erase(at, std::strlen(drop));
+      }
+      impl_->pj_ctx = proj_context_create();
+      impl_->projection = proj_create(impl_->pj_ctx, def.c_str());
+    }
+    CPLFree(p4);
+  }
 }
 
 EllipsoidalArea::~EllipsoidalArea() = default;
@@ -73,6 +98,28 @@ double polygon_area(const geod_geodesic& geod, OGRCoordinateTransformation* ct,
 double EllipsoidalArea::area(const GeosContext& ctx, const GEOSGeometry* g) const {
   if (!g) return 0.0;
   return polygon_area(impl_->geod, impl_->to_geo.get(), ctx, g);
+}
+
+double EllipsoidalArea::area_from_scale(const GeosContext& ctx, const GEOSGeometry* g) const {
+  if (!g) return 0.0;
+  if (!impl_->projection) return area(ctx, g);
+  double planar = gis::area(ctx, g);
+  if (planar <= 0) return 0.0;
+  // At the area centroid the linear part of the scale's variation integrates to zero.
+  GEOSGeometry* c = GEOSGetCentroid_r(ctx, g);
+  if (!c) return area(ctx, g);
+  double x = 0, y = 0;
+  GEOSGeomGetX_r(ctx, c, &x);
+  GEOSGeomGetY_r(ctx, c, &y);
+  GEOSGeom_destroy_r(ctx, c);
+  if (!impl_->to_geo->Transform(1, &x, &y)) return area(ctx, g);
+  PJ_COORD lp = proj_coord(proj_torad(x), proj_torad(y), 0, 0);
+  PJ_FACTORS f = proj_factors(impl_->projection, lp);
+  if (proj_errno(impl_->projection) != 0 || !(f.areal_scale > 0)) {
+    proj_errno_reset(impl_->projection);
+    return area(ctx, g);
+  }
+  return planar / f.areal_scale;
 }
 
 }  // namespace siteplan::gis

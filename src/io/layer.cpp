@@ -5,7 +5,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <atomic>
 #include <filesystem>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -255,6 +259,9 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
                     options.show_progress);
   layer->ResetReading();
   gis::GdalErrorCapture capture;
+  // Phase 1 (serial, as GDAL reads): attributes, and geometries taken over unconverted.
+  std::vector<gis::OgrGeomPtr> pending;
+  std::vector<char> pending_polygonal;
   for (auto& f : *layer) {
     Feature feat;
     feat.fid = f->GetFID();
@@ -275,74 +282,118 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
       }
       feat.values.push_back(std::move(v));
     }
-    OGRGeometry* g = f->GetGeometryRef();
+    gis::OgrGeomPtr g(f->StealGeometry());
+    bool polygonal = false;
     if (!g) {
       feat.status = GeomStatus::Null;
     } else if (g->IsEmpty()) {
       feat.status = GeomStatus::Empty;
+      g.reset();
     } else {
       OGREnvelope env;
       g->getEnvelope(&env);
       out.native_extent.expand(env.MinX, env.MinY);
       out.native_extent.expand(env.MaxX, env.MaxY);
       const OGRwkbGeometryType flat = wkbFlatten(g->getGeometryType());
-      const bool polygonal = flat == wkbPolygon || flat == wkbMultiPolygon ||
-                             flat == wkbCurvePolygon || flat == wkbMultiSurface ||
-                             flat == wkbPolyhedralSurface || flat == wkbTIN;
+      polygonal = flat == wkbPolygon || flat == wkbMultiPolygon || flat == wkbCurvePolygon ||
+                  flat == wkbMultiSurface || flat == wkbPolyhedralSurface || flat == wkbTIN;
       if (options.polygons_only && !polygonal) {
         feat.status = GeomStatus::NotPolygon;
         feat.problem = OGRGeometryTypeToName(g->getGeometryType());
-      } else {
-        gis::OgrGeomPtr owned(g->clone());
-        if (owned->getCoordinateDimension() > 2 || owned->IsMeasured()) owned->flattenTo2D();
-        if (to_work && !to_work->apply(*owned)) {
-          feat.status = GeomStatus::TransformFailed;
-          feat.problem = "coordinates cannot be transformed to the working CRS: " +
-                         (capture.has_error() ? capture.first_error() : std::string("out of range"));
-          capture.clear();
-        } else {
-          GEOSGeometry* gg = owned->exportToGEOS(ctx.get());
-          if (!gg) {
-            feat.status = GeomStatus::Unrepairable;
-            feat.problem = "GEOS cannot read the geometry";
-          } else {
-            gis::GeomPtr geos = gis::wrap(ctx, gg);
-            if (polygonal) {
-              auto v = gis::check_valid(ctx, geos.get());
-              if (!v.valid) {
-                feat.problem = v.reason;
-                auto fixed = gis::make_valid_polygonal(ctx, geos.get());
-                if (GEOSisEmpty_r(ctx, fixed.get())) {
-                  feat.status = GeomStatus::Unrepairable;
-                } else {
-                  feat.status = GeomStatus::Repaired;
-                  geos = std::move(fixed);
-                }
-              }
-              if (feat.status != GeomStatus::Unrepairable && gis::area(ctx, geos.get()) <= 0.0) {
-                feat.status = GeomStatus::Empty;
-                feat.problem = "zero area";
-              }
-            }
-            if (usable(feat.status)) {
-              double x0, y0, x1, y1;
-              if (GEOSGeom_getXMin_r(ctx, geos.get(), &x0) && GEOSGeom_getYMin_r(ctx, geos.get(), &y0) &&
-                  GEOSGeom_getXMax_r(ctx, geos.get(), &x1) && GEOSGeom_getYMax_r(ctx, geos.get(), &y1)) {
-                out.work_extent.expand(x0, y0);
-                out.work_extent.expand(x1, y1);
-              }
-              if (options.keep_geometry) feat.geom = std::move(geos);
-            }
-          }
-        }
+        g.reset();
       }
     }
-    out.stats.add(feat.status);
+    pending.push_back(std::move(g));
+    pending_polygonal.push_back(polygonal ? 1 : 0);
     out.features.push_back(std::move(feat));
     progress.advance();
   }
   if (capture.has_error())
     throw InputError(fmt::format("{}: reading failed: {}", where_label, capture.first_error()));
+
+  // Phase 2 (parallel): reproject, convert to GEOS, validate and repair. Each worker has its own
+  // GEOS context and PROJ transformation; results land by index, so order never depends on threads.
+  const std::size_t n = out.features.size();
+  std::atomic<std::size_t> next{0};
+  std::mutex error_mutex;
+  std::string first_error;
+  auto worker = [&](bool is_main) {
+    try {
+      std::optional<gis::GeosContext> own;
+      if (!is_main) own.emplace();
+      const gis::GeosContext& wctx = is_main ? ctx : *own;
+      std::optional<gis::Transform> tr;
+      if (to_work && !to_work->identity()) tr.emplace(out.source_crs, work);
+      for (;;) {
+        std::size_t begin = next.fetch_add(64);
+        if (begin >= n) break;
+        for (std::size_t i = begin; i < std::min(n, begin + 64); ++i) {
+          if (!pending[i]) continue;
+          Feature& feat = out.features[i];
+          OGRGeometry* og = pending[i].get();
+          if (og->getCoordinateDimension() > 2 || og->IsMeasured()) og->flattenTo2D();
+          if (tr && !tr->apply(*og)) {
+            feat.status = GeomStatus::TransformFailed;
+            feat.problem = "coordinates cannot be transformed to the working CRS";
+            continue;
+          }
+          GEOSGeometry* gg = og->exportToGEOS(wctx.get());
+          pending[i].reset();
+          if (!gg) {
+            feat.status = GeomStatus::Unrepairable;
+            feat.problem = "GEOS cannot read the geometry";
+            continue;
+          }
+          // Owned through the caller's context: destroying a geometry does not depend on the
+          // context that made it, and the caller's outlives the workers.
+          gis::GeomPtr geos = gis::wrap(ctx, gg);
+          if (pending_polygonal[i]) {
+            auto v = gis::check_valid(wctx, geos.get());
+            if (!v.valid) {
+              feat.problem = v.reason;
+              auto fixed = gis::make_valid_polygonal(wctx, geos.get());
+              if (GEOSisEmpty_r(wctx, fixed.get())) {
+                feat.status = GeomStatus::Unrepairable;
+              } else {
+                feat.status = GeomStatus::Repaired;
+                geos = gis::wrap(ctx, fixed.release());
+              }
+            }
+            if (feat.status != GeomStatus::Unrepairable && gis::area(wctx, geos.get()) <= 0.0) {
+              feat.status = GeomStatus::Empty;
+              feat.problem = "zero area";
+            }
+          }
+          if (usable(feat.status)) {
+            gis::warm_envelope(wctx, geos.get());
+            feat.geom = std::move(geos);
+          }
+        }
+      }
+    } catch (const std::exception& e) {
+      std::lock_guard lock(error_mutex);
+      if (first_error.empty()) first_error = e.what();
+      next = n;
+    }
+  };
+  const unsigned threads = n < 256 ? 1u : std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker, false);
+  worker(true);
+  for (auto& t : pool) t.join();
+  if (!first_error.empty()) throw RuntimeError(fmt::format("{}: {}", where_label, first_error));
+  for (auto& feat : out.features) {
+    if (feat.geom) {
+      double x0, y0, x1, y1;
+      if (GEOSGeom_getXMin_r(ctx, feat.geom.get(), &x0) && GEOSGeom_getYMin_r(ctx, feat.geom.get(), &y0) &&
+          GEOSGeom_getXMax_r(ctx, feat.geom.get(), &x1) && GEOSGeom_getYMax_r(ctx, feat.geom.get(), &y1)) {
+        out.work_extent.expand(x0, y0);
+        out.work_extent.expand(x1, y1);
+      }
+      if (!options.keep_geometry) feat.geom.reset();
+    }
+    out.stats.add(feat.status);
+  }
   progress.finish(fmt::format("{} features", out.stats.total));
 
   // Findings about the coordinates.
