@@ -25,7 +25,8 @@ struct CountyGrid {
     for (auto& s : scores)
       for (auto& v : s) v = u(rng);
     state.resize(n);
-    for (std::size_t i = 0; i < n; ++i) state[i] = i % 7 == 0 ? kBlocked : (i % 11 == 0 ? kOutside : kOpen);
+    for (std::size_t i = 0; i < n; ++i)
+      state[i] = i % 7 == 0 ? kBlocked : (i % 11 == 0 ? kOutside : kOpen);
   }
 };
 const CountyGrid& county() {
@@ -45,7 +46,8 @@ static void BM_RescoreCountyMap(benchmark::State& st) {
     weighted_map(ptrs, w, g.state, out);
     benchmark::DoNotOptimize(out.data());
   }
-  st.SetItemsProcessed(static_cast<int64_t>(st.iterations()) * static_cast<int64_t>(g.state.size()));
+  st.SetItemsProcessed(static_cast<int64_t>(st.iterations()) *
+                       static_cast<int64_t>(g.state.size()));
 }
 BENCHMARK(BM_RescoreCountyMap)->Unit(benchmark::kMillisecond);
 

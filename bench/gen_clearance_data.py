@@ -118,7 +118,8 @@ def star_ring(rng, cx, cy, area, n, rough=0.25, kmax=8, beta=1.3, jitter=0.02, a
     amp = rough * rng.uniform(0.3, 1.0, len(ks)) * ks.astype(float) ** (-beta)
     ph = rng.uniform(0, 2 * math.pi, len(ks))
     r += (amp[:, None] * np.cos(ks[:, None] * th[None, :] + ph[:, None])).sum(axis=0)
-    r *= 1.0 + jitter * rng.standard_normal(n)
+    # Vertex noise no larger than about a quarter of the vertex spacing: no saw-tooth edges.
+    r *= 1.0 + min(jitter, 0.25 * step) * rng.standard_normal(n)
     r = np.maximum(r, 0.25)
     x, y = r * np.cos(th) * aniso, r * np.sin(th) / aniso
     c, s = math.cos(rot), math.sin(rot)
@@ -568,7 +569,7 @@ def gen_stbhhx(rng, elev, n):
             continue
         area = math.exp(rng.uniform(math.log(3000), math.log(40000))) * 1e4
         nv = int(np.clip(area / 1e4 * 0.45, 2000, 12000))
-        shell = star_ring(rng, x, y, area, nv, rough=0.45, kmax=nv // 6, beta=1.05, jitter=0.01,
+        shell = star_ring(rng, x, y, area, nv, rough=0.45, kmax=nv // 6, beta=1.4, jitter=0.01,
                           aniso=rng.uniform(1.0, 1.8), rot=rng.uniform(0, math.pi))
         parts = [[shell]]
         if rng.random() < 0.35:  # a second, separate part
@@ -576,7 +577,7 @@ def gen_stbhhx(rng, elev, n):
                 a2 = area * rng.uniform(0.05, 0.25)
                 ang, dist = rng.uniform(0, 2 * math.pi), math.sqrt(area / math.pi) * rng.uniform(1.3, 2.0)
                 s2 = star_ring(rng, x + dist * math.cos(ang), y + dist * math.sin(ang), a2,
-                               int(np.clip(a2 / 1e4 * 0.5, 800, 4000)), rough=0.4, kmax=200, beta=1.05,
+                               int(np.clip(a2 / 1e4 * 0.5, 800, 4000)), rough=0.4, kmax=200, beta=1.4,
                                jitter=0.01)
                 if geom(wkb_polygon([s2])).Distance(geom(wkb_polygon([shell]))) > 100:
                     parts.append([s2])
@@ -638,7 +639,7 @@ def gen_free(rng, elev, n, area_ha, nv, emin, aniso, prefix, extra, rough=0.35, 
         a = math.exp(rng.uniform(math.log(area_ha[0]), math.log(area_ha[1]))) * 1e4
         frac = (math.log(a / 1e4) - math.log(area_ha[0])) / (math.log(area_ha[1]) - math.log(area_ha[0]) + 1e-12)
         v = int(np.clip(nv[0] + (nv[1] - nv[0]) * frac * rng.uniform(0.6, 1.2), nv[0], nv[1]))
-        ring = star_ring(rng, x, y, a, v, rough=rough, kmax=max(8, v // kmax_div), beta=1.1, jitter=0.01,
+        ring = star_ring(rng, x, y, a, v, rough=rough, kmax=max(8, v // kmax_div), beta=1.5, jitter=0.01,
                          aniso=rng.uniform(*aniso), rot=rng.uniform(0, math.pi))
         out.append((wkb_polygon([ring]), [f"{prefix}{len(out) + 1:05d}"] + extra(rng) + [round(a / 1e4, 4)]))
     return out

@@ -8,7 +8,7 @@ PKGS=(cmake g++ make pkg-config
       libvtk9-dev xvfb xauth fonts-noto-cjk
       libgtest-dev libgmock-dev libbenchmark-dev)
 if [[ "${1:-}" == "--test" ]]; then
-  PKGS+=(python3 python3-gdal sqlite3)
+  PKGS+=(python3 python3-gdal python3-numpy clang-format)
 fi
 missing=()
 for p in "${PKGS[@]}"; do

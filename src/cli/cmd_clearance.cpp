@@ -59,7 +59,8 @@ RuleSpec parse_constraint(const std::string& text, Project& project) {
     if (before.find(':') != std::string::npos || is_severity(text::to_lower(last))) {
       // PATH:LAYER:SEVERITY, or PATH:SEVERITY for a single-layer file.
       SourceRef inner = split_source_ref(before);
-      if (!inner.layer.empty() || is_severity(text::to_lower(last)) || before.rfind("PG:", 0) == 0) {
+      if (!inner.layer.empty() || is_severity(text::to_lower(last)) ||
+          before.rfind("PG:", 0) == 0) {
         severity = last;
         ref = inner.layer.empty() && before.rfind("PG:", 0) != 0 ? SourceRef{before, ""} : inner;
       }
@@ -130,7 +131,8 @@ int run_clearance() {
   const auto t0 = std::chrono::steady_clock::now();
   // 1. The whole run, validated before any data is read in bulk.
   if (g_args.rules.empty() && g_args.constraints.empty() && g_args.breakdowns.empty())
-    throw UsageError("clearance needs rules: --rules FILE or --constraint ID=PATH:LAYER[:SEVERITY]");
+    throw UsageError(
+        "clearance needs rules: --rules FILE or --constraint ID=PATH:LAYER[:SEVERITY]");
   Project project;
   if (!g_args.rules.empty()) project = load_project(g_args.rules, false);
   if (!g_args.data.empty()) {
@@ -175,7 +177,8 @@ int run_clearance() {
   std::string crs_text = !g_args.crs.empty() ? g_args.crs : project.crs;
   gis::Crs work;
   if (!crs_text.empty()) {
-    work = gis::Crs::from_user(crs_text, g_args.crs.empty() ? g_args.rules + ": [project] crs" : "--crs");
+    work = gis::Crs::from_user(crs_text,
+                               g_args.crs.empty() ? g_args.rules + ": [project] crs" : "--crs");
   } else {
     io::LoadOptions probe;
     probe.keep_geometry = false;
@@ -183,19 +186,22 @@ int run_clearance() {
     probe.allow_no_crs = true;
     auto p = io::load_layer(pspec, gis::Crs(), ctx, probe);
     if (p.source_crs.empty())
-      throw InputError(fmt::format("{}: the parcel layer has no CRS and none is given; pass --crs "
-                                   "EPSG:... (e.g. EPSG:4542 for Heqing)",
-                                   pspec.display()));
+      throw InputError(
+          fmt::format("{}: the parcel layer has no CRS and none is given; pass --crs "
+                      "EPSG:... (e.g. EPSG:4542 for Heqing)",
+                      pspec.display()));
     if (!p.source_crs.is_projected())
-      throw UsageError(fmt::format("{}: the parcels are in {}, not a metric CRS; pass --crs with "
-                                   "the working CRS (e.g. EPSG:4542)",
-                                   pspec.display(), p.source_crs.label()));
+      throw UsageError(
+          fmt::format("{}: the parcels are in {}, not a metric CRS; pass --crs with "
+                      "the working CRS (e.g. EPSG:4542)",
+                      pspec.display(), p.source_crs.label()));
     work = p.source_crs;
   }
   if (!work.is_projected())
-    throw UsageError(fmt::format("working CRS {} is not projected; areas need a metric CRS such as "
-                                 "EPSG:4542",
-                                 work.label()));
+    throw UsageError(
+        fmt::format("working CRS {} is not projected; areas need a metric CRS such as "
+                    "EPSG:4542",
+                    work.label()));
   // Check every rule layer opens, has the layer, fields and a CRS — before reading in bulk.
   for (const auto& r : project.rules) {
     io::LoadOptions check;
@@ -220,10 +226,12 @@ int run_clearance() {
   if (!g_args.name_field.empty()) popt.fields = {g_args.name_field};
   io::LoadedLayer parcels = io::load_layer(pspec, work, ctx, popt);
   if (parcels.features.empty())
-    throw InputError(fmt::format("{}: the parcel layer is empty; nothing to check", pspec.display()));
+    throw InputError(
+        fmt::format("{}: the parcel layer is empty; nothing to check", pspec.display()));
   if (parcels.stats.not_polygon == parcels.stats.total)
-    throw InputError(fmt::format("{}: the parcel layer holds {} geometries; parcels must be polygons",
-                                 pspec.display(), parcels.geometry_type));
+    throw InputError(
+        fmt::format("{}: the parcel layer holds {} geometries; parcels must be polygons",
+                    pspec.display(), parcels.geometry_type));
   {
     std::map<std::string, int> seen;
     std::vector<std::string> missing;
@@ -233,11 +241,13 @@ int run_clearance() {
     }
     if (!missing.empty()) {
       std::string list;
-      for (std::size_t i = 0; i < missing.size() && i < 20; ++i) list += (i ? ", " : "") + missing[i];
-      throw InputError(fmt::format("{}: {} parcels have no value in id field '{}' (FID {}{}); fill "
-                                   "them or choose another --id-field",
-                                   pspec.display(), missing.size(), g_args.id_field, list,
-                                   missing.size() > 20 ? ", ..." : ""));
+      for (std::size_t i = 0; i < missing.size() && i < 20; ++i)
+        list += (i ? ", " : "") + missing[i];
+      throw InputError(
+          fmt::format("{}: {} parcels have no value in id field '{}' (FID {}{}); fill "
+                      "them or choose another --id-field",
+                      pspec.display(), missing.size(), g_args.id_field, list,
+                      missing.size() > 20 ? ", ..." : ""));
     }
     std::string dups;
     int ndup = 0;
@@ -247,9 +257,10 @@ int run_clearance() {
         ++ndup;
       }
     if (ndup)
-      throw InputError(fmt::format("{}: {} duplicate parcel ids in field '{}': {}{}; ids must be "
-                                   "unique",
-                                   pspec.display(), ndup, g_args.id_field, dups, ndup > 20 ? ", ..." : ""));
+      throw InputError(
+          fmt::format("{}: {} duplicate parcel ids in field '{}': {}{}; ids must be "
+                      "unique",
+                      pspec.display(), ndup, g_args.id_field, dups, ndup > 20 ? ", ..." : ""));
   }
   for (const auto& w : parcels.findings) log::warn("{}: {}", pspec.display(), w);
 

@@ -22,9 +22,11 @@ void register_info(CLI::App& app) {
   auto* sub = app.add_subcommand("info", "describe a project's layers or any GDAL data set");
   sub->add_option("target", g_info.target, "a project file (.toml) or a data set (PATH[:LAYER])")
       ->required();
-  sub->add_option("--crs", g_info.crs, "working CRS for a data set (default: its own, or the "
-                                       "CGCS2000 3-degree GK zone of its centre)");
-  sub->add_option("--encoding", g_info.encoding, "attribute encoding of a legacy data set, e.g. GBK");
+  sub->add_option("--crs", g_info.crs,
+                  "working CRS for a data set (default: its own, or the "
+                  "CGCS2000 3-degree GK zone of its centre)");
+  sub->add_option("--encoding", g_info.encoding,
+                  "attribute encoding of a legacy data set, e.g. GBK");
   sub->add_option("--format", g_info.format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
 }
@@ -40,7 +42,8 @@ int run_info() {
     SourceRef ref = split_source_ref(t);
     report = io::info_for_dataset(ref.path, ref.layer, g_info.crs, g_info.encoding, ctx);
   }
-  std::string text = g_info.format == "json" ? io::format_info_json(report) : io::format_info_text(report);
+  std::string text =
+      g_info.format == "json" ? io::format_info_json(report) : io::format_info_text(report);
   std::fwrite(text.data(), 1, text.size(), stdout);
   return 0;
 }

@@ -22,14 +22,17 @@ struct SuitabilityArgs {
 }  // namespace
 
 void register_suitability(CLI::App& app) {
-  auto* sub = app.add_subcommand("suitability", "score and rank candidate sites; write the suitability map");
+  auto* sub = app.add_subcommand("suitability",
+                                 "score and rank candidate sites; write the suitability map");
   sub->add_option("project", g_s.project, "project or profile file (.toml)")->required();
   sub->add_option("--out", g_s.out, "output folder")->required();
   sub->add_option("--sensitivity", g_s.sensitivity, "Monte-Carlo weight perturbations (0 = none)")
       ->check(CLI::Range(0, 1000000));
-  sub->add_option("--spread", g_s.spread, "weight perturbation, ±fraction (default 0.2)")->check(CLI::Range(0.0, 0.99));
+  sub->add_option("--spread", g_s.spread, "weight perturbation, ±fraction (default 0.2)")
+      ->check(CLI::Range(0.0, 0.99));
   sub->add_option("--layer", g_s.layers, "bind or replace a layer: ID=PATH[:LAYER]");
-  sub->add_option("--threads", g_s.threads, "worker threads (0 = all cores)")->check(CLI::Range(0, 1024));
+  sub->add_option("--threads", g_s.threads, "worker threads (0 = all cores)")
+      ->check(CLI::Range(0, 1024));
 }
 
 int run_suitability() {
@@ -37,7 +40,8 @@ int run_suitability() {
   Project p = load_project(g_s.project, false);
   for (const auto& text : g_s.layers) {
     auto eq = text.find('=');
-    if (eq == std::string::npos) throw UsageError("--layer '" + text + "': expected ID=PATH[:LAYER]");
+    if (eq == std::string::npos)
+      throw UsageError("--layer '" + text + "': expected ID=PATH[:LAYER]");
     SourceRef ref = split_source_ref(text.substr(eq + 1));
     LayerSpec l;
     if (const LayerSpec* old = p.find_layer(text.substr(0, eq))) l = *old;
@@ -63,13 +67,13 @@ int run_suitability() {
   int ranked = 0;
   for (const auto& c : r.candidates) ranked += c.rank > 0;
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("%s: %d candidates ranked (%zu in all), grid %d x %d at %.0f m (%.2f s)\n", r.name.c_str(),
-              ranked, r.candidates.size(), r.grid.nx, r.grid.ny, r.grid.cell, secs);
+  std::printf("%s: %d candidates ranked (%zu in all), grid %d x %d at %.0f m (%.2f s)\n",
+              r.name.c_str(), ranked, r.candidates.size(), r.grid.nx, r.grid.ny, r.grid.cell, secs);
   int shown = 0;
   for (const auto& c : r.candidates) {
     if (c.rank == 0 || shown++ >= 5) continue;
-    std::printf("  #%d %s %s score %.4f, %.1f ha%s\n", c.rank, c.id.c_str(), c.name.c_str(), c.score,
-                c.area_m2 / 1e4, c.blocked ? " (touches blocked land)" : "");
+    std::printf("  #%d %s %s score %.4f, %.1f ha%s\n", c.rank, c.id.c_str(), c.name.c_str(),
+                c.score, c.area_m2 / 1e4, c.blocked ? " (touches blocked land)" : "");
   }
   for (const auto& f : files) std::printf("wrote %s\n", f.c_str());
   return 0;

@@ -10,7 +10,9 @@ namespace {
 std::atomic<bool> g_enabled{true};
 }
 
-void Progress::set_enabled(bool enabled) { g_enabled = enabled; }
+void Progress::set_enabled(bool enabled) {
+  g_enabled = enabled;
+}
 
 Progress::Progress(std::string label, std::uint64_t total, bool enabled)
     : label_(std::move(label)),
@@ -26,7 +28,9 @@ Progress::~Progress() {
   if (!finished_) finish();
 }
 
-void Progress::set_total(std::uint64_t total) { total_ = total; }
+void Progress::set_total(std::uint64_t total) {
+  total_ = total;
+}
 
 void Progress::advance(std::uint64_t n) {
   done_ += n;

@@ -10,8 +10,8 @@ namespace siteplan::engine {
 
 double random_index(std::size_t n) {
   // Saaty's random consistency indices.
-  static const double ri[] = {0, 0, 0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49,
-                              1.51, 1.48, 1.56, 1.57, 1.59};
+  static const double ri[] = {0,    0,    0,    0.58, 0.90, 1.12, 1.24, 1.32,
+                              1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59};
   return n < sizeof(ri) / sizeof(ri[0]) ? ri[n] : 1.59;
 }
 
@@ -20,9 +20,11 @@ AhpResult ahp(const std::vector<std::vector<double>>& a) {
   if (n == 0) throw InputError("AHP matrix is empty");
   for (std::size_t i = 0; i < n; ++i) {
     if (a[i].size() != n)
-      throw InputError(fmt::format("AHP matrix row {} has {} entries, expected {}", i + 1, a[i].size(), n));
+      throw InputError(
+          fmt::format("AHP matrix row {} has {} entries, expected {}", i + 1, a[i].size(), n));
     for (std::size_t j = 0; j < n; ++j) {
-      if (!(a[i][j] > 0)) throw InputError(fmt::format("AHP matrix entry ({},{}) must be > 0", i + 1, j + 1));
+      if (!(a[i][j] > 0))
+        throw InputError(fmt::format("AHP matrix entry ({},{}) must be > 0", i + 1, j + 1));
       if (std::fabs(a[i][j] * a[j][i] - 1.0) > 1e-3)
         throw InputError(fmt::format("AHP matrix is not reciprocal at ({},{}): {} × {} != 1", i + 1,
                                      j + 1, a[i][j], a[j][i]));

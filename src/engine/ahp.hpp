@@ -9,8 +9,8 @@ namespace siteplan::engine {
 struct AhpResult {
   std::vector<double> weights;  // sum to 1
   double lambda_max = 0;
-  double ci = 0;   // consistency index (λmax − n)/(n − 1)
-  double cr = 0;   // consistency ratio CI / RI(n)
+  double ci = 0;                   // consistency index (λmax − n)/(n − 1)
+  double cr = 0;                   // consistency ratio CI / RI(n)
   int worst_i = -1, worst_j = -1;  // most inconsistent pair (a_ij vs w_i/w_j)
   double worst_ratio = 1;          // max(a_ij·w_j/w_i, its inverse)
 };

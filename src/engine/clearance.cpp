@@ -18,10 +18,14 @@ namespace siteplan::engine {
 
 const char* to_string(Verdict v) {
   switch (v) {
-    case Verdict::Blocked: return "blocked";
-    case Verdict::Approval: return "approval";
-    case Verdict::Clear: return "clear";
-    case Verdict::Invalid: return "invalid";
+    case Verdict::Blocked:
+      return "blocked";
+    case Verdict::Approval:
+      return "approval";
+    case Verdict::Clear:
+      return "clear";
+    case Verdict::Invalid:
+      return "invalid";
   }
   return "clear";
 }
@@ -89,8 +93,9 @@ class Worker {
           break;
         }
         GEOSGeometry* inter = GEOSIntersection_r(ctx_, parcel, feat);
-        if (!inter) throw RuntimeError(fmt::format("GEOS intersection failed for parcel {} and rule {}: {}",
-                                                   out.id, rule.id, ctx_.take_error()));
+        if (!inter)
+          throw RuntimeError(fmt::format("GEOS intersection failed for parcel {} and rule {}: {}",
+                                         out.id, rule.id, ctx_.take_error()));
         gis::GeomPtr owned = gis::wrap(ctx_, inter);
         gis::GeomPtr poly = gis::polygonal_part(ctx_, owned.get());
         if (!GEOSisEmpty_r(ctx_, poly.get())) pieces.push_back(std::move(poly));
@@ -117,7 +122,8 @@ class Worker {
   }
 
   void breakdown(std::size_t ri, const RuleLayer& rule, const std::vector<std::size_t>& hits,
-                 const GEOSGeometry* parcel, const GEOSPreparedGeometry* prepared, ParcelResult& out) {
+                 const GEOSGeometry* parcel, const GEOSPreparedGeometry* prepared,
+                 ParcelResult& out) {
     // Coverage classes: areas are summed per class; pieces are merged for display.
     std::map<std::string, std::pair<double, std::vector<gis::GeomPtr>>> by_class;
     for (std::size_t idx : hits) {
@@ -128,8 +134,9 @@ class Worker {
         piece = gis::clone(ctx_, feat);
       } else {
         GEOSGeometry* inter = GEOSIntersection_r(ctx_, parcel, feat);
-        if (!inter) throw RuntimeError(fmt::format("GEOS intersection failed for parcel {} and {}: {}",
-                                                   out.id, rule.id, ctx_.take_error()));
+        if (!inter)
+          throw RuntimeError(fmt::format("GEOS intersection failed for parcel {} and {}: {}",
+                                         out.id, rule.id, ctx_.take_error()));
         gis::GeomPtr owned = gis::wrap(ctx_, inter);
         piece = gis::polygonal_part(ctx_, owned.get());
       }
@@ -149,7 +156,8 @@ class Worker {
         std::vector<GEOSGeometry*> polys;
         for (auto& piece : slot.second) {
           int n = GEOSGetNumGeometries_r(ctx_, piece.get());
-          for (int k = 0; k < n; ++k) polys.push_back(GEOSGeom_clone_r(ctx_, GEOSGetGeometryN_r(ctx_, piece.get(), k)));
+          for (int k = 0; k < n; ++k)
+            polys.push_back(GEOSGeom_clone_r(ctx_, GEOSGetGeometryN_r(ctx_, piece.get(), k)));
         }
         merged = gis::wrap(ctx_, GEOSGeom_createCollection_r(ctx_, GEOS_MULTIPOLYGON, polys.data(),
                                                              static_cast<unsigned>(polys.size())));
@@ -159,17 +167,19 @@ class Worker {
   }
 
   // area_override > 0 replaces the merged geometry's area (breakdown sums).
-  void add_overlap(std::size_t ri, const std::string& cls, gis::GeomPtr merged, double area_override,
-                   ParcelResult& out, double ellipsoidal = -1) {
+  void add_overlap(std::size_t ri, const std::string& cls, gis::GeomPtr merged,
+                   double area_override, ParcelResult& out, double ellipsoidal = -1) {
     double a = area_override > 0 ? area_override : gis::area(ctx_, merged.get());
     if (!(a > opt_.min_overlap_m2)) return;
     Overlap o;
     o.rule_index = ri;
     o.class_value = cls;
     o.area_m2 = a;
-    o.ellipsoidal_m2 = ellipsoidal >= 0 ? ellipsoidal : ellipsoidal_.area_from_scale(ctx_, merged.get());
+    o.ellipsoidal_m2 =
+        ellipsoidal >= 0 ? ellipsoidal : ellipsoidal_.area_from_scale(ctx_, merged.get());
     o.pct = out.area_m2 > 0 ? 100.0 * a / out.area_m2 : 0.0;
-    if (opt_.keep_pieces && merged) o.piece.reset(OGRGeometryFactory::createFromGEOS(ctx_, merged.get()));
+    if (opt_.keep_pieces && merged)
+      o.piece.reset(OGRGeometryFactory::createFromGEOS(ctx_, merged.get()));
     out.overlaps.push_back(std::move(o));
   }
 
@@ -226,9 +236,11 @@ ClearanceResult run_clearance(const io::LoadedLayer& parcels, const std::vector<
     }
   }
 
-  int threads = options.threads > 0 ? options.threads
-                                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  threads = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads), std::max<std::size_t>(1, n)));
+  int threads = options.threads > 0
+                    ? options.threads
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  threads = static_cast<int>(
+      std::min<std::size_t>(static_cast<std::size_t>(threads), std::max<std::size_t>(1, n)));
   result.threads_used = threads;
 
   Progress progress("checking parcels", n, options.show_progress);

@@ -1,6 +1,6 @@
 #pragma once
-// Batch land clearance (用地预审 / 合规性审查): for every parcel, the exact overlap with each rule's
-// land (area of parcel ∩ union of the rule's features, so overlapping features never count
+// Batch land clearance (用地预审 / 合规性审查): for every parcel, the exact overlap with each
+// rule's land (area of parcel ∩ union of the rule's features, so overlapping features never count
 // twice), a verdict, and the rules that decided it. Work is split by parcel over threads, each
 // with its own GEOS context and STRtrees; results do not depend on the number of threads.
 #include <cstdint>
@@ -40,9 +40,9 @@ struct ParcelResult {
 };
 
 struct ClearanceOptions {
-  int threads = 0;                // 0 = hardware concurrency
-  double min_overlap_m2 = 1e-6;   // smaller intersections are floating-point noise (1 mm²)
-  bool keep_pieces = true;        // overlap polygons for the GeoPackage
+  int threads = 0;               // 0 = hardware concurrency
+  double min_overlap_m2 = 1e-6;  // smaller intersections are floating-point noise (1 mm²)
+  bool keep_pieces = true;       // overlap polygons for the GeoPackage
   bool show_progress = true;
 };
 

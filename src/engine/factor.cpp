@@ -28,7 +28,8 @@ void Factor::score_cells() {
     score_[i] = static_cast<float>(score_value(spec_.score, raw_[i]));
 }
 
-FactorValue Factor::evaluate(const GEOSGeometry*, const CellSet& cells, const gis::GeosContext&) const {
+FactorValue Factor::evaluate(const GEOSGeometry*, const CellSet& cells,
+                             const gis::GeosContext&) const {
   // Zonal mean over the candidate's cells: raw is the mean raw value, score the mean score.
   double raw_sum = 0, score_sum = 0;
   std::size_t n = 0;

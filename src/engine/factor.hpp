@@ -31,9 +31,9 @@ struct CellSet {
 };
 
 struct FactorValue {
-  double raw = 0;         // NaN when unknown
-  std::string raw_text;   // for category factors: the dominant class
-  double score = 0;       // [0, 1]; NaN when no data
+  double raw = 0;        // NaN when unknown
+  std::string raw_text;  // for category factors: the dominant class
+  double score = 0;      // [0, 1]; NaN when no data
 };
 
 class Factor {

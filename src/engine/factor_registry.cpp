@@ -13,9 +13,9 @@ struct Entry {
   std::unique_ptr<Factor> (*make)(const FactorSpec&);
 };
 const Entry kRegistry[] = {
-    {"slope", make_slope_factor},       {"aspect", make_aspect_factor},
+    {"slope", make_slope_factor},         {"aspect", make_aspect_factor},
     {"elevation", make_elevation_factor}, {"solar", make_solar_factor},
-    {"distance", make_distance_factor}, {"category", make_category_factor},
+    {"distance", make_distance_factor},   {"category", make_category_factor},
 };
 }  // namespace
 

@@ -59,8 +59,8 @@ Raster read_band(GDALDataset& ds, int band) {
 void write_band(GDALDataset& ds, const Raster& r, int band) {
   const int nx = ds.GetRasterXSize(), ny = ds.GetRasterYSize();
   GDALRasterBand* b = ds.GetRasterBand(band);
-  if (b->RasterIO(GF_Write, 0, 0, nx, ny, const_cast<float*>(r.data()), nx, ny, GDT_Float32, 0, 0) !=
-      CE_None)
+  if (b->RasterIO(GF_Write, 0, 0, nx, ny, const_cast<float*>(r.data()), nx, ny, GDT_Float32, 0,
+                  0) != CE_None)
     throw RuntimeError("cannot write a raster band");
 }
 
@@ -75,14 +75,16 @@ Raster rasterize(const Grid& grid, const gis::GeosContext& ctx,
     std::vector<OGRGeometryH> handles;
     std::vector<double> burn;
     for (std::size_t i = 0; i < geoms.size(); ++i) {
-      OGRGeometry* g = OGRGeometryFactory::createFromGEOS(ctx.get(), const_cast<GEOSGeometry*>(geoms[i]));
+      OGRGeometry* g =
+          OGRGeometryFactory::createFromGEOS(ctx.get(), const_cast<GEOSGeometry*>(geoms[i]));
       if (!g) continue;
       owned.emplace_back(g);
       handles.push_back(OGRGeometry::ToHandle(g));
       burn.push_back(values.empty() ? 1.0 : values[i]);
     }
     int band = 1;
-    char* opts[] = {const_cast<char*>(all_touched ? "ALL_TOUCHED=TRUE" : "ALL_TOUCHED=FALSE"), nullptr};
+    char* opts[] = {const_cast<char*>(all_touched ? "ALL_TOUCHED=TRUE" : "ALL_TOUCHED=FALSE"),
+                    nullptr};
     double gt[6];
     grid.geotransform(gt);
     if (GDALRasterizeGeometries(GDALDataset::ToHandle(ds.get()), 1, &band,

@@ -61,10 +61,12 @@ RuleLayer make_rule_layer(const RuleSpec& rule, const LayerSpec& layer, const gi
   LayerSpec spec = layer;
   spec.id = rule.id;
   io::LoadedLayer loaded = io::load_layer(spec, work, ctx, opt);
-  if (rule.buffer_m <= 0 && loaded.stats.not_polygon > 0 && loaded.stats.not_polygon == loaded.stats.total)
-    throw InputError(fmt::format("{}: rule '{}' needs polygons but the layer holds {}; give the rule "
-                                 "a buffer_m to turn points or lines into zones",
-                                 layer.display(), rule.id, loaded.geometry_type));
+  if (rule.buffer_m <= 0 && loaded.stats.not_polygon > 0 &&
+      loaded.stats.not_polygon == loaded.stats.total)
+    throw InputError(
+        fmt::format("{}: rule '{}' needs polygons but the layer holds {}; give the rule "
+                    "a buffer_m to turn points or lines into zones",
+                    layer.display(), rule.id, loaded.geometry_type));
   take_features(out, loaded, ctx, rule.buffer_m, false);
   return out;
 }

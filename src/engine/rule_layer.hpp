@@ -11,13 +11,13 @@
 namespace siteplan::engine {
 
 struct RuleLayer {
-  std::string id;         // rule id (or breakdown id)
-  std::string name;       // label
+  std::string id;    // rule id (or breakdown id)
+  std::string name;  // label
   Severity severity = Severity::Block;
   std::string basis;
   double penalty_per_share = 0;  // suitability: score lost when a candidate is wholly covered
-  std::string source;     // "path:layer [where ...]" for reports
-  bool breakdown = false;  // classes summed per value of `field`
+  std::string source;            // "path:layer [where ...]" for reports
+  bool breakdown = false;        // classes summed per value of `field`
   std::string field;
   std::vector<gis::GeomPtr> geoms;
   std::vector<std::string> classes;  // breakdown class per geometry (empty otherwise)
@@ -26,9 +26,8 @@ struct RuleLayer {
 
 // Builds the layer of a rule from an already loaded layer (features are cloned, filtered
 // by the rule's where when given, buffered by buffer_m).
-RuleLayer make_rule_layer(const RuleSpec& rule, const LayerSpec& layer,
-                          const gis::Crs& work, const gis::GeosContext& ctx,
-                          const gis::Extent& near);
+RuleLayer make_rule_layer(const RuleSpec& rule, const LayerSpec& layer, const gis::Crs& work,
+                          const gis::GeosContext& ctx, const gis::Extent& near);
 RuleLayer make_breakdown_layer(const BreakdownSpec& breakdown, const LayerSpec& layer,
                                const gis::Crs& work, const gis::GeosContext& ctx,
                                const gis::Extent& near);

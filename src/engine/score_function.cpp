@@ -53,7 +53,8 @@ std::string describe(const ScoreSpec& s) {
   if (s.kind == "sigmoid")
     return fmt::format("sigmoid: midpoint {}, spread {}, {}", s.midpoint, s.spread,
                        s.increasing ? "increasing" : "decreasing");
-  if (s.kind == "gaussian") return fmt::format("gaussian: centre {}, spread {}", s.midpoint, s.spread);
+  if (s.kind == "gaussian")
+    return fmt::format("gaussian: centre {}, spread {}", s.midpoint, s.spread);
   std::string t = "category:";
   for (const auto& [k, v] : s.categories) t += fmt::format(" {}={}", k, v);
   return t + fmt::format(" other={}", s.other);

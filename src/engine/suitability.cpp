@@ -58,9 +58,11 @@ std::vector<double> resolve_weights(const Project& p, std::optional<AhpResult>& 
           r.weights[r.worst_i] / r.weights[r.worst_j]));
     }
     for (std::size_t k = 0; k < ids.size(); ++k) {
-      auto it = std::find_if(p.factors.begin(), p.factors.end(), [&](const FactorSpec& f) { return f.id == ids[k]; });
+      auto it = std::find_if(p.factors.begin(), p.factors.end(),
+                             [&](const FactorSpec& f) { return f.id == ids[k]; });
       if (it == p.factors.end())
-        throw InputError(fmt::format("{}: ahp_factors names '{}', which is not a factor", s.pos.str(), ids[k]));
+        throw InputError(
+            fmt::format("{}: ahp_factors names '{}', which is not a factor", s.pos.str(), ids[k]));
       w[static_cast<std::size_t>(it - p.factors.begin())] = r.weights[k];
     }
     ahp_out = r;
@@ -74,9 +76,10 @@ std::vector<double> resolve_weights(const Project& p, std::optional<AhpResult>& 
   if (!(sum > 0)) throw InputError(fmt::format("{}: every factor weight is 0", p.path));
   if (std::fabs(sum - 1.0) > 1e-6) {
     if (!s.normalize)
-      throw InputError(fmt::format("{}: factor weights sum to {:.6g}, not 1; fix them or set normalize = "
-                                   "true in [suitability] to rescale",
-                                   p.path, sum));
+      throw InputError(
+          fmt::format("{}: factor weights sum to {:.6g}, not 1; fix them or set normalize = "
+                      "true in [suitability] to rescale",
+                      p.path, sum));
     for (auto& x : w) x /= sum;
   }
   return w;
@@ -120,7 +123,8 @@ void score_and_rank(SuitabilityResult& r, const std::vector<double>& w) {
       c.base_score += c.parts[k];
     }
     c.penalty = 0;
-    for (const auto& o : c.overlaps) c.penalty += r.rules[o.rule_index].penalty_per_share * o.pct / 100.0;
+    for (const auto& o : c.overlaps)
+      c.penalty += r.rules[o.rule_index].penalty_per_share * o.pct / 100.0;
     c.score = std::max(0.0, c.base_score - c.penalty);
   }
   std::stable_sort(r.candidates.begin(), r.candidates.end(), rank_less);
@@ -185,7 +189,8 @@ SuitabilityResult run_suitability(const Project& p, const SuitabilityOptions& op
   r.name = p.name.empty() ? p.path : p.name;
   const auto& ss = p.suitability;
   // 1. Validate the whole run before reading data in bulk.
-  if (p.crs.empty()) throw InputError(fmt::format("{}: [project] needs crs (e.g. \"EPSG:4542\")", p.path));
+  if (p.crs.empty())
+    throw InputError(fmt::format("{}: [project] needs crs (e.g. \"EPSG:4542\")", p.path));
   if (p.study_area.empty())
     throw InputError(fmt::format("{}: [project] needs study_area = \"<layer id>\"", p.path));
   if (p.factors.empty()) throw InputError(fmt::format("{}: no [[factor]] declared", p.path));
@@ -198,13 +203,15 @@ SuitabilityResult run_suitability(const Project& p, const SuitabilityOptions& op
   r.top_k = ss.top_k;
   r.min_area_ha = ss.min_area_ha;
   r.sensitivity_runs = opt.sensitivity_runs >= 0 ? opt.sensitivity_runs : ss.sensitivity_runs;
-  r.sensitivity_spread = opt.sensitivity_spread >= 0 ? opt.sensitivity_spread : ss.sensitivity_spread;
+  r.sensitivity_spread =
+      opt.sensitivity_spread >= 0 ? opt.sensitivity_spread : ss.sensitivity_spread;
   for (const auto& f : p.factors) {
     r.factor_ids.push_back(f.id);
     r.factor_names.push_back(f.name.empty() ? f.id : f.name);
   }
   for (const auto& l : p.layers)
-    r.inputs.push_back({l.id, l.display(), is_connection_string(l.source) ? "" : sha256_file(l.source)});
+    r.inputs.push_back(
+        {l.id, l.display(), is_connection_string(l.source) ? "" : sha256_file(l.source)});
 
   gis::GeosContext ctx;
   // 2. Study area.
@@ -215,8 +222,9 @@ SuitabilityResult run_suitability(const Project& p, const SuitabilityOptions& op
   std::vector<gis::GeomPtr> parts;
   for (auto& f : study.features)
     if (f.geom) parts.push_back(std::move(f.geom));
-  if (parts.empty()) throw InputError(fmt::format("{}: the study area layer has no usable polygon",
-                                                  p.find_layer(p.study_area)->display()));
+  if (parts.empty())
+    throw InputError(fmt::format("{}: the study area layer has no usable polygon",
+                                 p.find_layer(p.study_area)->display()));
   gis::GeomPtr area = gis::union_all(ctx, std::move(parts));
   gis::Extent ext = study.work_extent;
   r.grid = Grid::covering(ext, ss.grid_m, work);
@@ -235,11 +243,13 @@ SuitabilityResult run_suitability(const Project& p, const SuitabilityOptions& op
     for (auto& f : factors) {
       f->prepare(fc);
       bool any = false;
-      for (std::size_t i = 0; i < grid.size() && !any; ++i) any = inside[i] > 0.5f && !std::isnan(f->raw_grid()[i]);
+      for (std::size_t i = 0; i < grid.size() && !any; ++i)
+        any = inside[i] > 0.5f && !std::isnan(f->raw_grid()[i]);
       if (!any && f->spec().kind != "category")
-        throw InputError(fmt::format("{}: factor '{}' has no value inside the study area (layer '{}'): "
-                                     "check that the layer covers it",
-                                     f->spec().pos.str(), f->spec().id, f->spec().layer));
+        throw InputError(
+            fmt::format("{}: factor '{}' has no value inside the study area (layer '{}'): "
+                        "check that the layer covers it",
+                        f->spec().pos.str(), f->spec().id, f->spec().layer));
       r.factor_units.push_back(f->units());
       prog.advance();
     }
@@ -269,7 +279,8 @@ SuitabilityResult run_suitability(const Project& p, const SuitabilityOptions& op
       gis::GeomPtr clipped = gis::wrap(ctx, GEOSIntersection_r(ctx, u.get(), area.get()));
       clipped = gis::polygonal_part(ctx, clipped.get());
       if (!GEOSisEmpty_r(ctx, clipped.get())) {
-        r.blocked.emplace_back(rl.id, gis::OgrGeomPtr(OGRGeometryFactory::createFromGEOS(ctx.get(), clipped.get())));
+        r.blocked.emplace_back(
+            rl.id, gis::OgrGeomPtr(OGRGeometryFactory::createFromGEOS(ctx.get(), clipped.get())));
         all_blocked.push_back(std::move(clipped));
       }
     }
@@ -305,7 +316,9 @@ SuitabilityResult run_suitability(const Project& p, const SuitabilityOptions& op
     auto mask_ds = grid.mem(GDT_Byte);
     std::vector<std::uint8_t> mask(grid.size());
     for (std::size_t i = 0; i < grid.size(); ++i)
-      mask[i] = state[i] == kOpen && !std::isnan(r.score_map[i]) && r.score_map[i] >= ss.min_score ? 1 : 0;
+      mask[i] = state[i] == kOpen && !std::isnan(r.score_map[i]) && r.score_map[i] >= ss.min_score
+                    ? 1
+                    : 0;
     if (mask_ds->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, grid.nx, grid.ny, mask.data(), grid.nx,
                                             grid.ny, GDT_Byte, 0, 0) != CE_None)
       throw RuntimeError("cannot write the open-land mask");
@@ -332,9 +345,11 @@ SuitabilityResult run_suitability(const Project& p, const SuitabilityOptions& op
       gis::GeomPtr g = gis::wrap(ctx, og->exportToGEOS(ctx.get()));
       if (!g || gis::area(ctx, g.get()) < min_area) continue;
       if (!GEOSPreparedCovers_r(ctx, area_prep.get(), g.get()))
-        g = gis::polygonal_part(ctx, gis::wrap(ctx, GEOSIntersection_r(ctx, g.get(), area.get())).get());
+        g = gis::polygonal_part(ctx,
+                                gis::wrap(ctx, GEOSIntersection_r(ctx, g.get(), area.get())).get());
       if (blocked_prep && GEOSPreparedIntersects_r(ctx, blocked_prep.get(), g.get()))
-        g = gis::polygonal_part(ctx, gis::wrap(ctx, GEOSDifference_r(ctx, g.get(), blocked_union.get())).get());
+        g = gis::polygonal_part(
+            ctx, gis::wrap(ctx, GEOSDifference_r(ctx, g.get(), blocked_union.get())).get());
       int n = GEOSGetNumGeometries_r(ctx, g.get());
       for (int k = 0; k < n; ++k) {
         const GEOSGeometry* part = GEOSGetGeometryN_r(ctx, g.get(), k);
@@ -393,7 +408,8 @@ SuitabilityResult run_suitability(const Project& p, const SuitabilityOptions& op
   // 9. Sensitivity: Monte-Carlo perturbation of the weights; share of runs in the top K.
   if (r.sensitivity_runs > 0) {
     std::mt19937_64 rng(opt.seed);
-    std::uniform_real_distribution<double> u(1.0 - r.sensitivity_spread, 1.0 + r.sensitivity_spread);
+    std::uniform_real_distribution<double> u(1.0 - r.sensitivity_spread,
+                                             1.0 + r.sensitivity_spread);
     std::vector<int> in_top(r.candidates.size(), 0);
     std::vector<std::size_t> order(r.candidates.size());
     std::vector<double> run_scores(r.candidates.size());
@@ -419,7 +435,8 @@ SuitabilityResult run_suitability(const Project& p, const SuitabilityOptions& op
         return a < b;
       });
       for (int k = 0; k < r.top_k && k < static_cast<int>(order.size()); ++k)
-        if (io::usable(r.candidates[order[k]].status) && !r.candidates[order[k]].blocked) in_top[order[k]]++;
+        if (io::usable(r.candidates[order[k]].status) && !r.candidates[order[k]].blocked)
+          in_top[order[k]]++;
     }
     for (std::size_t i = 0; i < r.candidates.size(); ++i)
       r.candidates[i].robust_share = static_cast<double>(in_top[i]) / r.sensitivity_runs;

@@ -17,15 +17,15 @@ namespace siteplan::engine {
 struct Candidate {
   std::string id, name, origin;  // origin: "given" | "derived"
   io::GeomStatus status = io::GeomStatus::Valid;
-  gis::OgrGeomPtr geometry;      // working CRS
+  gis::OgrGeomPtr geometry;             // working CRS
   double area_m2 = 0, compactness = 0;  // Polsby–Popper 4πA/P²
   std::vector<FactorValue> values;      // one per factor
   std::vector<double> parts;            // weight × score, one per factor (sum = base_score)
   double base_score = 0, penalty = 0, score = 0;
-  bool blocked = false;                 // a given parcel touching blocked land
-  std::vector<Overlap> overlaps;        // rule overlaps (rule_index into SuitabilityResult::rules)
-  int rank = 0;                         // 1 = best; 0 = not ranked (invalid)
-  double robust_share = -1;             // share of sensitivity runs in the top K (−1 = not run)
+  bool blocked = false;           // a given parcel touching blocked land
+  std::vector<Overlap> overlaps;  // rule overlaps (rule_index into SuitabilityResult::rules)
+  int rank = 0;                   // 1 = best; 0 = not ranked (invalid)
+  double robust_share = -1;       // share of sensitivity runs in the top K (−1 = not run)
 };
 
 struct InputRecord {
@@ -35,7 +35,7 @@ struct InputRecord {
 struct SuitabilityOptions {
   int threads = 0;
   bool show_progress = true;
-  int sensitivity_runs = -1;   // −1: the profile's value
+  int sensitivity_runs = -1;  // −1: the profile's value
   double sensitivity_spread = -1;
   std::uint64_t seed = 20261125;
 };
@@ -43,13 +43,13 @@ struct SuitabilityOptions {
 struct SuitabilityResult {
   std::string name;
   Grid grid;
-  Raster score_map;      // NaN outside the study area, −1 on blocked land
+  Raster score_map;  // NaN outside the study area, −1 on blocked land
   std::vector<std::string> factor_ids, factor_names, factor_units, score_functions;
   std::vector<double> weights;
   std::optional<AhpResult> ahp;
   std::vector<RuleLayer> rules;
   std::vector<std::pair<std::string, gis::OgrGeomPtr>> blocked;  // per block rule, in study area
-  std::vector<Candidate> candidates;  // ranked order
+  std::vector<Candidate> candidates;                             // ranked order
   std::vector<InputRecord> inputs;
   int top_k = 10;
   int sensitivity_runs = 0;

@@ -15,7 +15,8 @@ Raster dem_processing(GDALDataset& src, const char* mode) {
                   const_cast<char*>("-compute_edges"), nullptr};
   GDALDEMProcessingOptions* opts = GDALDEMProcessingOptionsNew(argv, nullptr);
   int usage_error = 0;
-  GDALDatasetH out = GDALDEMProcessing("", GDALDataset::ToHandle(&src), mode, nullptr, opts, &usage_error);
+  GDALDatasetH out =
+      GDALDEMProcessing("", GDALDataset::ToHandle(&src), mode, nullptr, opts, &usage_error);
   GDALDEMProcessingOptionsFree(opts);
   if (!out) throw RuntimeError(fmt::format("gdaldem {} failed: {}", mode, gis::last_gdal_error()));
   GDALDatasetUniquePtr owned(GDALDataset::FromHandle(out));
@@ -27,15 +28,18 @@ Terrain load_terrain(const LayerSpec& dem, const Grid& grid) {
   if (!is_connection_string(dem.source) && !std::filesystem::exists(dem.source))
     throw InputError(fmt::format("{}: no such file (DEM layer '{}')", dem.source, dem.id));
   gis::GdalErrorCapture capture;
-  GDALDatasetUniquePtr src(GDALDataset::Open(dem.source.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+  GDALDatasetUniquePtr src(
+      GDALDataset::Open(dem.source.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
   if (!src || src->GetRasterCount() == 0)
-    throw InputError(fmt::format("{}: layer '{}' must be a raster DEM GDAL can read", dem.source, dem.id));
+    throw InputError(
+        fmt::format("{}: layer '{}' must be a raster DEM GDAL can read", dem.source, dem.id));
   gis::Crs src_crs = dem.crs.empty() ? gis::Crs::from_srs(src->GetSpatialRef())
                                      : gis::Crs::from_user(dem.crs, "layer " + dem.id);
   if (src_crs.empty())
-    throw InputError(fmt::format("{}: the DEM has no CRS and none is given; add crs = \"EPSG:...\" "
-                                 "to [layers.{}]",
-                                 dem.source, dem.id));
+    throw InputError(
+        fmt::format("{}: the DEM has no CRS and none is given; add crs = \"EPSG:...\" "
+                    "to [layers.{}]",
+                    dem.source, dem.id));
   // Warp onto the grid with a margin of one cell so Horn's 3×3 window is complete at the edges.
   Grid padded = grid;
   padded.x0 -= grid.cell;
@@ -61,9 +65,12 @@ Terrain load_terrain(const LayerSpec& dem, const Grid& grid) {
   GDALWarpAppOptions* wopts = GDALWarpAppOptionsNew(argv.data(), nullptr);
   GDALDatasetH srcs[] = {GDALDataset::ToHandle(src.get())};
   int usage_error = 0;
-  GDALDatasetH res = GDALWarp(nullptr, GDALDataset::ToHandle(dst.get()), 1, srcs, wopts, &usage_error);
+  GDALDatasetH res =
+      GDALWarp(nullptr, GDALDataset::ToHandle(dst.get()), 1, srcs, wopts, &usage_error);
   GDALWarpAppOptionsFree(wopts);
-  if (!res) throw RuntimeError(fmt::format("{}: resampling the DEM failed: {}", dem.source, capture.first_error()));
+  if (!res)
+    throw RuntimeError(
+        fmt::format("{}: resampling the DEM failed: {}", dem.source, capture.first_error()));
 
   Terrain t;
   Raster elev_padded = read_band(*dst);
@@ -83,8 +90,8 @@ Terrain load_terrain(const LayerSpec& dem, const Grid& grid) {
       if (!std::isnan(elev_padded[p])) ++valid;
     }
   if (valid == 0)
-    throw InputError(fmt::format("{}: the DEM does not cover the study area (no cell has an elevation)",
-                                 dem.source));
+    throw InputError(fmt::format(
+        "{}: the DEM does not cover the study area (no cell has an elevation)", dem.source));
   return t;
 }
 

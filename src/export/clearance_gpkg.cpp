@@ -34,8 +34,8 @@ void write_clearance_gpkg(const std::string& path, const engine::ClearanceResult
   const auto& rules = *r.rules;
   const char* lco[] = {"SPATIAL_INDEX=YES", nullptr};
 
-  OGRLayer* parcels = ds->CreateLayer("parcels", crs.srs_mut(), wkbMultiPolygon,
-                                      const_cast<char**>(lco));
+  OGRLayer* parcels =
+      ds->CreateLayer("parcels", crs.srs_mut(), wkbMultiPolygon, const_cast<char**>(lco));
   if (!parcels) throw RuntimeError(fmt::format("{}: cannot create layer parcels", path));
   add_field(parcels, "parcel_id", OFTString);
   add_field(parcels, "name", OFTString);
@@ -49,8 +49,8 @@ void write_clearance_gpkg(const std::string& path, const engine::ClearanceResult
   add_field(parcels, "n_warn", OFTInteger);
   add_field(parcels, "summary", OFTString);
 
-  OGRLayer* pieces = ds->CreateLayer("overlaps", crs.srs_mut(), wkbMultiPolygon,
-                                     const_cast<char**>(lco));
+  OGRLayer* pieces =
+      ds->CreateLayer("overlaps", crs.srs_mut(), wkbMultiPolygon, const_cast<char**>(lco));
   if (!pieces) throw RuntimeError(fmt::format("{}: cannot create layer overlaps", path));
   add_field(pieces, "parcel_id", OFTString);
   add_field(pieces, "rule_id", OFTString);
@@ -60,7 +60,8 @@ void write_clearance_gpkg(const std::string& path, const engine::ClearanceResult
   add_field(pieces, "overlap_pct", OFTReal);
   add_field(pieces, "basis", OFTString);
 
-  if (ds->StartTransaction() != OGRERR_NONE) throw RuntimeError(path + ": cannot start a transaction");
+  if (ds->StartTransaction() != OGRERR_NONE)
+    throw RuntimeError(path + ": cannot start a transaction");
   for (const auto& p : r.parcels) {
     OGRFeature f(parcels->GetLayerDefn());
     int nb = 0, na = 0, nw = 0;
@@ -113,7 +114,8 @@ void write_clearance_gpkg(const std::string& path, const engine::ClearanceResult
     auto it = st.verdict.find(v);
     verdicts.push_back({v, v, it != st.verdict.end() ? it->second : style::Rgb{128, 128, 128}});
   }
-  store_qgis_style(*ds, "parcels", "geom", "verdict", qml_categorized("verdict", verdicts, 200, "name"));
+  store_qgis_style(*ds, "parcels", "geom", "verdict",
+                   qml_categorized("verdict", verdicts, 200, "name"));
   std::vector<Category> severities;
   for (const char* v : {"block", "approval", "warn", "info"}) {
     auto it = st.severity.find(v);

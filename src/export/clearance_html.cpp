@@ -21,7 +21,9 @@ style::Rgb colour(const std::map<std::string, style::Rgb>& m, const std::string&
   return it == m.end() ? style::Rgb{128, 128, 128} : it->second;
 }
 
-std::string ha(double m2) { return fmt::format("{:.4f}", m2 / 10000.0); }
+std::string ha(double m2) {
+  return fmt::format("{:.4f}", m2 / 10000.0);
+}
 }  // namespace
 
 std::string clearance_html(const engine::ClearanceResult& r, const ClearanceMeta& meta) {
@@ -56,13 +58,14 @@ section{border-top:1px solid #ccc;padding-top:.5em}.muted{color:#666}
   h += fmt::format("<h1>{}</h1>\n", html_escape(meta.title));
   h += fmt::format(
       "<p class=\"muted\">用地预审 / 合规性审查 · parcels: {} · working CRS: {} · {} · areas in "
-      "hectares (公顷); planar in the working CRS and ellipsoidal (椭球面积) on its ellipsoid</p>\n",
+      "hectares (公顷); planar in the working CRS and ellipsoidal (椭球面积) on its "
+      "ellipsoid</p>\n",
       html_escape(meta.parcels), html_escape(meta.crs_label), html_escape(meta.generated_by));
 
   h += "<h2>Verdicts 结论</h2>\n<table><tr><th>verdict</th><th>parcels</th></tr>\n";
   for (const char* v : {"blocked", "approval", "clear", "invalid"})
-    h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td></tr>\n", badge(v, colour(st.verdict, v)),
-                     by_verdict[v]);
+    h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td></tr>\n",
+                     badge(v, colour(st.verdict, v)), by_verdict[v]);
   h += "</table>\n";
 
   h += "<h2>Rules 规则</h2>\n<table><tr><th>rule</th><th>name</th><th>severity</th><th>parcels "
@@ -73,8 +76,9 @@ section{border-top:1px solid #ccc;padding-top:.5em}.muted{color:#666}
         "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
         "<td>{}</td><td class=\"muted\">{}</td></tr>\n",
         html_escape(rule.id), html_escape(rule.name),
-        rule.breakdown ? std::string("breakdown")
-                       : badge(to_string(rule.severity), colour(st.severity, to_string(rule.severity))),
+        rule.breakdown
+            ? std::string("breakdown")
+            : badge(to_string(rule.severity), colour(st.severity, to_string(rule.severity))),
         rule_parcels[i], ha(rule_area[i]), html_escape(rule.basis), html_escape(rule.source));
   }
   h += "</table>\n";
@@ -84,18 +88,18 @@ section{border-top:1px solid #ccc;padding-top:.5em}.muted{color:#666}
     std::string v = engine::to_string(p.verdict);
     h += fmt::format("<section id=\"p-{}\">\n<h3>{} {} {}</h3>\n", html_escape(p.id),
                      html_escape(p.id), html_escape(p.name), badge(v, colour(st.verdict, v)));
-    h += fmt::format(
-        "<p>area {} ha (ellipsoidal {} ha) · geometry {}{}</p>\n", ha(p.area_m2),
-        ha(p.ellipsoidal_m2), io::to_string(p.status),
-        p.problem.empty() ? std::string() : " — " + html_escape(p.problem));
+    h += fmt::format("<p>area {} ha (ellipsoidal {} ha) · geometry {}{}</p>\n", ha(p.area_m2),
+                     ha(p.ellipsoidal_m2), io::to_string(p.status),
+                     p.problem.empty() ? std::string() : " — " + html_escape(p.problem));
     if (!p.deciding_rules.empty()) {
       std::string d;
       for (const auto& id : p.deciding_rules) d += (d.empty() ? "" : ", ") + html_escape(id);
       h += fmt::format("<p>decided by: {}</p>\n", d);
     }
     if (p.overlaps.empty()) {
-      h += p.verdict == engine::Verdict::Invalid ? "<p>not checked: the geometry is not usable.</p>\n"
-                                                 : "<p>no overlap with any rule.</p>\n";
+      h += p.verdict == engine::Verdict::Invalid
+               ? "<p>not checked: the geometry is not usable.</p>\n"
+               : "<p>no overlap with any rule.</p>\n";
       h += "</section>\n";
       continue;
     }

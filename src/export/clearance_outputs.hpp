@@ -10,10 +10,10 @@
 namespace siteplan::out {
 
 struct ClearanceMeta {
-  std::string title;        // e.g. the rules file's project name
-  std::string parcels;      // parcel source for the report
-  std::string crs_label;    // working CRS
-  std::string generated_by; // "siteplan 0.1.0"
+  std::string title;         // e.g. the rules file's project name
+  std::string parcels;       // parcel source for the report
+  std::string crs_label;     // working CRS
+  std::string generated_by;  // "siteplan 0.1.0"
 };
 
 std::string overlaps_csv(const engine::ClearanceResult& r);

@@ -18,11 +18,13 @@ OutputDir::OutputDir(const std::string& dir) : dir_(dir) {
   if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
     throw UsageError(fmt::format("{}: --out must be a directory, and this is a file", dir));
   fs::create_directories(dir, ec);
-  if (ec) throw RuntimeError(fmt::format("{}: cannot create the output folder: {}", dir, ec.message()));
+  if (ec)
+    throw RuntimeError(fmt::format("{}: cannot create the output folder: {}", dir, ec.message()));
   staging_ = (fs::path(dir) / fmt::format(".siteplan-partial-{}", ::getpid())).string();
   fs::remove_all(staging_, ec);
   fs::create_directories(staging_, ec);
-  if (ec) throw RuntimeError(fmt::format("{}: cannot write in the output folder: {}", dir, ec.message()));
+  if (ec)
+    throw RuntimeError(fmt::format("{}: cannot write in the output folder: {}", dir, ec.message()));
 }
 
 OutputDir::~OutputDir() {
@@ -44,8 +46,9 @@ std::vector<std::string> OutputDir::commit() {
     std::error_code ec;
     if (!fs::exists(from, ec)) continue;
     fs::rename(from, to, ec);
-    if (ec) throw RuntimeError(fmt::format("{}: cannot move the finished file into place: {}",
-                                           to.string(), ec.message()));
+    if (ec)
+      throw RuntimeError(fmt::format("{}: cannot move the finished file into place: {}",
+                                     to.string(), ec.message()));
     done.push_back(to.string());
   }
   std::error_code ec;

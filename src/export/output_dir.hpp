@@ -11,7 +11,7 @@ namespace siteplan::out {
 class OutputDir {
  public:
   explicit OutputDir(const std::string& dir);  // creates DIR when missing; throws on failure
-  ~OutputDir();                                 // discards staged files unless committed
+  ~OutputDir();                                // discards staged files unless committed
   OutputDir(const OutputDir&) = delete;
   OutputDir& operator=(const OutputDir&) = delete;
 

@@ -33,9 +33,10 @@ std::string qml_categorized(const std::string& field, const std::vector<Category
                             const std::string& label_field) {
   std::string categories, symbols;
   for (std::size_t i = 0; i < cats.size(); ++i) {
-    categories += fmt::format(R"(      <category render="true" symbol="{}" value="{}" label="{}"/>
+    categories +=
+        fmt::format(R"(      <category render="true" symbol="{}" value="{}" label="{}"/>
 )",
-                              i, text::html_escape(cats[i].value), text::html_escape(cats[i].label));
+                    i, text::html_escape(cats[i].value), text::html_escape(cats[i].label));
     symbols += symbol(static_cast<int>(i), cats[i].colour, alpha);
   }
   std::string labeling;

@@ -2,8 +2,8 @@
 
 #include <fmt/core.h>
 
-#include <cstdlib>
 #include <toml++/toml.h>
+#include <cstdlib>
 
 #include "core/error.hpp"
 
@@ -11,10 +11,13 @@ namespace siteplan::style {
 
 extern const char* const kEmbeddedStylesToml;
 
-std::string Rgb::hex() const { return fmt::format("#{:02x}{:02x}{:02x}", r, g, b); }
+std::string Rgb::hex() const {
+  return fmt::format("#{:02x}{:02x}{:02x}", r, g, b);
+}
 
 Rgb parse_rgb(const std::string& hex) {
-  if (hex.size() != 7 || hex[0] != '#') throw InputError("styles: bad colour '" + hex + "' (use #RRGGBB)");
+  if (hex.size() != 7 || hex[0] != '#')
+    throw InputError("styles: bad colour '" + hex + "' (use #RRGGBB)");
   Rgb c;
   c.r = std::stoi(hex.substr(1, 2), nullptr, 16);
   c.g = std::stoi(hex.substr(3, 2), nullptr, 16);

@@ -15,7 +15,8 @@ std::string num(double v, int decimals) {
 }  // namespace
 
 std::string ranking_csv(const engine::SuitabilityResult& r) {
-  std::string out = "rank,cand_id,name,origin,status,score,base_score,penalty,area_ha,compactness,blocked";
+  std::string out =
+      "rank,cand_id,name,origin,status,score,base_score,penalty,area_ha,compactness,blocked";
   for (const auto& id : r.factor_ids) out += fmt::format(",{0}_raw,{0}_score,{0}_part", id);
   for (const auto& rule : r.rules) out += fmt::format(",{0}_m2,{0}_pct", rule.id);
   out += ",robust_share\n";
@@ -27,7 +28,8 @@ std::string ranking_csv(const engine::SuitabilityResult& r) {
     for (std::size_t k = 0; k < r.factor_ids.size(); ++k) {
       if (k < c.values.size()) {
         const auto& v = c.values[k];
-        out += fmt::format(",{},{},{}", v.raw_text.empty() ? num(v.raw, 4) : text::csv_field(v.raw_text),
+        out += fmt::format(",{},{},{}",
+                           v.raw_text.empty() ? num(v.raw, 4) : text::csv_field(v.raw_text),
                            num(v.score, 6), num(c.parts.size() > k ? c.parts[k] : std::nan(""), 6));
       } else {
         out += ",,,";

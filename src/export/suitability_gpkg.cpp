@@ -26,11 +26,13 @@ std::string qml_graduated_score() {
   std::string ranges, symbols;
   for (int i = 0; i < n; ++i) {
     double lo = static_cast<double>(i) / n, hi = static_cast<double>(i + 1) / n;
-    ranges += fmt::format(R"(      <range render="true" symbol="{}" lower="{:.6f}" upper="{:.6f}" label="{:.2f} – {:.2f}"/>
+    ranges += fmt::format(
+        R"(      <range render="true" symbol="{}" lower="{:.6f}" upper="{:.6f}" label="{:.2f} – {:.2f}"/>
 )",
-                          i, lo, hi, lo, hi);
+        i, lo, hi, lo, hi);
     const auto& c = ramp[static_cast<std::size_t>(i)];
-    symbols += fmt::format(R"(      <symbol name="{}" type="fill" alpha="1" clip_to_extent="1" force_rhr="0">
+    symbols += fmt::format(
+        R"(      <symbol name="{}" type="fill" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
             <Option name="color" type="QString" value="{},{},{},{}"/>
@@ -42,7 +44,7 @@ std::string qml_graduated_score() {
         </layer>
       </symbol>
 )",
-                           i, c.r, c.g, c.b, 220, st.outline_width_mm);
+        i, c.r, c.g, c.b, 220, st.outline_width_mm);
   }
   return fmt::format(R"(<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
 <qgis version="3.28.0" styleCategories="Symbology|Labeling">
@@ -61,7 +63,8 @@ std::string qml_graduated_score() {
   </labeling>
 </qgis>
 )",
-                     ranges, symbols, text::html_escape(st.fonts.empty() ? "Noto Sans CJK SC" : st.fonts.front()));
+                     ranges, symbols,
+                     text::html_escape(st.fonts.empty() ? "Noto Sans CJK SC" : st.fonts.front()));
 }
 }  // namespace
 
@@ -72,7 +75,8 @@ void write_candidates_gpkg(const std::string& path, const engine::SuitabilityRes
   if (!ds) throw RuntimeError(fmt::format("{}: cannot create: {}", path, capture.first_error()));
   OGRLayer* l = ds->CreateLayer("candidates", r.grid.crs.srs_mut(), wkbMultiPolygon, nullptr);
   if (!l) throw RuntimeError(path + ": cannot create layer candidates");
-  for (const char* f : {"cand_id", "name", "label", "origin", "status", "blocked"}) add_field(l, f, OFTString);
+  for (const char* f : {"cand_id", "name", "label", "origin", "status", "blocked"})
+    add_field(l, f, OFTString);
   add_field(l, "rank", OFTInteger);
   for (const char* f : {"score", "base_score", "penalty", "area_m2", "compactness", "robust_share"})
     add_field(l, f, OFTReal);
@@ -85,7 +89,8 @@ void write_candidates_gpkg(const std::string& path, const engine::SuitabilityRes
     add_field(l, rule.id + "_m2", OFTReal);
     add_field(l, rule.id + "_pct", OFTReal);
   }
-  if (ds->StartTransaction() != OGRERR_NONE) throw RuntimeError(path + ": cannot start a transaction");
+  if (ds->StartTransaction() != OGRERR_NONE)
+    throw RuntimeError(path + ": cannot start a transaction");
   for (const auto& c : r.candidates) {
     OGRFeature f(l->GetLayerDefn());
     f.SetField("cand_id", c.id.c_str());
@@ -106,7 +111,8 @@ void write_candidates_gpkg(const std::string& path, const engine::SuitabilityRes
     if (c.robust_share >= 0) f.SetField("robust_share", c.robust_share);
     for (std::size_t k = 0; k < r.factor_ids.size() && k < c.values.size(); ++k) {
       const auto& v = c.values[k];
-      std::string raw = v.raw_text.empty() ? (std::isnan(v.raw) ? "" : fmt::format("{:.4f}", v.raw)) : v.raw_text;
+      std::string raw =
+          v.raw_text.empty() ? (std::isnan(v.raw) ? "" : fmt::format("{:.4f}", v.raw)) : v.raw_text;
       f.SetField((r.factor_ids[k] + "_raw").c_str(), raw.c_str());
       if (!std::isnan(v.score)) f.SetField((r.factor_ids[k] + "_score").c_str(), v.score);
       if (k < c.parts.size()) f.SetField((r.factor_ids[k] + "_part").c_str(), c.parts[k]);
@@ -121,8 +127,10 @@ void write_candidates_gpkg(const std::string& path, const engine::SuitabilityRes
       f.SetField((r.rules[ri].id + "_m2").c_str(), m2);
       f.SetField((r.rules[ri].id + "_pct").c_str(), pct);
     }
-    if (c.geometry) f.SetGeometryDirectly(OGRGeometryFactory::forceToMultiPolygon(c.geometry->clone()));
-    if (l->CreateFeature(&f) != OGRERR_NONE) throw RuntimeError(path + ": cannot write candidate " + c.id);
+    if (c.geometry)
+      f.SetGeometryDirectly(OGRGeometryFactory::forceToMultiPolygon(c.geometry->clone()));
+    if (l->CreateFeature(&f) != OGRERR_NONE)
+      throw RuntimeError(path + ": cannot write candidate " + c.id);
   }
   OGRLayer* b = ds->CreateLayer("blocked", r.grid.crs.srs_mut(), wkbMultiPolygon, nullptr);
   add_field(b, "rule_id", OFTString);
@@ -142,15 +150,19 @@ void write_candidates_gpkg(const std::string& path, const engine::SuitabilityRes
     OGRGeometry* mp = OGRGeometryFactory::forceToMultiPolygon(geom->clone());
     f.SetField("area_m2", mp->toMultiPolygon()->get_Area());
     f.SetGeometryDirectly(mp);
-    if (b->CreateFeature(&f) != OGRERR_NONE) throw RuntimeError(path + ": cannot write blocked land");
+    if (b->CreateFeature(&f) != OGRERR_NONE)
+      throw RuntimeError(path + ": cannot write blocked land");
   }
   if (ds->CommitTransaction() != OGRERR_NONE) throw RuntimeError(path + ": cannot commit");
   store_qgis_style(*ds, "candidates", "geom", "score", qml_graduated_score());
   const auto& st = style::styles();
   auto it = st.severity.find("block");
-  store_qgis_style(*ds, "blocked", "geom", "blocked",
-                   qml_categorized("severity", {{"block", "blocked land", it != st.severity.end() ? it->second : style::Rgb{215, 25, 28}}},
-                                   st.fill_alpha));
+  store_qgis_style(
+      *ds, "blocked", "geom", "blocked",
+      qml_categorized("severity",
+                      {{"block", "blocked land",
+                        it != st.severity.end() ? it->second : style::Rgb{215, 25, 28}}},
+                      st.fill_alpha));
   ds.reset();
   if (capture.has_error()) throw RuntimeError(fmt::format("{}: {}", path, capture.first_error()));
 }
@@ -178,15 +190,16 @@ void write_suitability_tif(const std::string& path, const engine::SuitabilityRes
   engine::Raster out = r.score_map;
   for (auto& v : out)
     if (std::isnan(v)) v = -9999.0f;
-  if (band->RasterIO(GF_Write, 0, 0, g.nx, g.ny, out.data(), g.nx, g.ny, GDT_Float32, 0, 0) != CE_None)
+  if (band->RasterIO(GF_Write, 0, 0, g.nx, g.ny, out.data(), g.nx, g.ny, GDT_Float32, 0, 0) !=
+      CE_None)
     throw RuntimeError(path + ": write failed");
   ds->SetMetadataItem("SITEPLAN_BLOCKED_VALUE", "-1");
   ds->SetMetadataItem("SITEPLAN_PROJECT", r.name.c_str());
   std::vector<int> levels;
   for (int f = 2; g.nx / f >= 64 || g.ny / f >= 64; f *= 2) levels.push_back(f);
   // Overviews by nearest neighbour so −1 (blocked) and nodata never blend into scores.
-  if (!levels.empty() && ds->BuildOverviews("NEAREST", static_cast<int>(levels.size()), levels.data(), 0,
-                                            nullptr, nullptr, nullptr) != CE_None)
+  if (!levels.empty() && ds->BuildOverviews("NEAREST", static_cast<int>(levels.size()),
+                                            levels.data(), 0, nullptr, nullptr, nullptr) != CE_None)
     throw RuntimeError(path + ": building overviews failed");
   ds.reset();
   if (capture.has_error()) throw RuntimeError(fmt::format("{}: {}", path, capture.first_error()));

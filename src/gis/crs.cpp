@@ -98,8 +98,12 @@ std::string Crs::label() const {
   return e.empty() ? name() : e + " " + name();
 }
 
-bool Crs::is_geographic() const { return srs_ && srs_->IsGeographic(); }
-bool Crs::is_projected() const { return srs_ && srs_->IsProjected(); }
+bool Crs::is_geographic() const {
+  return srs_ && srs_->IsGeographic();
+}
+bool Crs::is_projected() const {
+  return srs_ && srs_->IsProjected();
+}
 
 bool Crs::same_as(const Crs& other) const {
   if (empty() || other.empty()) return empty() == other.empty();
@@ -163,8 +167,9 @@ std::vector<CrsFinding> check_zone(const Crs& crs, const Extent& e) {
   std::vector<CrsFinding> out;
   if (!e.valid) return out;
   if (crs.empty()) {
-    out.push_back({"no CRS: the source declares none; set `crs = \"EPSG:...\"` on the layer "
-                   "(or --crs) to say what its coordinates are"});
+    out.push_back(
+        {"no CRS: the source declares none; set `crs = \"EPSG:...\"` on the layer "
+         "(or --crs) to say what its coordinates are"});
     return out;
   }
   if (crs.is_geographic()) {

@@ -42,7 +42,9 @@ GdalErrorCapture::GdalErrorCapture() {
   CPLPushErrorHandlerEx(&GdalErrorCapture::handler, this);
 }
 
-GdalErrorCapture::~GdalErrorCapture() { CPLPopErrorHandler(); }
+GdalErrorCapture::~GdalErrorCapture() {
+  CPLPopErrorHandler();
+}
 
 void CPL_STDCALL GdalErrorCapture::handler(CPLErr cls, CPLErrorNum, const char* msg) {
   auto* self = static_cast<GdalErrorCapture*>(CPLGetErrorHandlerUserData());

@@ -82,7 +82,8 @@ double polygon_area(const geod_geodesic& geod, OGRCoordinateTransformation* ct,
     if (GEOSisEmpty_r(ctx, g)) return 0.0;
     double a = ring_area(geod, ct, ctx, GEOSGetExteriorRing_r(ctx, g));
     int holes = GEOSGetNumInteriorRings_r(ctx, g);
-    for (int i = 0; i < holes; ++i) a -= ring_area(geod, ct, ctx, GEOSGetInteriorRingN_r(ctx, g, i));
+    for (int i = 0; i < holes; ++i)
+      a -= ring_area(geod, ct, ctx, GEOSGetInteriorRingN_r(ctx, g, i));
     return a;
   }
   if (t == GEOS_MULTIPOLYGON || t == GEOS_GEOMETRYCOLLECTION) {

@@ -13,7 +13,9 @@ GeosContext::GeosContext() : handle_(GEOS_init_r()) {
   GEOSContext_setNoticeMessageHandler_r(handle_, &GeosContext::on_notice, this);
 }
 
-GeosContext::~GeosContext() { GEOS_finish_r(handle_); }
+GeosContext::~GeosContext() {
+  GEOS_finish_r(handle_);
+}
 
 void GeosContext::on_error(const char* message, void* userdata) {
   auto* self = static_cast<GeosContext*>(userdata);
@@ -68,7 +70,9 @@ void warm_envelope(const GeosContext& ctx, const GEOSGeometry* g) {
   if (g && !GEOSisEmpty_r(ctx, g)) GEOSGeom_getXMin_r(ctx, g, &v);
 }
 
-bool is_polygonal_type(int t) { return t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON; }
+bool is_polygonal_type(int t) {
+  return t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON;
+}
 
 namespace {
 void collect_polygons(GEOSContextHandle_t ctx, const GEOSGeometry* g,

@@ -54,7 +54,9 @@ struct STRtreeDeleter {
 };
 using STRtreePtr = std::unique_ptr<GEOSSTRtree, STRtreeDeleter>;
 
-inline GeomPtr wrap(GEOSContextHandle_t ctx, GEOSGeometry* g) { return GeomPtr(g, GeomDeleter{ctx}); }
+inline GeomPtr wrap(GEOSContextHandle_t ctx, GEOSGeometry* g) {
+  return GeomPtr(g, GeomDeleter{ctx});
+}
 
 GeomPtr from_wkt(const GeosContext& ctx, std::string_view wkt);
 std::string to_wkt(const GeosContext& ctx, const GEOSGeometry* g, int decimals = 3);

@@ -55,14 +55,16 @@ InfoReport info_for_project(const Project& project, const gis::GeosContext& ctx)
   InfoReport r;
   r.title = project.name.empty() ? project.path : project.name + " (" + project.path + ")";
   if (project.crs.empty())
-    throw InputError(fmt::format("{}: [project] has no crs; set the working CRS, e.g. crs = "
-                                 "\"EPSG:4542\"",
-                                 project.path));
+    throw InputError(
+        fmt::format("{}: [project] has no crs; set the working CRS, e.g. crs = "
+                    "\"EPSG:4542\"",
+                    project.path));
   r.work = gis::Crs::from_user(project.crs, project.path + ": [project] crs");
   if (!r.work.is_projected())
-    throw InputError(fmt::format("{}: working CRS {} is not projected; use a metric CRS such as "
-                                 "EPSG:4542 (CGCS2000 3-degree GK CM 99E)",
-                                 project.path, r.work.label()));
+    throw InputError(
+        fmt::format("{}: working CRS {} is not projected; use a metric CRS such as "
+                    "EPSG:4542 (CGCS2000 3-degree GK CM 99E)",
+                    project.path, r.work.label()));
   for (const auto& spec : project.layers) {
     if (is_raster_source(spec.source))
       r.rasters.push_back(describe_raster(spec, r.work));
@@ -83,8 +85,10 @@ InfoReport info_for_dataset(const std::string& source, const std::string& only_l
     spec.id = std::filesystem::path(source).stem().string();
     spec.source = source;
     RasterInfo probe = describe_raster(spec, gis::Crs(), true);
-    if (!work_crs.empty()) r.work = gis::Crs::from_user(work_crs, "--crs");
-    else r.work = auto_work_crs(probe.source_crs, probe.native_extent);
+    if (!work_crs.empty())
+      r.work = gis::Crs::from_user(work_crs, "--crs");
+    else
+      r.work = auto_work_crs(probe.source_crs, probe.native_extent);
     r.rasters.push_back(r.work.empty() ? probe : describe_raster(spec, r.work, true));
     return r;
   }
@@ -122,19 +126,21 @@ std::string format_info_text(const InfoReport& r) {
   out += fmt::format("{}\n", r.title);
   out += fmt::format("working CRS: {}\n", r.work.label());
   for (const auto& l : r.layers) {
-    out += fmt::format("\nlayer {} ({}:{}, {})\n", l.spec.id, l.spec.source, l.layer_name, l.driver);
+    out +=
+        fmt::format("\nlayer {} ({}:{}, {})\n", l.spec.id, l.spec.source, l.layer_name, l.driver);
     if (!l.spec.where.empty()) out += fmt::format("  filter:     {}\n", l.spec.where);
     out += fmt::format("  geometry:   {}\n", l.geometry_type);
     const auto& s = l.stats;
-    out += fmt::format("  features:   {} (valid {}, invalid {}, empty {}, null {}", s.total, s.valid,
-                       s.repaired + s.unrepairable, s.empty, s.null);
+    out += fmt::format("  features:   {} (valid {}, invalid {}, empty {}, null {}", s.total,
+                       s.valid, s.repaired + s.unrepairable, s.empty, s.null);
     if (s.transform_failed) out += fmt::format(", not transformable {}", s.transform_failed);
     out += ")\n";
     out += fmt::format("  source CRS: {}{}\n", l.source_crs.label(),
                        l.crs_from_project ? " (set in the project)" : "");
     out += fmt::format("  extent:     {}\n", extent_text(l.work_extent));
     std::string fields;
-    for (const auto& f : l.fields) fields += fmt::format("{}{} ({})", fields.empty() ? "" : ", ", f.name, f.type);
+    for (const auto& f : l.fields)
+      fields += fmt::format("{}{} ({})", fields.empty() ? "" : ", ", f.name, f.type);
     out += fmt::format("  fields:     {}\n", fields.empty() ? "(none)" : fields);
     for (const auto& f : l.findings) out += fmt::format("  warning:    {}\n", f);
   }
@@ -143,9 +149,11 @@ std::string format_info_text(const InfoReport& r) {
     out += fmt::format("  size:       {} x {} pixels, {} band(s), {}\n", ras.width, ras.height,
                        ras.bands, ras.data_type);
     out += fmt::format("  pixel:      {:.3f} x {:.3f}\n", ras.pixel_x, ras.pixel_y);
-    out += fmt::format("  nodata:     {}\n", ras.has_nodata ? fmt::format("{}", ras.nodata) : "(none)");
+    out += fmt::format("  nodata:     {}\n",
+                       ras.has_nodata ? fmt::format("{}", ras.nodata) : "(none)");
     if (ras.has_stats)
-      out += fmt::format("  values:     min {:.3f}, max {:.3f}, mean {:.3f}\n", ras.min, ras.max, ras.mean);
+      out += fmt::format("  values:     min {:.3f}, max {:.3f}, mean {:.3f}\n", ras.min, ras.max,
+                         ras.mean);
     out += fmt::format("  source CRS: {}{}\n", ras.source_crs.label(),
                        ras.crs_from_project ? " (set in the project)" : "");
     out += fmt::format("  extent:     {}\n", extent_text(ras.work_extent));
@@ -175,7 +183,8 @@ std::string format_info_json(const InfoReport& r) {
     lj["null"] = l.stats.null;
     lj["source_crs"] = {{"epsg", l.source_crs.epsg()}, {"name", l.source_crs.name()}};
     if (l.work_extent.valid)
-      lj["extent"] = {l.work_extent.minx, l.work_extent.miny, l.work_extent.maxx, l.work_extent.maxy};
+      lj["extent"] = {l.work_extent.minx, l.work_extent.miny, l.work_extent.maxx,
+                      l.work_extent.maxy};
     lj["fields"] = nlohmann::ordered_json::array();
     for (const auto& f : l.fields) lj["fields"].push_back({{"name", f.name}, {"type", f.type}});
     lj["warnings"] = l.findings;
@@ -196,7 +205,8 @@ std::string format_info_json(const InfoReport& r) {
     if (ras.has_stats) rj["stats"] = {{"min", ras.min}, {"max", ras.max}, {"mean", ras.mean}};
     rj["source_crs"] = {{"epsg", ras.source_crs.epsg()}, {"name", ras.source_crs.name()}};
     if (ras.work_extent.valid)
-      rj["extent"] = {ras.work_extent.minx, ras.work_extent.miny, ras.work_extent.maxx, ras.work_extent.maxy};
+      rj["extent"] = {ras.work_extent.minx, ras.work_extent.miny, ras.work_extent.maxx,
+                      ras.work_extent.maxy};
     rj["warnings"] = ras.findings;
     j["rasters"].push_back(rj);
   }

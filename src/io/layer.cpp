@@ -4,8 +4,8 @@
 #include <fmt/core.h>
 
 #include <algorithm>
-#include <cctype>
 #include <atomic>
+#include <cctype>
 #include <filesystem>
 #include <mutex>
 #include <optional>
@@ -22,13 +22,20 @@ namespace siteplan::io {
 
 const char* to_string(GeomStatus s) {
   switch (s) {
-    case GeomStatus::Valid: return "valid";
-    case GeomStatus::Repaired: return "repaired";
-    case GeomStatus::Empty: return "empty";
-    case GeomStatus::Null: return "null";
-    case GeomStatus::NotPolygon: return "not-polygon";
-    case GeomStatus::Unrepairable: return "unrepairable";
-    case GeomStatus::TransformFailed: return "transform-failed";
+    case GeomStatus::Valid:
+      return "valid";
+    case GeomStatus::Repaired:
+      return "repaired";
+    case GeomStatus::Empty:
+      return "empty";
+    case GeomStatus::Null:
+      return "null";
+    case GeomStatus::NotPolygon:
+      return "not-polygon";
+    case GeomStatus::Unrepairable:
+      return "unrepairable";
+    case GeomStatus::TransformFailed:
+      return "transform-failed";
   }
   return "valid";
 }
@@ -36,13 +43,27 @@ const char* to_string(GeomStatus s) {
 void LayerStats::add(GeomStatus s) {
   ++total;
   switch (s) {
-    case GeomStatus::Valid: ++valid; break;
-    case GeomStatus::Repaired: ++repaired; break;
-    case GeomStatus::Empty: ++empty; break;
-    case GeomStatus::Null: ++null; break;
-    case GeomStatus::NotPolygon: ++not_polygon; break;
-    case GeomStatus::Unrepairable: ++unrepairable; break;
-    case GeomStatus::TransformFailed: ++transform_failed; break;
+    case GeomStatus::Valid:
+      ++valid;
+      break;
+    case GeomStatus::Repaired:
+      ++repaired;
+      break;
+    case GeomStatus::Empty:
+      ++empty;
+      break;
+    case GeomStatus::Null:
+      ++null;
+      break;
+    case GeomStatus::NotPolygon:
+      ++not_polygon;
+      break;
+    case GeomStatus::Unrepairable:
+      ++unrepairable;
+      break;
+    case GeomStatus::TransformFailed:
+      ++transform_failed;
+      break;
   }
 }
 
@@ -65,9 +86,9 @@ GDALDatasetUniquePtr open_source(const std::string& source, const std::string& e
                                             nullptr, open_options.List(), nullptr));
   if (!ds) {
     std::string why = capture.first_error();
-    throw InputError(fmt::format(
-        "{}: not a vector data set GDAL can read{}; check the path and format", source,
-        why.empty() ? "" : " (" + why + ")"));
+    throw InputError(
+        fmt::format("{}: not a vector data set GDAL can read{}; check the path and format", source,
+                    why.empty() ? "" : " (" + why + ")"));
   }
   return ds;
 }
@@ -80,9 +101,10 @@ OGRLayer* pick_layer(GDALDataset& ds, const std::string& source, const std::stri
     if (names.empty()) throw InputError(fmt::format("{}: the data set has no layers", source));
     std::string list;
     for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-    throw InputError(fmt::format("{}: the data set has {} layers ({}); name one as PATH:LAYER or "
-                                 "with layer = \"...\"",
-                                 source, names.size(), list));
+    throw InputError(
+        fmt::format("{}: the data set has {} layers ({}); name one as PATH:LAYER or "
+                    "with layer = \"...\"",
+                    source, names.size(), list));
   }
   if (OGRLayer* l = ds.GetLayerByName(name.c_str())) return l;
   std::string near = text::nearest(name, names);
@@ -96,18 +118,20 @@ OGRLayer* pick_layer(GDALDataset& ds, const std::string& source, const std::stri
 std::vector<std::string> unknown_identifiers(const std::string& filter,
                                              const std::vector<std::string>& fields) {
   static const std::vector<std::string> words = {
-      "and", "or", "not", "in", "like", "ilike", "is", "null", "between", "escape", "true",
-      "false", "cast", "as", "character", "integer", "float", "numeric", "string", "date",
-      "time", "timestamp", "varchar", "substr", "concat", "lower", "upper", "length",
-      "abs", "round", "coalesce", "case", "when", "then", "else", "end", "glob", "regexp"};
+      "and",     "or",      "not",    "in",     "like", "ilike",     "is",        "null",
+      "between", "escape",  "true",   "false",  "cast", "as",        "character", "integer",
+      "float",   "numeric", "string", "date",   "time", "timestamp", "varchar",   "substr",
+      "concat",  "lower",   "upper",  "length", "abs",  "round",     "coalesce",  "case",
+      "when",    "then",    "else",   "end",    "glob", "regexp"};
   std::vector<std::string> unknown;
   std::size_t i = 0;
   while (i < filter.size()) {
     char c = filter[i];
-    if (c == '\'' ) {  // string literal
+    if (c == '\'') {  // string literal
       ++i;
-      while (i < filter.size() && !(filter[i] == '\'' && (i + 1 >= filter.size() || filter[i + 1] != '\''))) {
-        if (filter[i] == '\'' ) ++i;
+      while (i < filter.size() &&
+             !(filter[i] == '\'' && (i + 1 >= filter.size() || filter[i + 1] != '\''))) {
+        if (filter[i] == '\'') ++i;
         ++i;
       }
       ++i;
@@ -122,10 +146,12 @@ std::vector<std::string> unknown_identifiers(const std::string& filter,
       i = j == std::string::npos ? filter.size() : j + 1;
       continue;
     }
-    if (std::isalpha(static_cast<unsigned char>(c)) || c == '_' || (static_cast<unsigned char>(c) & 0x80)) {
+    if (std::isalpha(static_cast<unsigned char>(c)) || c == '_' ||
+        (static_cast<unsigned char>(c) & 0x80)) {
       std::size_t j = i;
-      while (j < filter.size() && (std::isalnum(static_cast<unsigned char>(filter[j])) || filter[j] == '_' ||
-                                   (static_cast<unsigned char>(filter[j]) & 0x80)))
+      while (j < filter.size() &&
+             (std::isalnum(static_cast<unsigned char>(filter[j])) || filter[j] == '_' ||
+              (static_cast<unsigned char>(filter[j]) & 0x80)))
         ++j;
       std::string id = filter.substr(i, j - i);
       std::string low = text::to_lower(id);
@@ -140,7 +166,9 @@ std::vector<std::string> unknown_identifiers(const std::string& filter,
       continue;
     }
     if (std::isdigit(static_cast<unsigned char>(c))) {
-      while (i < filter.size() && (std::isalnum(static_cast<unsigned char>(filter[i])) || filter[i] == '.')) ++i;
+      while (i < filter.size() &&
+             (std::isalnum(static_cast<unsigned char>(filter[i])) || filter[i] == '.'))
+        ++i;
       continue;
     }
     ++i;
@@ -152,15 +180,17 @@ void apply_filter(OGRLayer& layer, const std::string& source, const std::string&
   if (filter.empty()) return;
   std::vector<std::string> names;
   OGRFeatureDefn* defn = layer.GetLayerDefn();
-  for (int i = 0; i < defn->GetFieldCount(); ++i) names.push_back(defn->GetFieldDefn(i)->GetNameRef());
+  for (int i = 0; i < defn->GetFieldCount(); ++i)
+    names.push_back(defn->GetFieldDefn(i)->GetNameRef());
   std::string list;
   for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
   auto unknown = unknown_identifiers(filter, names);
   if (!unknown.empty()) {
     std::string near = text::nearest(unknown[0], names);
-    throw InputError(fmt::format("{}:{}: bad attribute filter \"{}\": unknown field '{}'{}; fields are: {}",
-                                 source, layer.GetName(), filter, unknown[0],
-                                 near.empty() ? "" : " (did you mean '" + near + "'?)", list));
+    throw InputError(
+        fmt::format("{}:{}: bad attribute filter \"{}\": unknown field '{}'{}; fields are: {}",
+                    source, layer.GetName(), filter, unknown[0],
+                    near.empty() ? "" : " (did you mean '" + near + "'?)", list));
   }
   gis::GdalErrorCapture capture;
   bool ok = layer.SetAttributeFilter(filter.c_str()) == OGRERR_NONE;
@@ -235,8 +265,8 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
 
   std::string filter = spec.where;
   if (!options.extra_where.empty())
-    filter = filter.empty() ? options.extra_where
-                            : "(" + filter + ") AND (" + options.extra_where + ")";
+    filter =
+        filter.empty() ? options.extra_where : "(" + filter + ") AND (" + options.extra_where + ")";
   apply_filter(*layer, spec.source, filter);
 
   if (options.validate_only) return out;
@@ -255,7 +285,8 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
 
   const bool recode = !spec.encoding.empty() && out.driver != "ESRI Shapefile";
   const GIntBig count_hint = layer->GetFeatureCount(FALSE);
-  Progress progress(fmt::format("loading {}", spec.id), count_hint > 0 ? static_cast<std::uint64_t>(count_hint) : 0,
+  Progress progress(fmt::format("loading {}", spec.id),
+                    count_hint > 0 ? static_cast<std::uint64_t>(count_hint) : 0,
                     options.show_progress);
   layer->ResetReading();
   gis::GdalErrorCapture capture;
@@ -376,7 +407,8 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
       next = n;
     }
   };
-  const unsigned threads = n < 256 ? 1u : std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+  const unsigned threads =
+      n < 256 ? 1u : std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker, false);
   worker(true);
@@ -385,8 +417,10 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
   for (auto& feat : out.features) {
     if (feat.geom) {
       double x0, y0, x1, y1;
-      if (GEOSGeom_getXMin_r(ctx, feat.geom.get(), &x0) && GEOSGeom_getYMin_r(ctx, feat.geom.get(), &y0) &&
-          GEOSGeom_getXMax_r(ctx, feat.geom.get(), &x1) && GEOSGeom_getYMax_r(ctx, feat.geom.get(), &y1)) {
+      if (GEOSGeom_getXMin_r(ctx, feat.geom.get(), &x0) &&
+          GEOSGeom_getYMin_r(ctx, feat.geom.get(), &y0) &&
+          GEOSGeom_getXMax_r(ctx, feat.geom.get(), &x1) &&
+          GEOSGeom_getYMax_r(ctx, feat.geom.get(), &y1)) {
         out.work_extent.expand(x0, y0);
         out.work_extent.expand(x1, y1);
       }
@@ -405,8 +439,8 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
       out.findings.push_back("in the working CRS: " + f.message);
   }
   if (out.stats.repaired)
-    out.findings.push_back(fmt::format("{} invalid geometries repaired with make-valid",
-                                       out.stats.repaired));
+    out.findings.push_back(
+        fmt::format("{} invalid geometries repaired with make-valid", out.stats.repaired));
   return out;
 }
 

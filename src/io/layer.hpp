@@ -15,7 +15,9 @@ namespace siteplan::io {
 
 enum class GeomStatus { Valid, Repaired, Empty, Null, NotPolygon, Unrepairable, TransformFailed };
 const char* to_string(GeomStatus s);
-inline bool usable(GeomStatus s) { return s == GeomStatus::Valid || s == GeomStatus::Repaired; }
+inline bool usable(GeomStatus s) {
+  return s == GeomStatus::Valid || s == GeomStatus::Repaired;
+}
 
 struct FieldInfo {
   std::string name;
@@ -24,11 +26,11 @@ struct FieldInfo {
 
 struct Feature {
   std::int64_t fid = -1;
-  std::string key;  // id_field value (or the FID as text)
+  std::string key;    // id_field value (or the FID as text)
   gis::GeomPtr geom;  // in the working CRS; null unless usable (or kept for info)
   GeomStatus status = GeomStatus::Valid;
-  std::string problem;               // why the geometry is not valid, when it is not
-  std::vector<std::string> values;   // values of LoadOptions::fields, in that order ("" = NULL)
+  std::string problem;              // why the geometry is not valid, when it is not
+  std::vector<std::string> values;  // values of LoadOptions::fields, in that order ("" = NULL)
 };
 
 struct LayerStats {
@@ -45,8 +47,9 @@ struct LoadOptions {
   std::string extra_where;          // ANDed with the layer's own filter (rule filters)
   bool show_progress = true;
   bool allow_no_crs = false;
-  bool validate_only = false;       // open, check layer/fields/filter/CRS, read nothing
-  gis::Extent spatial_filter;       // in the working CRS: read only features near it (if valid)        // info on a data set: report instead of failing
+  bool validate_only = false;  // open, check layer/fields/filter/CRS, read nothing
+  gis::Extent spatial_filter;  // in the working CRS: read only features near it (if valid) // info
+                               // on a data set: report instead of failing
 };
 
 struct LoadedLayer {

@@ -13,8 +13,8 @@ bool is_raster_source(const std::string& source) {
   gis::init_gdal();
   if (!is_connection_string(source) && !std::filesystem::exists(source)) return false;
   gis::GdalErrorCapture capture;
-  GDALDatasetUniquePtr ds(GDALDataset::Open(source.c_str(), GDAL_OF_RASTER | GDAL_OF_VECTOR |
-                                                               GDAL_OF_READONLY));
+  GDALDatasetUniquePtr ds(
+      GDALDataset::Open(source.c_str(), GDAL_OF_RASTER | GDAL_OF_VECTOR | GDAL_OF_READONLY));
   return ds && ds->GetRasterCount() > 0 && ds->GetLayerCount() == 0;
 }
 
@@ -26,7 +26,8 @@ RasterInfo describe_raster(const LayerSpec& spec, const gis::Crs& work, bool all
   if (!is_connection_string(spec.source) && !std::filesystem::exists(spec.source))
     throw InputError(fmt::format("{}: no such file (layer '{}')", spec.source, spec.id));
   gis::GdalErrorCapture capture;
-  GDALDatasetUniquePtr ds(GDALDataset::Open(spec.source.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+  GDALDatasetUniquePtr ds(
+      GDALDataset::Open(spec.source.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
   if (!ds || ds->GetRasterCount() == 0)
     throw InputError(fmt::format("{}: not a raster GDAL can read{}", spec.source,
                                  capture.has_error() ? " (" + capture.first_error() + ")" : ""));
@@ -57,9 +58,10 @@ RasterInfo describe_raster(const LayerSpec& spec, const gis::Crs& work, bool all
     r.source_crs = gis::Crs::from_srs(ds->GetSpatialRef());
   }
   if (r.source_crs.empty() && !work.empty() && !allow_no_crs)
-    throw InputError(fmt::format("{}: the raster has no CRS and none is given; add crs = "
-                                 "\"EPSG:...\" to [layers.{}]",
-                                 spec.source, spec.id));
+    throw InputError(
+        fmt::format("{}: the raster has no CRS and none is given; add crs = "
+                    "\"EPSG:...\" to [layers.{}]",
+                    spec.source, spec.id));
   double mn, mx, mean, sd;
   capture.clear();
   if (band->GetStatistics(TRUE, TRUE, &mn, &mx, &mean, &sd) == CE_None) {

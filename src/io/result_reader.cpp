@@ -36,9 +36,10 @@ ResultSet read_results(const std::string& dir) {
   const std::string clear = (fs::path(dir) / "clearance.gpkg").string();
   const bool has_cand = fs::exists(cand), has_clear = fs::exists(clear);
   if (!has_cand && !has_clear)
-    throw InputError(fmt::format("{}: no candidates.gpkg or clearance.gpkg here; run `siteplan "
-                                 "suitability` or `siteplan clearance` with --out {} first",
-                                 dir, dir));
+    throw InputError(
+        fmt::format("{}: no candidates.gpkg or clearance.gpkg here; run `siteplan "
+                    "suitability` or `siteplan clearance` with --out {} first",
+                    dir, dir));
   std::map<std::string, std::size_t> index;
   if (has_cand) {
     auto ds = open_gpkg(cand);
@@ -57,23 +58,23 @@ ResultSet read_results(const std::string& dir) {
       if (f->GetGeometryRef()) p.geometry.reset(f->GetGeometryRef()->clone());
       p.explain.push_back(fmt::format("#{} {} {}  ({}, {:.2f} ha)", p.rank, p.id, p.name,
                                       field(*f, "origin"), p.area_m2 / 1e4));
-      p.explain.push_back(p.score >= 0 ? fmt::format("score {:.4f} = base {:.4f} - penalty {:.4f}",
-                                                     p.score, number(*f, "base_score", 0),
-                                                     number(*f, "penalty", 0))
-                                       : "not scored (" + field(*f, "status") + ")");
+      p.explain.push_back(p.score >= 0
+                              ? fmt::format("score {:.4f} = base {:.4f} - penalty {:.4f}", p.score,
+                                            number(*f, "base_score", 0), number(*f, "penalty", 0))
+                              : "not scored (" + field(*f, "status") + ")");
       for (int i = 0; i < defn->GetFieldCount(); ++i) {
         std::string name = defn->GetFieldDefn(i)->GetNameRef();
         if (name.size() > 5 && name.compare(name.size() - 5, 5, "_part") == 0) {
           std::string id = name.substr(0, name.size() - 5);
-          p.explain.push_back(fmt::format("  {}: {} -> score {:.3f}, part {:.4f}", id,
-                                          field(*f, (id + "_raw").c_str()),
-                                          number(*f, (id + "_score").c_str(), 0),
-                                          number(*f, name.c_str(), 0)));
+          p.explain.push_back(fmt::format(
+              "  {}: {} -> score {:.3f}, part {:.4f}", id, field(*f, (id + "_raw").c_str()),
+              number(*f, (id + "_score").c_str(), 0), number(*f, name.c_str(), 0)));
         }
       }
       for (int i = 0; i < defn->GetFieldCount(); ++i) {
         std::string name = defn->GetFieldDefn(i)->GetNameRef();
-        if (name.size() > 4 && name.compare(name.size() - 4, 4, "_pct") == 0 && number(*f, name.c_str(), 0) > 0)
+        if (name.size() > 4 && name.compare(name.size() - 4, 4, "_pct") == 0 &&
+            number(*f, name.c_str(), 0) > 0)
           p.explain.push_back(fmt::format("  overlaps {}: {:.2f}%", name.substr(0, name.size() - 4),
                                           number(*f, name.c_str(), 0)));
       }
@@ -105,8 +106,9 @@ ResultSet read_results(const std::string& dir) {
       }
       auto& p = rs.parcels[it->second];
       p.verdict = field(*f, "verdict");
-      p.explain.push_back("verdict: " + p.verdict +
-                          (field(*f, "deciding_rules").empty() ? "" : " (" + field(*f, "deciding_rules") + ")"));
+      p.explain.push_back(
+          "verdict: " + p.verdict +
+          (field(*f, "deciding_rules").empty() ? "" : " (" + field(*f, "deciding_rules") + ")"));
     }
     if (o)
       for (auto& f : *o) {
@@ -115,8 +117,8 @@ ResultSet read_results(const std::string& dir) {
         std::string sev = field(*f, "severity");
         if (sev == "info") continue;
         rs.parcels[it->second].explain.push_back(fmt::format(
-            "  [{}] {} {:.2f}% ({:.2f} ha) - {}", sev, field(*f, "rule_name"), number(*f, "overlap_pct", 0),
-            number(*f, "area_m2", 0) / 1e4, field(*f, "basis")));
+            "  [{}] {} {:.2f}% ({:.2f} ha) - {}", sev, field(*f, "rule_name"),
+            number(*f, "overlap_pct", 0), number(*f, "area_m2", 0) / 1e4, field(*f, "basis")));
       }
   }
   return rs;

@@ -12,11 +12,11 @@ namespace siteplan::io {
 
 struct ResultParcel {
   std::string id, name;
-  std::string verdict;      // clearance: blocked | approval | clear | invalid ("" if none)
-  double score = -1;        // suitability: 0..1 (−1 if none)
+  std::string verdict;  // clearance: blocked | approval | clear | invalid ("" if none)
+  double score = -1;    // suitability: 0..1 (−1 if none)
   int rank = 0;
   double area_m2 = 0;
-  gis::OgrGeomPtr geometry; // working CRS; may be null (invalid parcels)
+  gis::OgrGeomPtr geometry;          // working CRS; may be null (invalid parcels)
   std::vector<std::string> explain;  // human-readable lines for the info panel
 };
 

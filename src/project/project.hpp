@@ -36,9 +36,9 @@ struct LayerSpec {
 struct RuleSpec {
   std::string id;
   double penalty = 0;  // suitability: score subtracted per unit share of the candidate overlapped
-  std::string name;   // human label (Chinese allowed)
-  std::string layer;  // a layer id
-  std::string where;  // attribute filter on top of the layer's own
+  std::string name;    // human label (Chinese allowed)
+  std::string layer;   // a layer id
+  std::string where;   // attribute filter on top of the layer's own
   double buffer_m = 0.0;
   Severity severity = Severity::Block;
   std::string basis;  // legal basis, e.g. "自然资规〔2018〕3号"
@@ -56,13 +56,13 @@ struct BreakdownSpec {
 
 // How a factor's raw value maps to [0, 1].
 struct ScoreSpec {
-  std::string kind;  // linear | table | sigmoid | gaussian | category
-  double zero_at = 0, one_at = 1;                 // linear: value scoring 0 and 1 (clamped)
-  std::vector<std::pair<double, double>> table;   // table: (value, score) knots, interpolated
-  double midpoint = 0, spread = 1;                // sigmoid / gaussian
-  bool increasing = true;                          // sigmoid direction
+  std::string kind;                              // linear | table | sigmoid | gaussian | category
+  double zero_at = 0, one_at = 1;                // linear: value scoring 0 and 1 (clamped)
+  std::vector<std::pair<double, double>> table;  // table: (value, score) knots, interpolated
+  double midpoint = 0, spread = 1;               // sigmoid / gaussian
+  bool increasing = true;                        // sigmoid direction
   std::vector<std::pair<std::string, double>> categories;  // category: value → score
-  double other = 0;                                // category: score of unlisted values
+  double other = 0;                                        // category: score of unlisted values
   SourcePos pos;
 };
 
@@ -80,7 +80,7 @@ struct FactorSpec {
 };
 
 struct SuitabilitySpec {
-  std::string parcels;     // layer id of given candidate parcels ("" = none)
+  std::string parcels;  // layer id of given candidate parcels ("" = none)
   std::string id_field, name_field;
   bool derive = true;      // derive contiguous regions from unblocked land
   double min_area_ha = 5;  // derived regions smaller than this are dropped

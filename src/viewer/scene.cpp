@@ -1,6 +1,7 @@
 #include "viewer/scene.hpp"
 
 #include <fmt/core.h>
+#include <ogr_api.h>
 #include <vtkAppendPolyData.h>
 #include <vtkBillboardTextActor3D.h>
 #include <vtkCamera.h>
@@ -24,7 +25,6 @@
 #include <vtkScalarBarActor.h>
 #include <vtkTextProperty.h>
 #include <vtkUnsignedCharArray.h>
-#include <ogr_api.h>
 
 #include <algorithm>
 #include <cmath>
@@ -115,12 +115,15 @@ std::optional<std::pair<double, double>> label_point(const OGRGeometry& g) {
 Scene::Scene(const Project& project, const io::ResultSet* results, const ViewOptions& options)
     : results_(results), opt_(options), mode_(options.mode), exaggeration_(options.exaggeration) {
   font_file_ = find_cjk_font();
-  title_text_ = project.name.empty() ? std::filesystem::path(project.path).stem().string() : project.name;
+  title_text_ =
+      project.name.empty() ? std::filesystem::path(project.path).stem().string() : project.name;
   if (font_file_.empty())
     log::warn("no CJK font found: Chinese labels will show as boxes; install fonts-noto-cjk");
   color_ = opt_.color;
   if (color_ == "auto")
-    color_ = results_ && results_->has_scores ? "score" : (results_ && results_->has_verdicts ? "verdict" : "score");
+    color_ = results_ && results_->has_scores
+                 ? "score"
+                 : (results_ && results_->has_verdicts ? "verdict" : "score");
   if (project.crs.empty()) throw InputError(project.path + ": [project] needs crs");
   gis::Crs work = gis::Crs::from_user(project.crs, project.path + ": [project] crs");
 
@@ -140,7 +143,8 @@ Scene::Scene(const Project& project, const io::ResultSet* results, const ViewOpt
     o.polygons_only = true;
     auto study = io::load_layer(*project.find_layer(project.study_area), work, ctx, o);
     for (auto& f : study.features)
-      if (f.geom) study_geoms_.emplace_back(OGRGeometryFactory::createFromGEOS(ctx.get(), f.geom.get()));
+      if (f.geom)
+        study_geoms_.emplace_back(OGRGeometryFactory::createFromGEOS(ctx.get(), f.geom.get()));
     if (!extent_.valid) extent_ = study.work_extent;
   }
   if (!extent_.valid) throw InputError("nothing to show: no result parcels and no study area");
@@ -185,7 +189,8 @@ double Scene::z_at(double x, double y) const {
     float v = elevation_[static_cast<std::size_t>(rr) * grid_.nx + cc];
     return std::isnan(v) ? zmin_ : static_cast<double>(v);
   };
-  double v = (1 - fy) * ((1 - fx) * at(r, c) + fx * at(r, c1)) + fy * ((1 - fx) * at(r1, c) + fx * at(r1, c1));
+  double v = (1 - fy) * ((1 - fx) * at(r, c) + fx * at(r, c1)) +
+             fy * ((1 - fx) * at(r1, c) + fx * at(r1, c1));
   return (v - zmin_) * exaggeration_;
 }
 
@@ -236,8 +241,8 @@ void Scene::build_terrain(const Project& project) {
   for (int r = 0; r + 1 < ny; ++r)
     for (int c = 0; c + 1 < nx; ++c) {
       vtkIdType a = r * nx + c, b = a + 1, d = a + nx, e = d + 1;
-      if (!elevation_.empty() &&
-          (std::isnan(elevation_[a]) || std::isnan(elevation_[b]) || std::isnan(elevation_[d]) || std::isnan(elevation_[e])))
+      if (!elevation_.empty() && (std::isnan(elevation_[a]) || std::isnan(elevation_[b]) ||
+                                  std::isnan(elevation_[d]) || std::isnan(elevation_[e])))
         continue;
       vtkIdType t1[3] = {a, d, b}, t2[3] = {b, d, e};
       polys->InsertNextCell(3, t1);
@@ -377,7 +382,8 @@ void Scene::build_layers(const Project& project) {
       la.severity = to_string(rule.severity);
       try {
         auto rl = engine::make_rule_layer(rule, *l, work, ctx, extent_);
-        for (auto& g : rl.geoms) la.geoms.emplace_back(OGRGeometryFactory::createFromGEOS(ctx.get(), g.get()));
+        for (auto& g : rl.geoms)
+          la.geoms.emplace_back(OGRGeometryFactory::createFromGEOS(ctx.get(), g.get()));
       } catch (const InputError& e) {
         log::warn("layer {} not shown: {}", rule.id, e.what());
         continue;
@@ -564,7 +570,8 @@ void Scene::build_overlays() {
   use_font(layer_legend_->GetEntryTextProperty(), font_file_, 12);
   layer_legend_->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
   layer_legend_->GetPositionCoordinate()->SetValue(0.01, 0.08);
-  layer_legend_->GetPosition2Coordinate()->SetValue(0.24, 0.035 * static_cast<double>(std::max<std::size_t>(1, layers_.size())));
+  layer_legend_->GetPosition2Coordinate()->SetValue(
+      0.24, 0.035 * static_cast<double>(std::max<std::size_t>(1, layers_.size())));
   layer_legend_->BoxOn();
   layer_legend_->SetVisibility(!layers_.empty());
   renderer_->AddViewProp(layer_legend_);
@@ -621,7 +628,9 @@ void Scene::recolor() {
   const auto& st = style::styles();
   scalar_bar_->SetVisibility(color_ == "score");
   verdict_legend_->SetVisibility(color_ == "verdict");
-  std::string what = !results_ ? "" : (color_ == "score" ? " · 适宜性评分 suitability" : " · 用地预审结论 clearance");
+  std::string what =
+      !results_ ? ""
+                : (color_ == "score" ? " · 适宜性评分 suitability" : " · 用地预审结论 clearance");
   std::string title = fmt::format("{}{} · {}", title_text_, what, mode_ == "2d" ? "2D" : "3D");
   title_->SetInput(title.c_str());
   if (!parcels_pd_ || parcels_pd_->GetNumberOfCells() == 0) return;
@@ -741,8 +750,8 @@ double Scene::lift_for(int level) const {
 
 const std::vector<style::Rgb>& Scene::layer_palette() {
   // Qualitative colours (ColorBrewer Set1/Dark2-like) so layers are told apart from verdicts.
-  static const std::vector<style::Rgb> p = {{55, 126, 184}, {152, 78, 163}, {255, 127, 0},
-                                            {166, 86, 40},  {247, 129, 191}, {27, 158, 119},
+  static const std::vector<style::Rgb> p = {{55, 126, 184},  {152, 78, 163},  {255, 127, 0},
+                                            {166, 86, 40},   {247, 129, 191}, {27, 158, 119},
                                             {117, 112, 179}, {102, 166, 30},  {230, 171, 2}};
   return p;
 }
@@ -767,7 +776,9 @@ void Scene::toggle_layer(std::size_t i) {
   recolor();
 }
 
-void Scene::toggle_help() { help_->SetVisibility(!help_->GetVisibility()); }
+void Scene::toggle_help() {
+  help_->SetVisibility(!help_->GetVisibility());
+}
 
 std::string Scene::help_text() const {
   return "SitePlan viewer — keys\n"
@@ -866,7 +877,8 @@ void Scene::update_overlays(int width, int height) {
   scale_pd_->SetPoints(pts);
   scale_pd_->SetLines(lines);
   scale_pd_->Modified();
-  std::string label = nice >= 1000 ? fmt::format("{:g} km", nice / 1000) : fmt::format("{:g} m", nice);
+  std::string label =
+      nice >= 1000 ? fmt::format("{:g} km", nice / 1000) : fmt::format("{:g} m", nice);
   if (!cam->GetParallelProjection()) label = "≈ " + label + " (at centre)";
   scale_text_->SetInput(label.c_str());
   scale_text_->SetDisplayPosition(static_cast<int>(bx), static_cast<int>(by + 9));

@@ -38,7 +38,8 @@ struct Loaded {
 Loaded load(const ViewOptions& o) {
   Loaded l;
   l.project = load_project(o.project);
-  if (!o.result_dir.empty()) l.results = std::make_unique<io::ResultSet>(io::read_results(o.result_dir));
+  if (!o.result_dir.empty())
+    l.results = std::make_unique<io::ResultSet>(io::read_results(o.result_dir));
   if (o.color == "score" && l.results && !l.results->has_scores)
     throw UsageError(o.result_dir + ": no scores here (no candidates.gpkg); use --color verdict");
   if (o.color == "verdict" && l.results && !l.results->has_verdicts)
@@ -56,7 +57,8 @@ void save_png(vtkRenderWindow* win, const std::string& path) {
   writer->SetFileName(path.c_str());
   writer->SetInputConnection(grab->GetOutputPort());
   writer->Write();
-  if (!fs::exists(path) || fs::file_size(path) == 0) throw RuntimeError(path + ": writing the PNG failed");
+  if (!fs::exists(path) || fs::file_size(path) == 0)
+    throw RuntimeError(path + ": writing the PNG failed");
 }
 
 struct Interaction {
@@ -88,17 +90,31 @@ void on_key(vtkObject* caller, unsigned long, void* data, void*) {
   std::string key = iren->GetKeySym() ? iren->GetKeySym() : "";
   char ch = iren->GetKeyCode();
   Scene& s = *in->scene;
-  if (ch == 'h') s.toggle_help();
-  else if (ch == '2' && key != "KP_2") { s.set_mode("2d"); apply_style(*in); }
-  else if (ch == '3') { s.set_mode("3d"); apply_style(*in); }
-  else if (ch == 'c') s.set_color(s.color() == "score" ? "verdict" : "score");
-  else if (ch == '+' || ch == '=') s.set_exaggeration(s.exaggeration() * 1.5);
-  else if (ch == '-') s.set_exaggeration(s.exaggeration() / 1.5);
-  else if (ch == 'r') s.reset_camera();
-  else if (ch == 's') { save_png(in->win, "siteplan-view.png"); log::info("saved siteplan-view.png"); }
-  else if (ch >= '4' && ch <= '9') s.toggle_layer(static_cast<std::size_t>(ch - '1'));
-  else if (ch == '1') s.toggle_layer(0);
-  else return;
+  if (ch == 'h')
+    s.toggle_help();
+  else if (ch == '2' && key != "KP_2") {
+    s.set_mode("2d");
+    apply_style(*in);
+  } else if (ch == '3') {
+    s.set_mode("3d");
+    apply_style(*in);
+  } else if (ch == 'c')
+    s.set_color(s.color() == "score" ? "verdict" : "score");
+  else if (ch == '+' || ch == '=')
+    s.set_exaggeration(s.exaggeration() * 1.5);
+  else if (ch == '-')
+    s.set_exaggeration(s.exaggeration() / 1.5);
+  else if (ch == 'r')
+    s.reset_camera();
+  else if (ch == 's') {
+    save_png(in->win, "siteplan-view.png");
+    log::info("saved siteplan-view.png");
+  } else if (ch >= '4' && ch <= '9')
+    s.toggle_layer(static_cast<std::size_t>(ch - '1'));
+  else if (ch == '1')
+    s.toggle_layer(0);
+  else
+    return;
   render(*in);
 }
 
@@ -128,8 +144,9 @@ void on_render(vtkObject*, unsigned long, void* data, void*) {
 
 int run_view(const ViewOptions& o) {
   if (!display_usable())
-    throw RuntimeError("no X display: `siteplan view` needs one (DISPLAY is unset or unusable); for "
-                       "reports use `siteplan map ... --out map.png`, which runs headless");
+    throw RuntimeError(
+        "no X display: `siteplan view` needs one (DISPLAY is unset or unusable); for "
+        "reports use `siteplan map ... --out map.png`, which runs headless");
   Loaded l = load(o);
   auto win = vtkSmartPointer<vtkRenderWindow>::New();
   win->SetSize(o.width, o.height);
@@ -184,7 +201,7 @@ int render_map(const ViewOptions& o) {
 
   for (const auto& id : o.locate) {
     auto pos = scene.locate(id);  // a parcel id, or "X,Y" in the working CRS
-    if (pos)  // image coordinates: origin top-left
+    if (pos)                      // image coordinates: origin top-left
       std::printf("locate %s %d %d\n", id.c_str(), static_cast<int>(std::lround(pos->first)),
                   static_cast<int>(std::lround(o.height - 1 - pos->second)));
     else
@@ -193,7 +210,8 @@ int render_map(const ViewOptions& o) {
   for (auto [x, y] : o.picks) {
     int idx = scene.pick(x, o.height - 1 - y);
     std::printf("pick %d %d %s\n", x, y,
-                idx >= 0 && l.results ? l.results->parcels[static_cast<std::size_t>(idx)].id.c_str() : "none");
+                idx >= 0 && l.results ? l.results->parcels[static_cast<std::size_t>(idx)].id.c_str()
+                                      : "none");
   }
   if (!o.picks.empty()) win->Render();
 
@@ -220,9 +238,12 @@ int render_map(const ViewOptions& o) {
       scene.renderer()->GetActiveCamera()->Azimuth(360.0 / o.frames);
       win->Render();
     }
-    double per = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count() / o.frames;
-    std::printf("first frame %.3f s (load + build + render), %.1f ms per frame while rotating (%d frames)\n",
-                first, per * 1000.0, o.frames);
+    double per =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count() / o.frames;
+    std::printf(
+        "first frame %.3f s (load + build + render), %.1f ms per frame while rotating (%d "
+        "frames)\n",
+        first, per * 1000.0, o.frames);
   }
   std::printf("wrote %s\n", o.out.c_str());
   return 0;

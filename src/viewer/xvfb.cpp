@@ -54,7 +54,8 @@ XDisplay::XDisplay(int width, int height) {
         std::filesystem::exists(fmt::format("/tmp/.X{}-lock", n)))
       continue;
     std::string disp = fmt::format(":{}", n);
-    std::string screen = fmt::format("{}x{}x24", std::max(width, 1280) + 64, std::max(height, 1024) + 64);
+    std::string screen =
+        fmt::format("{}x{}x24", std::max(width, 1280) + 64, std::max(height, 1024) + 64);
     pid_t pid = fork();
     if (pid < 0) throw RuntimeError("cannot start Xvfb (fork failed)");
     if (pid == 0) {

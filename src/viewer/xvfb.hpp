@@ -1,8 +1,8 @@
 #pragma once
 // VTK 9.1 on Debian draws through X only. A usable display is checked with XOpenDisplay; when
 // there is none, a private Xvfb is started for the life of this object (and stopped after).
-#include <string>
 #include <sys/types.h>
+#include <string>
 
 namespace siteplan::viewer {
 

@@ -125,7 +125,8 @@ TEST(Clearance, SelfOverlappingRuleFeaturesCountOnce) {
 TEST(Clearance, ParcelInsideOneBigFeature) {
   Fixture f;
   f.parcel("p", "POLYGON ((10 10, 30 10, 30 30, 10 30, 10 10))");
-  f.rule("zone", Severity::Approval, {"POLYGON ((-1000 -1000, 1000 -1000, 1000 1000, -1000 1000, -1000 -1000))"});
+  f.rule("zone", Severity::Approval,
+         {"POLYGON ((-1000 -1000, 1000 -1000, 1000 1000, -1000 1000, -1000 -1000))"});
   auto r = f.run();
   auto* o = find(r.parcels[0], 0);
   ASSERT_NE(o, nullptr);
@@ -136,13 +137,15 @@ TEST(Clearance, ParcelInsideOneBigFeature) {
 TEST(Clearance, HolesInParcelsAndInRuleFeatures) {
   Fixture f;
   // Parcel with a 50 × 50 hole; a rule feature sits wholly in the hole, another covers 20 × 100.
-  f.parcel("holed", "POLYGON ((0 0, 100 0, 100 100, 0 100, 0 0), (25 25, 75 25, 75 75, 25 75, 25 25))");
+  f.parcel("holed",
+           "POLYGON ((0 0, 100 0, 100 100, 0 100, 0 0), (25 25, 75 25, 75 75, 25 75, 25 25))");
   f.rule("forest-1", Severity::Block, {"POLYGON ((40 40, 60 40, 60 60, 40 60, 40 40))"});
   f.rule("forest-3", Severity::Approval, {"POLYGON ((0 0, 20 0, 20 100, 0 100, 0 0))"});
   // A rule feature with a hole the parcel sits in.
   f.parcel("in-hole", "POLYGON ((210 10, 220 10, 220 20, 210 20, 210 10))");
   f.rule("ring", Severity::Block,
-         {"POLYGON ((150 -50, 300 -50, 300 100, 150 100, 150 -50), (200 0, 250 0, 250 50, 200 50, 200 0))"});
+         {"POLYGON ((150 -50, 300 -50, 300 100, 150 100, 150 -50), (200 0, 250 0, 250 50, 200 50, "
+          "200 0))"});
   auto r = f.run();
   EXPECT_NEAR(r.parcels[0].area_m2, 7500.0, 1e-9);
   EXPECT_EQ(find(r.parcels[0], 0), nullptr);
@@ -157,7 +160,9 @@ TEST(Clearance, HolesInParcelsAndInRuleFeatures) {
 
 TEST(Clearance, MultipolygonAndBowTieParcels) {
   Fixture f;
-  f.parcel("multi", "MULTIPOLYGON (((0 0, 50 0, 50 50, 0 50, 0 0)), ((100 0, 150 0, 150 50, 100 50, 100 0)))");
+  f.parcel(
+      "multi",
+      "MULTIPOLYGON (((0 0, 50 0, 50 50, 0 50, 0 0)), ((100 0, 150 0, 150 50, 100 50, 100 0)))");
   f.parcel("bowtie", "POLYGON ((200 0, 300 100, 300 0, 200 100, 200 0))");
   f.rule("water", Severity::Approval, {"POLYGON ((40 0, 110 0, 110 100, 40 100, 40 0))"});
   f.rule("hazard", Severity::Warn, {"POLYGON ((200 0, 300 0, 300 50, 200 50, 200 0))"});
@@ -217,7 +222,8 @@ TEST(Clearance, SameOutputForOneAndManyThreads) {
                            y + 35));
     }
     f.rule("r1", Severity::Block,
-           {"POLYGON ((0 0, 300 0, 300 100, 0 100, 0 0))", "POLYGON ((100 50, 500 50, 500 90, 100 90, 100 50))"});
+           {"POLYGON ((0 0, 300 0, 300 100, 0 100, 0 0))",
+            "POLYGON ((100 50, 500 50, 500 90, 100 90, 100 50))"});
     f.rule("r2", Severity::Approval, {"POLYGON ((200 200, 700 250, 650 400, 180 380, 200 200))"});
   };
   Fixture one, many;

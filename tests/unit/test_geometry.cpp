@@ -69,9 +69,10 @@ TEST(Geodesic, SquareKilometreAtHeqingShrinksByTheScaleFactor) {
   EXPECT_NEAR(ell.area(ctx, holed.get()) / ellipsoidal, 0.75, 1e-6);
   // The scale-factor shortcut agrees with the geodesic area to 1e-8 for km-sized pieces.
   EXPECT_NEAR(ell.area_from_scale(ctx, sq.get()) / ellipsoidal, 1.0, 1e-8);
-  EXPECT_NE(ell.area_from_scale(ctx, sq.get()), ellipsoidal);  // really the scale path, not a fallback
+  EXPECT_NE(ell.area_from_scale(ctx, sq.get()),
+            ellipsoidal);  // really the scale path, not a fallback
   EXPECT_NEAR(ell.area_from_scale(ctx, holed.get()) / ell.area(ctx, holed.get()), 1.0, 1e-8);
-  auto far = from_wkt(ctx,
-                      "POLYGON ((668000 2899000, 670000 2899000, 669000 2901000, 668000 2899000))");
+  auto far =
+      from_wkt(ctx, "POLYGON ((668000 2899000, 670000 2899000, 669000 2901000, 668000 2899000))");
   EXPECT_NEAR(ell.area_from_scale(ctx, far.get()) / ell.area(ctx, far.get()), 1.0, 1e-8);
 }

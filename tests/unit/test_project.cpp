@@ -84,12 +84,16 @@ TEST(Project, RejectsUnknownSeverityAndDanglingLayer) {
       "\"blok\"\n");
   EXPECT_NE(m.find("unknown severity 'blok'"), std::string::npos) << m;
   EXPECT_NE(m.find("did you mean 'block'"), std::string::npos) << m;
-  m = message_of("[layers.yjjbnt]\nsource = \"a.gpkg\"\n[[constraint]]\nid = \"r\"\nlayer = \"yjjbtn\"\n");
+  m = message_of(
+      "[layers.yjjbnt]\nsource = \"a.gpkg\"\n[[constraint]]\nid = \"r\"\nlayer = \"yjjbtn\"\n");
   EXPECT_NE(m.find("did you mean 'yjjbnt'"), std::string::npos) << m;
-  m = message_of("[layers.a]\nsource = \"a.gpkg\"\n[[constraint]]\nid = \"r\"\nlayer = \"a\"\n"
-                 "[[constraint]]\nid = \"r\"\nlayer = \"a\"\n");
+  m = message_of(
+      "[layers.a]\nsource = \"a.gpkg\"\n[[constraint]]\nid = \"r\"\nlayer = \"a\"\n"
+      "[[constraint]]\nid = \"r\"\nlayer = \"a\"\n");
   EXPECT_NE(m.find("duplicate rule id 'r'"), std::string::npos) << m;
-  m = message_of("[layers.a]\nsource = \"a.gpkg\"\n[[constraint]]\nid = \"r\"\nlayer = \"a\"\nbuffer_m = \"x\"\n");
+  m = message_of(
+      "[layers.a]\nsource = \"a.gpkg\"\n[[constraint]]\nid = \"r\"\nlayer = \"a\"\nbuffer_m = "
+      "\"x\"\n");
   EXPECT_NE(m.find("must be a number"), std::string::npos) << m;
 }
 

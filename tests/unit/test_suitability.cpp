@@ -35,7 +35,9 @@ Grid grid_of(const std::string& path) {
 }
 
 Raster gdaldem(const std::string& mode, const std::string& dem) {
-  auto out = (std::filesystem::temp_directory_path() / fmt::format("siteplan_{}_{}.tif", mode, ::getpid())).string();
+  auto out =
+      (std::filesystem::temp_directory_path() / fmt::format("siteplan_{}_{}.tif", mode, ::getpid()))
+          .string();
   std::string cmd = fmt::format("gdaldem {} -q -compute_edges '{}' '{}'", mode, dem, out);
   EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
   GDALDatasetUniquePtr ds(GDALDataset::Open(out.c_str(), GDAL_OF_RASTER));
@@ -175,7 +177,7 @@ TEST(Suitability, HandComputedScoreOfAGivenParcel) {
   EXPECT_FALSE(s1->blocked);
   const Candidate* s2 = by_id(r, "S2");
   ASSERT_NE(s2, nullptr);
-  EXPECT_TRUE(s2->blocked);          // given parcel on blocked land: flagged, ranked after the rest
+  EXPECT_TRUE(s2->blocked);  // given parcel on blocked land: flagged, ranked after the rest
   EXPECT_GT(s2->rank, s1->rank);
   EXPECT_GE(s1->robust_share, 0.0);
 }
@@ -203,7 +205,8 @@ TEST(Suitability, SameResultsForOneAndTwoThreads) {
   EXPECT_EQ(out::ranking_csv(a), out::ranking_csv(b));
   EXPECT_EQ(a.score_map.size(), b.score_map.size());
   for (std::size_t i = 0; i < a.score_map.size(); ++i)
-    ASSERT_TRUE(a.score_map[i] == b.score_map[i] || (std::isnan(a.score_map[i]) && std::isnan(b.score_map[i])));
+    ASSERT_TRUE(a.score_map[i] == b.score_map[i] ||
+                (std::isnan(a.score_map[i]) && std::isnan(b.score_map[i])));
 }
 
 TEST(Suitability, ReprojectsADemInAnotherCrs) {

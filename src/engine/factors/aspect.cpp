@@ -15,12 +15,16 @@ class AspectFactor : public Factor {
     raw_ = t.aspect_deg;
     score_.resize(raw_.size());
     for (std::size_t i = 0; i < raw_.size(); ++i) {
-      if (std::isnan(t.elevation[i])) score_[i] = kNoData;
-      else if (std::isnan(raw_[i])) score_[i] = 1.0f;
-      else score_[i] = static_cast<float>(score_value(spec_.score, raw_[i]));
+      if (std::isnan(t.elevation[i]))
+        score_[i] = kNoData;
+      else if (std::isnan(raw_[i]))
+        score_[i] = 1.0f;
+      else
+        score_[i] = static_cast<float>(score_value(spec_.score, raw_[i]));
     }
   }
-  FactorValue evaluate(const GEOSGeometry*, const CellSet& cells, const gis::GeosContext&) const override {
+  FactorValue evaluate(const GEOSGeometry*, const CellSet& cells,
+                       const gis::GeosContext&) const override {
     // Circular mean of the aspect; mean score over the cells.
     double sx = 0, sy = 0, score_sum = 0;
     std::size_t n = 0, nscore = 0;

@@ -3,8 +3,8 @@
 // classes it covers (exact GEOS intersections), raw = the dominant class.
 #include <fmt/core.h>
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "core/error.hpp"
@@ -19,7 +19,8 @@ class CategoryFactor : public Factor {
   using Factor::Factor;
   void prepare(FactorContext& fc) override {
     if (spec_.field.empty())
-      throw InputError(fmt::format("{}: category factor '{}' needs field = \"...\"", spec_.pos.str(), spec_.id));
+      throw InputError(
+          fmt::format("{}: category factor '{}' needs field = \"...\"", spec_.pos.str(), spec_.id));
     io::LoadOptions opt;
     opt.show_progress = false;
     opt.polygons_only = true;
@@ -48,11 +49,15 @@ class CategoryFactor : public Factor {
     raw_ = score_;  // no numeric raw value per cell: the map shows the score
   }
 
-  FactorValue evaluate(const GEOSGeometry* candidate, const CellSet&, const gis::GeosContext& ctx) const override {
+  FactorValue evaluate(const GEOSGeometry* candidate, const CellSet&,
+                       const gis::GeosContext& ctx) const override {
     std::vector<std::size_t> hits;
     GEOSSTRtree_query_r(
         ctx, tree_.get(), candidate,
-        [](void* item, void* ud) { static_cast<std::vector<std::size_t>*>(ud)->push_back(reinterpret_cast<std::size_t>(item)); },
+        [](void* item, void* ud) {
+          static_cast<std::vector<std::size_t>*>(ud)->push_back(
+              reinterpret_cast<std::size_t>(item));
+        },
         &hits);
     std::sort(hits.begin(), hits.end());
     std::map<std::string, double> by_class;

@@ -34,10 +34,12 @@ class DistanceFactor : public Factor {
     gis::Extent e = l.work_extent;
     const auto& s = fc.study_extent;
     double far = 0.25 * std::max(s.maxx - s.minx, s.maxy - s.miny);
-    if (!e.valid || e.minx > s.maxx + far || e.maxx < s.minx - far || e.miny > s.maxy + far || e.maxy < s.miny - far)
-      throw InputError(fmt::format("{}: factor '{}': the layer has no feature in or near the study area "
-                                   "(check its CRS and extent with `siteplan info`)",
-                                   fc.layer(spec_.layer).display(), spec_.id));
+    if (!e.valid || e.minx > s.maxx + far || e.maxx < s.minx - far || e.miny > s.maxy + far ||
+        e.maxy < s.miny - far)
+      throw InputError(
+          fmt::format("{}: factor '{}': the layer has no feature in or near the study area "
+                      "(check its CRS and extent with `siteplan info`)",
+                      fc.layer(spec_.layer).display(), spec_.id));
     tree_.reset(GEOSSTRtree_create_r(fc.ctx, 10));
     tree_.get_deleter().ctx = fc.ctx.get();
     for (std::size_t i = 0; i < geoms_.size(); ++i)
@@ -48,13 +50,15 @@ class DistanceFactor : public Factor {
     write_band(*src, burnt);
     auto dst = fc.grid.mem(GDT_Float32);
     char* opts[] = {const_cast<char*>("VALUES=1"), const_cast<char*>("DISTUNITS=GEO"), nullptr};
-    if (GDALComputeProximity(src->GetRasterBand(1), dst->GetRasterBand(1), opts, nullptr, nullptr) != CE_None)
+    if (GDALComputeProximity(src->GetRasterBand(1), dst->GetRasterBand(1), opts, nullptr,
+                             nullptr) != CE_None)
       throw RuntimeError("proximity computation failed: " + gis::last_gdal_error());
     raw_ = read_band(*dst);
     score_cells();
   }
 
-  FactorValue evaluate(const GEOSGeometry* candidate, const CellSet&, const gis::GeosContext& ctx) const override {
+  FactorValue evaluate(const GEOSGeometry* candidate, const CellSet&,
+                       const gis::GeosContext& ctx) const override {
     struct Query {
       GEOSContextHandle_t ctx;
     } q{ctx.get()};

@@ -13,8 +13,9 @@ class SlopeFactor : public Factor {
   using Factor::Factor;
   void prepare(FactorContext& fc) override {
     if (!spec_.units.empty() && spec_.units != "degrees" && spec_.units != "percent")
-      throw InputError(fmt::format("{}: units of slope factor '{}' must be \"degrees\" or \"percent\"",
-                                   spec_.pos.str(), spec_.id));
+      throw InputError(
+          fmt::format("{}: units of slope factor '{}' must be \"degrees\" or \"percent\"",
+                      spec_.pos.str(), spec_.id));
     const Terrain& t = fc.dem(spec_.layer);
     raw_ = t.slope_deg;
     if (spec_.units == "percent")

@@ -22,15 +22,18 @@ double annual_beam(double lat_deg, double slope_deg, double aspect_deg) {
     const double decl = 23.45 * kDeg * std::sin(2 * M_PI * (284 + day) / 365.0);
     for (int half_hour = -24; half_hour <= 24; ++half_hour) {
       const double omega = half_hour * 7.5 * kDeg;  // hour angle, 15° per hour
-      const double sin_alt = std::sin(phi) * std::sin(decl) + std::cos(phi) * std::cos(decl) * std::cos(omega);
+      const double sin_alt =
+          std::sin(phi) * std::sin(decl) + std::cos(phi) * std::cos(decl) * std::cos(omega);
       if (sin_alt <= 0.02) continue;
       const double alt = std::asin(sin_alt);
       // Sun azimuth clockwise from north.
-      double cos_az = (std::sin(decl) - std::sin(alt) * std::sin(phi)) / (std::cos(alt) * std::cos(phi));
+      double cos_az =
+          (std::sin(decl) - std::sin(alt) * std::sin(phi)) / (std::cos(alt) * std::cos(phi));
       cos_az = std::max(-1.0, std::min(1.0, cos_az));
       double az = std::acos(cos_az);
       if (omega > 0) az = 2 * M_PI - az;
-      const double cos_inc = sin_alt * std::cos(beta) + std::cos(alt) * std::sin(beta) * std::cos(az - gamma);
+      const double cos_inc =
+          sin_alt * std::cos(beta) + std::cos(alt) * std::sin(beta) * std::cos(az - gamma);
       if (cos_inc <= 0) continue;
       const double air_mass = 1.0 / sin_alt;
       const double beam = 1367.0 * std::pow(0.7, std::pow(air_mass, 0.678));
@@ -49,7 +52,8 @@ class SolarFactor : public Factor {
     const double flat = annual_beam(fc.latitude_deg, 0, 180);
     std::vector<double> table(61 * 73);
     for (int s = 0; s <= 60; ++s)
-      for (int a = 0; a <= 72; ++a) table[s * 73 + a] = annual_beam(fc.latitude_deg, s, a * 5.0) / flat;
+      for (int a = 0; a <= 72; ++a)
+        table[s * 73 + a] = annual_beam(fc.latitude_deg, s, a * 5.0) / flat;
     raw_.resize(t.slope_deg.size());
     for (std::size_t i = 0; i < raw_.size(); ++i) {
       float s = t.slope_deg[i];
