@@ -19,6 +19,10 @@ $S clearance --parcels samples/heqing/heqing.gpkg:park_sites --id-field XMBH --n
   --rules samples/heqing/clearance.toml --out "$OUT/clearance-park"
 $S clearance --parcels samples/heqing/heqing.gpkg:pv_sites --id-field XMBH --name-field XMMC \
   --rules samples/heqing/clearance-pv.toml --out "$OUT/clearance-pv"
+echo "== siteplan map: the maps of the sample run"
+$S map samples/heqing/beiya-park.toml --result "$OUT/beiya-park" --out "$OUT/maps/beiya-park-3d.png" --mode 3d
+$S map samples/heqing/pv-ground.toml --result "$OUT/pv-ground" --out "$OUT/maps/pv-ground-2d.png" --mode 2d
+$S map samples/heqing/clearance.toml --result "$OUT/clearance-park" --out "$OUT/maps/clearance-park.pdf" --mode 2d --color verdict
 echo
 echo "Results in $OUT/: open */report.html in a browser; candidates.gpkg, clearance.gpkg and"
 echo "suitability.tif in QGIS (styles are embedded)."
