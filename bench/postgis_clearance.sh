@@ -140,9 +140,9 @@ t0=$(now)
 t1=$(now)
 PREP_S=$(secs "$t0" "$t1")
 echo "postgis_clearance: repaired, indexed and analyzed in $PREP_S s; invalid features repaired per layer:" \
-  $(awk '{printf "%s=%s ", $1, $2}' "$WORK/prep.out")
+  "$(awk '{printf "%s=%s ", $1, $2}' "$WORK/prep.out")"
 echo "postgis_clearance: parcels by status:" \
-  $("${PSQL[@]}" -At -F= -c "SELECT status, count(*) FROM parcels GROUP BY 1 ORDER BY 1" | tr '\n' ' ')
+  "$("${PSQL[@]}" -At -F= -c "SELECT status, count(*) FROM parcels GROUP BY 1 ORDER BY 1" | tr '\n' ' ')"
 
 # --- the query -------------------------------------------------------------------------------
 # For every usable parcel and rule: area(parcel ∩ union of the rule's features), computed as the
@@ -256,7 +256,7 @@ for ((run = 1; run <= PG_REPEAT; run++)); do
   echo "postgis_clearance: query (6 rules + dltb breakdown, PG_MODE=$PG_MODE) run $run: $wall s wall, $cpu s CPU"
   for ((j = 0; j < i; j++)); do
     echo "  session $j, per statement (s):" \
-      $(grep -o 'Time: [0-9.]* ms' "$WORK/query_$j.log" | awk '$2 > 5 {printf "%.1f ", $2/1000}')
+      "$(grep -o 'Time: [0-9.]* ms' "$WORK/query_$j.log" | awk '$2 > 5 {printf "%.1f ", $2/1000}')"
   done
   ALL_S+="${ALL_S:+ }$wall"
   if [[ -z "$QUERY_S" ]] || awk -v a="$wall" -v b="$QUERY_S" 'BEGIN { exit !(a < b) }'; then

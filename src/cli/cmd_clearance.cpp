@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <future>
 #include <map>
 #include <set>
 
@@ -287,10 +288,17 @@ int run_clearance() {
   meta.parcels = pspec.display();
   meta.crs_label = work.label();
   meta.generated_by = std::string("siteplan ") + SITEPLAN_VERSION;
+  // The GeoPackage (the slowest) is written by a second thread while the text files are.
+  std::future<void> gpkg;
+  if (!g_args.no_gpkg) {
+    std::string path = outdir.staged("clearance.gpkg");
+    gpkg = std::async(std::launch::async,
+                      [&result, &work, path] { out::write_clearance_gpkg(path, result, work); });
+  }
   out::write_text(outdir.staged("overlaps.csv"), out::overlaps_csv(result));
   out::write_text(outdir.staged("parcels.csv"), out::parcels_csv(result));
   out::write_text(outdir.staged("report.html"), out::clearance_html(result, meta));
-  if (!g_args.no_gpkg) out::write_clearance_gpkg(outdir.staged("clearance.gpkg"), result, work);
+  if (gpkg.valid()) gpkg.get();
   auto files = outdir.commit();
 
   std::map<std::string, int> counts;

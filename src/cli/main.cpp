@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   CLI::App app{"SitePlan — site selection and land clearance for county planners"};
   app.set_version_flag("--version", std::string("siteplan ") + SITEPLAN_VERSION);
   app.require_subcommand(1);
+  app.fallthrough();  // -q / -v work after the subcommand too
   bool quiet = false, verbose = false;
   app.add_flag("-q,--quiet", quiet, "no progress or info messages");
   app.add_flag("-v,--verbose", verbose, "debug messages");

@@ -288,59 +288,159 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
   Progress progress(fmt::format("loading {}", spec.id),
                     count_hint > 0 ? static_cast<std::uint64_t>(count_hint) : 0,
                     options.show_progress);
-  layer->ResetReading();
-  gis::GdalErrorCapture capture;
-  // Phase 1 (serial, as GDAL reads): attributes, and geometries taken over unconverted.
+  // Phase 1: attributes, and geometries taken over unconverted. Large GeoPackage layers are read
+  // in FID ranges by one connection per core; the ranges are joined in FID order, so the result
+  // is the same as one serial read.
   std::vector<gis::OgrGeomPtr> pending;
   std::vector<char> pending_polygonal;
-  for (auto& f : *layer) {
-    Feature feat;
-    feat.fid = f->GetFID();
-    if (id_idx >= 0) {
-      if (!f->IsFieldSetAndNotNull(id_idx))
-        feat.key.clear();
-      else
-        feat.key = f->GetFieldAsString(id_idx);
-    } else {
-      feat.key = std::to_string(feat.fid);
-    }
-    for (int idx : keep_idx) {
-      std::string v = f->IsFieldSetAndNotNull(idx) ? f->GetFieldAsString(idx) : "";
-      if (recode && !v.empty()) {
-        char* r = CPLRecode(v.c_str(), spec.encoding.c_str(), CPL_ENC_UTF8);
-        v = r;
-        CPLFree(r);
+  auto read_into = [&](OGRLayer* lyr, std::vector<Feature>& feats,
+                       std::vector<gis::OgrGeomPtr>& pend, std::vector<char>& poly,
+                       gis::Extent& native) {
+    for (auto& f : *lyr) {
+      Feature feat;
+      feat.fid = f->GetFID();
+      if (id_idx >= 0) {
+        if (!f->IsFieldSetAndNotNull(id_idx))
+          feat.key.clear();
+        else
+          feat.key = f->GetFieldAsString(id_idx);
+      } else {
+        feat.key = std::to_string(feat.fid);
       }
-      feat.values.push_back(std::move(v));
-    }
-    gis::OgrGeomPtr g(f->StealGeometry());
-    bool polygonal = false;
-    if (!g) {
-      feat.status = GeomStatus::Null;
-    } else if (g->IsEmpty()) {
-      feat.status = GeomStatus::Empty;
-      g.reset();
-    } else {
-      OGREnvelope env;
-      g->getEnvelope(&env);
-      out.native_extent.expand(env.MinX, env.MinY);
-      out.native_extent.expand(env.MaxX, env.MaxY);
-      const OGRwkbGeometryType flat = wkbFlatten(g->getGeometryType());
-      polygonal = flat == wkbPolygon || flat == wkbMultiPolygon || flat == wkbCurvePolygon ||
-                  flat == wkbMultiSurface || flat == wkbPolyhedralSurface || flat == wkbTIN;
-      if (options.polygons_only && !polygonal) {
-        feat.status = GeomStatus::NotPolygon;
-        feat.problem = OGRGeometryTypeToName(g->getGeometryType());
+      for (int idx : keep_idx) {
+        std::string v = f->IsFieldSetAndNotNull(idx) ? f->GetFieldAsString(idx) : "";
+        if (recode && !v.empty()) {
+          char* r = CPLRecode(v.c_str(), spec.encoding.c_str(), CPL_ENC_UTF8);
+          v = r;
+          CPLFree(r);
+        }
+        feat.values.push_back(std::move(v));
+      }
+      gis::OgrGeomPtr g(f->StealGeometry());
+      bool polygonal = false;
+      if (!g) {
+        feat.status = GeomStatus::Null;
+      } else if (g->IsEmpty()) {
+        feat.status = GeomStatus::Empty;
         g.reset();
+      } else {
+        OGREnvelope env;
+        g->getEnvelope(&env);
+        native.expand(env.MinX, env.MinY);
+        native.expand(env.MaxX, env.MaxY);
+        const OGRwkbGeometryType flat = wkbFlatten(g->getGeometryType());
+        polygonal = flat == wkbPolygon || flat == wkbMultiPolygon || flat == wkbCurvePolygon ||
+                    flat == wkbMultiSurface || flat == wkbPolyhedralSurface || flat == wkbTIN;
+        if (options.polygons_only && !polygonal) {
+          feat.status = GeomStatus::NotPolygon;
+          feat.problem = OGRGeometryTypeToName(g->getGeometryType());
+          g.reset();
+        }
+      }
+      pend.push_back(std::move(g));
+      poly.push_back(polygonal ? 1 : 0);
+      feats.push_back(std::move(feat));
+      progress.advance();
+    }
+  };
+  const std::string fid_column = layer->GetFIDColumn() ? layer->GetFIDColumn() : "";
+  const unsigned cores = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+  bool ranged = false;
+  if (out.driver == "GPKG" && !fid_column.empty() && count_hint > 20000 && cores > 1 &&
+      !is_connection_string(spec.source)) {
+    GIntBig lo = 0, hi = -1;
+    {
+      std::string sql =
+          fmt::format("SELECT MIN(\"{0}\"), MAX(\"{0}\") FROM \"{1}\"", fid_column, out.layer_name);
+      OGRLayer* r = ds->ExecuteSQL(sql.c_str(), nullptr, nullptr);
+      if (r) {
+        OGRFeatureUniquePtr f(r->GetNextFeature());
+        if (f && f->IsFieldSetAndNotNull(0) && f->IsFieldSetAndNotNull(1)) {
+          lo = f->GetFieldAsInteger64(0);
+          hi = f->GetFieldAsInteger64(1);
+        }
+        ds->ReleaseResultSet(r);
       }
     }
-    pending.push_back(std::move(g));
-    pending_polygonal.push_back(polygonal ? 1 : 0);
-    out.features.push_back(std::move(feat));
-    progress.advance();
+    if (hi >= lo + static_cast<GIntBig>(cores)) {
+      ranged = true;
+      struct Part {
+        std::vector<Feature> feats;
+        std::vector<gis::OgrGeomPtr> pend;
+        std::vector<char> poly;
+        gis::Extent native;
+        std::string error;
+      };
+      std::vector<Part> parts(cores);
+      const GIntBig span = (hi - lo + 1 + cores - 1) / cores;
+      OGRGeometry* sf = layer->GetSpatialFilter();
+      std::unique_ptr<OGRGeometry> spatial(sf ? sf->clone() : nullptr);
+      auto run_part = [&](unsigned k) {
+        try {
+          gis::GdalErrorCapture part_capture;
+          auto pds = open_source(spec.source, spec.encoding, spec.layer);
+          OGRLayer* pl = pds->GetLayerByName(out.layer_name.c_str());
+          GIntBig a = lo + span * k, b = std::min(hi, a + span - 1);
+          std::string range = fmt::format("\"{}\" BETWEEN {} AND {}", fid_column, a, b);
+          std::string f = filter.empty() ? range : "(" + filter + ") AND " + range;
+          if (pl->SetAttributeFilter(f.c_str()) != OGRERR_NONE)
+            throw InputError("bad range filter");
+          if (spatial) pl->SetSpatialFilter(spatial.get());
+          read_into(pl, parts[k].feats, parts[k].pend, parts[k].poly, parts[k].native);
+          if (part_capture.has_error()) parts[k].error = part_capture.first_error();
+        } catch (const std::exception& e) {
+          parts[k].error = e.what();
+        }
+      };
+      std::vector<std::thread> pool;
+      for (unsigned k = 1; k < cores; ++k) pool.emplace_back(run_part, k);
+      run_part(0);
+      for (auto& t : pool) t.join();
+      for (auto& part : parts) {
+        if (!part.error.empty())
+          throw InputError(fmt::format("{}: reading failed: {}", where_label, part.error));
+        out.native_extent.expand(part.native);
+        for (auto& f : part.feats) out.features.push_back(std::move(f));
+        for (auto& g : part.pend) pending.push_back(std::move(g));
+        pending_polygonal.insert(pending_polygonal.end(), part.poly.begin(), part.poly.end());
+      }
+    }
   }
-  if (capture.has_error())
-    throw InputError(fmt::format("{}: reading failed: {}", where_label, capture.first_error()));
+  if (!ranged) {
+    layer->ResetReading();
+    gis::GdalErrorCapture capture;
+    read_into(layer, out.features, pending, pending_polygonal, out.native_extent);
+    if (capture.has_error())
+      throw InputError(fmt::format("{}: reading failed: {}", where_label, capture.first_error()));
+  }
+
+  // One canonical order — by FID — whatever the driver's or the spatial index's reading order,
+  // so sums over features never depend on how the layer was read.
+  {
+    std::vector<std::size_t> order(out.features.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return out.features[a].fid < out.features[b].fid;
+    });
+    bool sorted = true;
+    for (std::size_t i = 0; i < order.size() && sorted; ++i) sorted = order[i] == i;
+    if (!sorted) {
+      std::vector<Feature> f2;
+      std::vector<gis::OgrGeomPtr> p2;
+      std::vector<char> q2;
+      f2.reserve(order.size());
+      p2.reserve(order.size());
+      q2.reserve(order.size());
+      for (std::size_t i : order) {
+        f2.push_back(std::move(out.features[i]));
+        p2.push_back(std::move(pending[i]));
+        q2.push_back(pending_polygonal[i]);
+      }
+      out.features = std::move(f2);
+      pending = std::move(p2);
+      pending_polygonal = std::move(q2);
+    }
+  }
 
   // Phase 2 (parallel): reproject, convert to GEOS, validate and repair. Each worker has its own
   // GEOS context and PROJ transformation; results land by index, so order never depends on threads.
