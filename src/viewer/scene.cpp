@@ -497,7 +497,11 @@ void Scene::build_parcels() {
     int rb = results_->parcels[b].rank > 0 ? results_->parcels[b].rank : 1 << 30;
     return ra < rb;
   });
-  if (order.size() > 40) order.resize(15);  // a crowd of labels hides the map
+  if (order.size() > 40) {
+    // A crowd of labels hides the map: label the best ranked only, or none when unranked.
+    bool ranked = !order.empty() && results_->parcels[order.front()].rank > 0;
+    order.resize(ranked ? 15 : 0);
+  }
   for (std::size_t i : order) {
     const auto& p = results_->parcels[i];
     auto pt = label_point(*p.geometry);
