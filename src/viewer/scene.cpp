@@ -115,6 +115,9 @@ std::optional<std::pair<double, double>> label_point(const OGRGeometry& g) {
 Scene::Scene(const Project& project, const io::ResultSet* results, const ViewOptions& options)
     : results_(results), opt_(options), mode_(options.mode), exaggeration_(options.exaggeration) {
   font_file_ = find_cjk_font();
+  for (const auto& r : project.rules)
+    rule_info_[r.id] = {r.name.empty() ? r.id : r.name,
+                        fmt::format("[{}] {}", to_string(r.severity), r.basis)};
   title_text_ =
       project.name.empty() ? std::filesystem::path(project.path).stem().string() : project.name;
   if (font_file_.empty())
@@ -814,7 +817,22 @@ int Scene::pick(int x, int y) {
   selected_ = index;
   const auto& p = results_->parcels[static_cast<std::size_t>(index)];
   std::string text;
-  for (const auto& line : p.explain) text += line + "\n";
+  for (const auto& line : p.explain) {
+    // Suitability results name rules by id: add their name, severity and legal basis.
+    const std::string tag = "  overlaps ";
+    if (line.rfind(tag, 0) == 0) {
+      auto colon = line.find(':', tag.size());
+      auto it = rule_info_.find(line.substr(tag.size(), colon - tag.size()));
+      if (colon != std::string::npos && it != rule_info_.end()) {
+        text += fmt::format("  {} {}{} - {}\n",
+                            it->second.second.substr(0, it->second.second.find(']') + 1),
+                            it->second.first, line.substr(colon),
+                            it->second.second.substr(it->second.second.find(']') + 2));
+        continue;
+      }
+    }
+    text += line + "\n";
+  }
   if (!text.empty()) text.pop_back();
   info_->SetInput(text.c_str());
   auto m = vtkSmartPointer<vtkPolyDataMapper>::New();

@@ -72,6 +72,7 @@ class Scene {
   const io::ResultSet* results_;
   ViewOptions opt_;
   std::string title_text_;
+  std::map<std::string, std::pair<std::string, std::string>> rule_info_;  // id → (name, basis)
   std::string mode_, color_;
   double exaggeration_;
   double x0_ = 0, y0_ = 0;  // local origin (floats in VTK lose metres at 2.9e6)

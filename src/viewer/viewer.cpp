@@ -65,15 +65,43 @@ struct Interaction {
   Scene* scene;
   vtkRenderWindowInteractor* iren;
   vtkRenderWindow* win;
-  int press_x = 0, press_y = 0;
+};
+
+void render(Interaction& in);
+
+// The standard styles (pan/zoom in 2D, terrain rotation in 3D) with click-to-pick: a press and
+// release at the same spot (a click, not a drag) picks the parcel under the pointer.
+template <typename Base>
+class PickingStyle : public Base {
+ public:
+  static PickingStyle* New() { return new PickingStyle; }
+  Interaction* in = nullptr;
+  void OnLeftButtonDown() override {
+    press_ = {this->Interactor->GetEventPosition()[0], this->Interactor->GetEventPosition()[1]};
+    Base::OnLeftButtonDown();
+  }
+  void OnLeftButtonUp() override {
+    Base::OnLeftButtonUp();
+    int x = this->Interactor->GetEventPosition()[0], y = this->Interactor->GetEventPosition()[1];
+    if (in && std::abs(x - press_.first) + std::abs(y - press_.second) <= 3) {
+      int index = in->scene->pick(x, y);
+      log::debug("click at {},{} -> parcel {}", x, y, index);
+      render(*in);
+    }
+  }
+
+ private:
+  std::pair<int, int> press_{-100, -100};
 };
 
 void apply_style(Interaction& in) {
   if (in.scene->mode() == "2d") {
-    auto style = vtkSmartPointer<vtkInteractorStyleImage>::New();
+    auto style = vtkSmartPointer<PickingStyle<vtkInteractorStyleImage>>::New();
+    style->in = &in;
     in.iren->SetInteractorStyle(style);
   } else {
-    auto style = vtkSmartPointer<vtkInteractorStyleTerrain>::New();
+    auto style = vtkSmartPointer<PickingStyle<vtkInteractorStyleTerrain>>::New();
+    style->in = &in;
     in.iren->SetInteractorStyle(style);
   }
 }
@@ -118,22 +146,6 @@ void on_key(vtkObject* caller, unsigned long, void* data, void*) {
   render(*in);
 }
 
-void on_press(vtkObject* caller, unsigned long, void* data, void*) {
-  auto* in = static_cast<Interaction*>(data);
-  auto* iren = static_cast<vtkRenderWindowInteractor*>(caller);
-  in->press_x = iren->GetEventPosition()[0];
-  in->press_y = iren->GetEventPosition()[1];
-}
-
-void on_release(vtkObject* caller, unsigned long, void* data, void*) {
-  auto* in = static_cast<Interaction*>(data);
-  auto* iren = static_cast<vtkRenderWindowInteractor*>(caller);
-  int x = iren->GetEventPosition()[0], y = iren->GetEventPosition()[1];
-  if (std::abs(x - in->press_x) + std::abs(y - in->press_y) > 3) return;  // a drag, not a click
-  in->scene->pick(x, y);
-  render(*in);
-}
-
 void on_render(vtkObject*, unsigned long, void* data, void*) {
   auto* in = static_cast<Interaction*>(data);
   int* size = in->win->GetSize();
@@ -162,14 +174,6 @@ int run_view(const ViewOptions& o) {
   key->SetClientData(&in);
   iren->RemoveObservers(vtkCommand::CharEvent);  // our keys replace VTK's defaults (w, s, e ...)
   iren->AddObserver(vtkCommand::CharEvent, key, 1.0);
-  auto press = vtkSmartPointer<vtkCallbackCommand>::New();
-  press->SetCallback(on_press);
-  press->SetClientData(&in);
-  iren->AddObserver(vtkCommand::LeftButtonPressEvent, press, 1.0);
-  auto release = vtkSmartPointer<vtkCallbackCommand>::New();
-  release->SetCallback(on_release);
-  release->SetClientData(&in);
-  iren->AddObserver(vtkCommand::LeftButtonReleaseEvent, release, 1.0);
   auto before = vtkSmartPointer<vtkCallbackCommand>::New();
   before->SetCallback(on_render);
   before->SetClientData(&in);
