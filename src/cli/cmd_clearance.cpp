@@ -24,6 +24,7 @@ struct ClearanceArgs {
   std::string parcels;
   std::string id_field;
   std::string name_field;
+  std::string encoding;
   std::string rules;
   std::vector<std::string> constraints;
   std::vector<std::string> breakdowns;
@@ -112,6 +113,8 @@ void register_clearance(CLI::App& app) {
   sub->add_option("--parcels", g_args.parcels, "parcel layer, PATH[:LAYER]")->required();
   sub->add_option("--id-field", g_args.id_field, "field holding the parcel id (default: FID)");
   sub->add_option("--name-field", g_args.name_field, "field holding the parcel name (for reports)");
+  sub->add_option("--encoding", g_args.encoding,
+                  "attribute encoding of a legacy parcel shapefile without .cpg, e.g. GBK");
   sub->add_option("--rules", g_args.rules, "rule file, e.g. layers/clearance-default.toml");
   sub->add_option("--constraint", g_args.constraints, "ad-hoc rule ID=PATH:LAYER[:SEVERITY]");
   sub->add_option("--breakdown", g_args.breakdowns, "composition by attribute ID=PATH:LAYER:FIELD");
@@ -173,6 +176,7 @@ int run_clearance() {
   pspec.id = "parcels";
   pspec.source = pref.path;
   pspec.layer = pref.layer;
+  pspec.encoding = g_args.encoding;
 
   // Working CRS.
   std::string crs_text = !g_args.crs.empty() ? g_args.crs : project.crs;

@@ -33,6 +33,11 @@ fi
 grep -q '^P1,farmland,block,5000.000000,50.000000,' "$WORK/quick/overlaps.csv" && echo "ok: quick form" || fail "quick form rows"
 grep -q '^P1,dl:0103,info,6000.000000,60.000000,' "$WORK/quick/overlaps.csv" && echo "ok: breakdown" || fail "breakdown rows"
 
+# A legacy GBK shapefile without .cpg: names read right when told.
+"$SITEPLAN" -q clearance --parcels data/gbk_nocpg/dltb.shp --name-field DLMC --encoding GBK \
+  --constraint a=data/constraints.gpkg:yjjbnt --out "$WORK/gbk" >/dev/null || fail "gbk exit $?"
+grep -q ',乔木林地,' "$WORK/gbk/parcels.csv" && echo "ok: GBK names" || fail "GBK names: $(cat "$WORK/gbk/parcels.csv")"
+
 # Bad input: message, exit 2, nothing written.
 bad() {
   local pattern="$1"; shift
