@@ -846,7 +846,7 @@ def add_reservoirs(geo, grid, z):
 
 def write_dem(path, grid, z, bnd):
     valid = rasterize(grid, [bnd.Buffer(1100.0, 8)]) > 0
-    a = np.where(valid, np.round(z.astype(np.float64) * 10.0) / 10.0, -9999.0).astype(np.float32)
+    a = np.where(valid, np.round(z.astype(np.float64) * 4.0) / 4.0, -9999.0).astype(np.float32)
     if os.path.exists(path):
         os.remove(path)
     ds = gdal.GetDriverByName("GTiff").Create(
