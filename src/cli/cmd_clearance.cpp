@@ -153,17 +153,7 @@ int run_clearance() {
     for (const auto& r : project.rules) bind(r.layer);
     for (const auto& b : project.breakdowns) bind(b.layer);
   }
-  for (const auto& text : g_args.layers) {
-    auto [id, rest] = split_id(text, "--layer", "ID=PATH[:LAYER]");
-    SourceRef ref = split_source_ref(rest);
-    LayerSpec l;
-    if (const LayerSpec* old = project.find_layer(id)) l = *old;
-    l.id = id;
-    l.source = ref.path;
-    l.layer = ref.layer;
-    l.pos = SourcePos{"--layer " + text, 0, 0};
-    project.set_layer(l);
-  }
+  for (const auto& text : g_args.layers) bind_layer(project, text);
   for (const auto& c : g_args.constraints) project.rules.push_back(parse_constraint(c, project));
   for (const auto& b : g_args.breakdowns) project.breakdowns.push_back(parse_breakdown(b, project));
   project.validate();

@@ -38,19 +38,7 @@ void register_suitability(CLI::App& app) {
 int run_suitability() {
   auto t0 = std::chrono::steady_clock::now();
   Project p = load_project(g_s.project, false);
-  for (const auto& text : g_s.layers) {
-    auto eq = text.find('=');
-    if (eq == std::string::npos)
-      throw UsageError("--layer '" + text + "': expected ID=PATH[:LAYER]");
-    SourceRef ref = split_source_ref(text.substr(eq + 1));
-    LayerSpec l;
-    if (const LayerSpec* old = p.find_layer(text.substr(0, eq))) l = *old;
-    l.id = text.substr(0, eq);
-    l.source = ref.path;
-    l.layer = ref.layer;
-    l.pos = SourcePos{"--layer " + text, 0, 0};
-    p.set_layer(l);
-  }
+  for (const auto& text : g_s.layers) bind_layer(p, text);
   p.validate();
   engine::SuitabilityOptions o;
   o.threads = g_s.threads;

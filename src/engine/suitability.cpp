@@ -39,6 +39,16 @@ std::string sha256_file(const std::string& path) {
   return hex;
 }
 
+std::pair<double, double> rule_overlap(const Candidate& c, std::size_t rule_index) {
+  double m2 = 0, pct = 0;
+  for (const auto& o : c.overlaps)
+    if (o.rule_index == rule_index) {
+      m2 += o.area_m2;
+      pct += o.pct;
+    }
+  return {m2, pct};
+}
+
 std::vector<double> resolve_weights(const Project& p, std::optional<AhpResult>& ahp_out) {
   const auto& s = p.suitability;
   std::vector<double> w(p.factors.size(), 0.0);

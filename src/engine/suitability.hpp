@@ -72,6 +72,9 @@ void weighted_map(const std::vector<const Raster*>& scores, const std::vector<do
 // Candidate scores and ranks for new weights (parts, penalties and ranks recomputed).
 void rescore_candidates(SuitabilityResult& result, const std::vector<double>& weights);
 
+// Overlap of a candidate with rule `rule_index`: (m², % of the candidate); (0, 0) when none.
+std::pair<double, double> rule_overlap(const Candidate& c, std::size_t rule_index);
+
 // SHA-256 of a file, hex ("" when it cannot be read).
 std::string sha256_file(const std::string& path);
 

@@ -8,8 +8,7 @@
 
 namespace siteplan::out {
 
-namespace {
-std::string symbol(int index, const style::Rgb& c, int alpha) {
+std::string qml_fill_symbol(int index, const style::Rgb& c, int alpha) {
   const auto& s = style::styles();
   return fmt::format(
       R"(      <symbol name="{}" type="fill" alpha="1" clip_to_extent="1" force_rhr="0">
@@ -27,7 +26,6 @@ std::string symbol(int index, const style::Rgb& c, int alpha) {
 )",
       index, c.r, c.g, c.b, alpha, s.outline.r, s.outline.g, s.outline.b, s.outline_width_mm);
 }
-}  // namespace
 
 std::string qml_categorized(const std::string& field, const std::vector<Category>& cats, int alpha,
                             const std::string& label_field) {
@@ -37,7 +35,7 @@ std::string qml_categorized(const std::string& field, const std::vector<Category
         fmt::format(R"(      <category render="true" symbol="{}" value="{}" label="{}"/>
 )",
                     i, text::html_escape(cats[i].value), text::html_escape(cats[i].label));
-    symbols += symbol(static_cast<int>(i), cats[i].colour, alpha);
+    symbols += qml_fill_symbol(static_cast<int>(i), cats[i].colour, alpha);
   }
   std::string labeling;
   if (!label_field.empty()) {

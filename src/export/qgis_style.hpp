@@ -17,6 +17,9 @@ struct Category {
   style::Rgb colour;
 };
 
+// One solid fill symbol (outline from styles/siteplan.toml), numbered `index` in a renderer.
+std::string qml_fill_symbol(int index, const style::Rgb& colour, int alpha);
+
 // A categorized fill renderer on `field`, with optional labels from `label_field`.
 std::string qml_categorized(const std::string& field, const std::vector<Category>& categories,
                             int alpha, const std::string& label_field = "");

@@ -36,12 +36,7 @@ std::string ranking_csv(const engine::SuitabilityResult& r) {
       }
     }
     for (std::size_t ri = 0; ri < r.rules.size(); ++ri) {
-      double m2 = 0, pct = 0;
-      for (const auto& o : c.overlaps)
-        if (o.rule_index == ri) {
-          m2 += o.area_m2;
-          pct += o.pct;
-        }
+      auto [m2, pct] = engine::rule_overlap(c, ri);
       out += fmt::format(",{:.3f},{:.4f}", m2, pct);
     }
     out += c.robust_share >= 0 ? fmt::format(",{:.4f}\n", c.robust_share) : ",\n";

@@ -31,20 +31,7 @@ std::string qml_graduated_score() {
 )",
         i, lo, hi, lo, hi);
     const auto& c = ramp[static_cast<std::size_t>(i)];
-    symbols += fmt::format(
-        R"(      <symbol name="{}" type="fill" alpha="1" clip_to_extent="1" force_rhr="0">
-        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
-          <Option type="Map">
-            <Option name="color" type="QString" value="{},{},{},{}"/>
-            <Option name="outline_color" type="QString" value="35,35,35,255"/>
-            <Option name="outline_width" type="QString" value="{}"/>
-            <Option name="outline_width_unit" type="QString" value="MM"/>
-            <Option name="style" type="QString" value="solid"/>
-          </Option>
-        </layer>
-      </symbol>
-)",
-        i, c.r, c.g, c.b, 220, st.outline_width_mm);
+    symbols += qml_fill_symbol(i, c, 220);
   }
   return fmt::format(R"(<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
 <qgis version="3.28.0" styleCategories="Symbology|Labeling">
@@ -118,12 +105,7 @@ void write_candidates_gpkg(const std::string& path, const engine::SuitabilityRes
       if (k < c.parts.size()) f.SetField((r.factor_ids[k] + "_part").c_str(), c.parts[k]);
     }
     for (std::size_t ri = 0; ri < r.rules.size(); ++ri) {
-      double m2 = 0, pct = 0;
-      for (const auto& o : c.overlaps)
-        if (o.rule_index == ri) {
-          m2 += o.area_m2;
-          pct += o.pct;
-        }
+      auto [m2, pct] = engine::rule_overlap(c, ri);
       f.SetField((r.rules[ri].id + "_m2").c_str(), m2);
       f.SetField((r.rules[ri].id + "_pct").c_str(), pct);
     }

@@ -100,6 +100,21 @@ void Project::validate() const {
   }
 }
 
+void bind_layer(Project& project, const std::string& text) {
+  auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
+    throw UsageError(fmt::format("--layer '{}': expected ID=PATH[:LAYER]", text));
+  const std::string id = text.substr(0, eq);
+  SourceRef ref = split_source_ref(text.substr(eq + 1));
+  LayerSpec l;
+  if (const LayerSpec* old = project.find_layer(id)) l = *old;
+  l.id = id;
+  l.source = ref.path;
+  l.layer = ref.layer;
+  l.pos = SourcePos{"--layer " + text, 0, 0};
+  project.set_layer(l);
+}
+
 bool is_connection_string(const std::string& s) {
   return s.rfind("PG:", 0) == 0 || s.rfind("/vsi", 0) == 0 || s.find("://") != std::string::npos ||
          s.rfind("MSSQL:", 0) == 0 || s.rfind("OCI:", 0) == 0;

@@ -129,6 +129,10 @@ struct SourceRef {
 };
 SourceRef split_source_ref(const std::string& text);
 
+// Binds or replaces a layer from "ID=PATH[:LAYER]" (the --layer option); keeps the layer's other
+// settings (where, encoding, crs) when it was declared. Throws UsageError on a malformed text.
+void bind_layer(Project& project, const std::string& text);
+
 // True for strings GDAL opens that are not file paths (PG:, /vsi..., http(s)://).
 bool is_connection_string(const std::string& source);
 
