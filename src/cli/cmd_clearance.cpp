@@ -49,37 +49,38 @@ std::pair<std::string, std::string> split_id(const std::string& text, const char
   return {text.substr(0, eq), text.substr(eq + 1)};
 }
 
-// "ID=PATH:LAYER[:SEVERITY]"
+// Declares the layer of an ad-hoc rule (--constraint / --breakdown) under the id "cli:ID".
+std::string add_cli_layer(Project& project, const std::string& id, const std::string& source,
+                          const SourcePos& pos) {
+  SourceRef ref = split_source_ref(source);
+  LayerSpec l;
+  l.id = "cli:" + id;
+  l.source = ref.path;
+  l.layer = ref.layer;
+  l.pos = pos;
+  project.set_layer(l);
+  return l.id;
+}
+
+// "ID=PATH:LAYER[:SEVERITY]". The last part is a severity when it names one, or when what is
+// before it is already PATH:LAYER (so a misspelt severity is reported as such).
 RuleSpec parse_constraint(const std::string& text, Project& project) {
   auto [id, rest] = split_id(text, "--constraint", "ID=PATH:LAYER[:SEVERITY]");
-  std::string severity = "block";
-  SourceRef ref = split_source_ref(rest);
-  if (!ref.layer.empty()) {
-    auto colon = rest.rfind(':');
-    std::string last = rest.substr(colon + 1);
-    std::string before = rest.substr(0, colon);
-    if (before.find(':') != std::string::npos || is_severity(text::to_lower(last))) {
-      // PATH:LAYER:SEVERITY, or PATH:SEVERITY for a single-layer file.
-      SourceRef inner = split_source_ref(before);
-      if (!inner.layer.empty() || is_severity(text::to_lower(last)) ||
-          before.rfind("PG:", 0) == 0) {
-        severity = last;
-        ref = inner.layer.empty() && before.rfind("PG:", 0) != 0 ? SourceRef{before, ""} : inner;
-      }
+  std::string source = rest, severity = "block";
+  auto colon = rest.rfind(':');
+  if (colon != std::string::npos && !split_source_ref(rest).layer.empty()) {
+    std::string last = rest.substr(colon + 1), before = rest.substr(0, colon);
+    if (is_severity(text::to_lower(last)) || !split_source_ref(before).layer.empty()) {
+      severity = last;
+      source = before;
     }
   }
   RuleSpec r;
   r.id = id;
   r.name = id;
-  r.layer = "cli:" + id;
   r.severity = parse_severity(severity, fmt::format("--constraint {}", text));
   r.pos = SourcePos{"--constraint " + text, 0, 0};
-  LayerSpec l;
-  l.id = r.layer;
-  l.source = ref.path;
-  l.layer = ref.layer;
-  l.pos = r.pos;
-  project.set_layer(l);
+  r.layer = add_cli_layer(project, id, source, r.pos);
   return r;
 }
 
@@ -93,15 +94,8 @@ BreakdownSpec parse_breakdown(const std::string& text, Project& project) {
   b.id = id;
   b.name = id;
   b.field = rest.substr(colon + 1);
-  b.layer = "cli:" + id;
   b.pos = SourcePos{"--breakdown " + text, 0, 0};
-  SourceRef ref = split_source_ref(rest.substr(0, colon));
-  LayerSpec l;
-  l.id = b.layer;
-  l.source = ref.path;
-  l.layer = ref.layer;
-  l.pos = b.pos;
-  project.set_layer(l);
+  b.layer = add_cli_layer(project, id, rest.substr(0, colon), b.pos);
   return b;
 }
 

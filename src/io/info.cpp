@@ -1,5 +1,7 @@
 #include "io/info.hpp"
 
+#include "io/source.hpp"
+
 #include <fmt/core.h>
 
 #include <cmath>

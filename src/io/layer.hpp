@@ -67,9 +67,6 @@ struct LoadedLayer {
   std::vector<std::string> findings;  // warnings about CRS, zone, encoding
 };
 
-// Names of the layers of a data source (for info on a whole dataset). Throws InputError.
-std::vector<std::string> list_layers(const std::string& source);
-
 // Loads spec into `work` (an empty work CRS keeps source coordinates).
 // Throws InputError naming file, layer and field for every bad-input case.
 LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::GeosContext& ctx,

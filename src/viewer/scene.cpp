@@ -1,5 +1,7 @@
 #include "viewer/scene.hpp"
 
+#include "viewer/vtk_util.hpp"
+
 #include <fmt/core.h>
 #include <ogr_api.h>
 #include <vtkAppendPolyData.h>
@@ -51,45 +53,6 @@ std::string find_cjk_font() {
 }
 
 namespace {
-
-void use_font(vtkTextProperty* tp, const std::string& font, int size) {
-  if (!font.empty()) {
-    tp->SetFontFamily(VTK_FONT_FILE);
-    tp->SetFontFile(font.c_str());
-  }
-  tp->SetFontSize(size);
-  tp->SetColor(0.1, 0.1, 0.1);
-}
-
-void rgb(const style::Rgb& c, double out[3]) {
-  out[0] = c.r / 255.0;
-  out[1] = c.g / 255.0;
-  out[2] = c.b / 255.0;
-}
-
-style::Rgb ramp_at(const std::vector<style::Rgb>& ramp, double t) {
-  t = std::clamp(t, 0.0, 1.0) * static_cast<double>(ramp.size() - 1);
-  std::size_t i = std::min(ramp.size() - 2, static_cast<std::size_t>(t));
-  double f = t - static_cast<double>(i);
-  return {static_cast<int>(std::lround(ramp[i].r + f * (ramp[i + 1].r - ramp[i].r))),
-          static_cast<int>(std::lround(ramp[i].g + f * (ramp[i + 1].g - ramp[i].g))),
-          static_cast<int>(std::lround(ramp[i].b + f * (ramp[i + 1].b - ramp[i].b)))};
-}
-
-vtkSmartPointer<vtkPolyData> square_symbol() {
-  auto pts = vtkSmartPointer<vtkPoints>::New();
-  pts->InsertNextPoint(0, 0, 0);
-  pts->InsertNextPoint(1, 0, 0);
-  pts->InsertNextPoint(1, 1, 0);
-  pts->InsertNextPoint(0, 1, 0);
-  auto polys = vtkSmartPointer<vtkCellArray>::New();
-  vtkIdType ids[4] = {0, 1, 2, 3};
-  polys->InsertNextCell(4, ids);
-  auto pd = vtkSmartPointer<vtkPolyData>::New();
-  pd->SetPoints(pts);
-  pd->SetPolys(polys);
-  return pd;
-}
 
 void collect_polygons(const OGRGeometry* g, std::vector<const OGRPolygon*>& out) {
   if (!g) return;
@@ -172,7 +135,8 @@ Scene::Scene(const Project& project, const io::ResultSet* results, const ViewOpt
   renderer_->AddLight(sun);
 
   build_terrain(project);
-  build_layers(project);
+  load_layers(project);
+  drape_layers();
   build_parcels();
   build_overlays();
   recolor();
@@ -212,7 +176,6 @@ void Scene::build_terrain(const Project& project) {
   grid_ = engine::Grid::covering(extent_, cell, work);
   if (dem) {
     try {
-      dem->source.size();
       elevation_ = engine::load_terrain(*dem, grid_).elevation;
     } catch (const InputError& e) {
       log::warn("terrain not shown: {}", e.what());
@@ -255,13 +218,8 @@ void Scene::build_terrain(const Project& project) {
   pd->SetPoints(pts);
   pd->SetPolys(polys);
   pd->GetPointData()->SetScalars(elev);
-  auto normals = vtkSmartPointer<vtkPolyDataNormals>::New();
-  normals->SetInputData(pd);
-  normals->SplittingOff();
-  normals->ConsistencyOff();
-  normals->Update();
-  terrain_pd_ = normals->GetOutput();
-  if (mode_ == "2d") flatten_terrain();
+  terrain_pd_ = pd;
+  shade_terrain();
 
   auto lut = vtkSmartPointer<vtkLookupTable>::New();
   const auto& ramp = style::styles().terrain_ramp;
@@ -371,29 +329,29 @@ vtkSmartPointer<vtkPolyData> Scene::outline_polygons(const std::vector<const OGR
   return pd;
 }
 
-void Scene::build_layers(const Project& project) {
+void Scene::load_layers(const Project& project) {
   gis::GeosContext ctx;
-  (void)style::styles();
-  if (layers_.empty() && !project.crs.empty()) {
-    gis::Crs work = gis::Crs::from_user(project.crs, "crs");
-    for (const auto& rule : project.rules) {
-      if (layers_.size() >= 9) break;  // keys 1–9
-      const LayerSpec* l = project.find_layer(rule.layer);
-      if (!l) continue;
-      LayerActors la;
-      la.name = rule.name.empty() ? rule.id : rule.name;
-      la.severity = to_string(rule.severity);
-      try {
-        auto rl = engine::make_rule_layer(rule, *l, work, ctx, extent_);
-        for (auto& g : rl.geoms)
-          la.geoms.emplace_back(OGRGeometryFactory::createFromGEOS(ctx.get(), g.get()));
-      } catch (const InputError& e) {
-        log::warn("layer {} not shown: {}", rule.id, e.what());
-        continue;
-      }
-      layers_.push_back(std::move(la));
+  gis::Crs work = gis::Crs::from_user(project.crs, "crs");
+  for (const auto& rule : project.rules) {
+    if (layers_.size() >= 9) break;  // keys 1–9
+    const LayerSpec* l = project.find_layer(rule.layer);
+    if (!l) continue;
+    LayerActors la;
+    la.name = rule.name.empty() ? rule.id : rule.name;
+    la.severity = to_string(rule.severity);
+    try {
+      auto rl = engine::make_rule_layer(rule, *l, work, ctx, extent_);
+      for (auto& g : rl.geoms)
+        la.geoms.emplace_back(OGRGeometryFactory::createFromGEOS(ctx.get(), g.get()));
+    } catch (const InputError& e) {
+      log::warn("layer {} not shown: {}", rule.id, e.what());
+      continue;
     }
+    layers_.push_back(std::move(la));
   }
+}
+
+void Scene::drape_layers() {
   const double lift = lift_for(1);
   const auto& palette = layer_palette();
   std::size_t li = 0;
@@ -526,155 +484,6 @@ void Scene::build_parcels() {
   }
 }
 
-void Scene::build_overlays() {
-  const auto& st = style::styles();
-  ramp_ = vtkSmartPointer<vtkLookupTable>::New();
-  ramp_->SetNumberOfTableValues(256);
-  for (int i = 0; i < 256; ++i) {
-    auto c = ramp_at(st.score_ramp, i / 255.0);
-    ramp_->SetTableValue(i, c.r / 255.0, c.g / 255.0, c.b / 255.0, 1.0);
-  }
-  ramp_->SetRange(0, 1);
-  ramp_->Build();
-
-  scalar_bar_ = vtkSmartPointer<vtkScalarBarActor>::New();
-  scalar_bar_->SetLookupTable(ramp_);
-  scalar_bar_->SetTitle("适宜性 score");
-  scalar_bar_->SetNumberOfLabels(6);
-  scalar_bar_->SetLabelFormat("%.1f");
-  scalar_bar_->UnconstrainedFontSizeOn();
-  use_font(scalar_bar_->GetTitleTextProperty(), font_file_, 14);
-  use_font(scalar_bar_->GetLabelTextProperty(), font_file_, 12);
-  scalar_bar_->GetTitleTextProperty()->ItalicOff();
-  scalar_bar_->GetLabelTextProperty()->ItalicOff();
-  scalar_bar_->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
-  scalar_bar_->GetPositionCoordinate()->SetValue(0.90, 0.08);
-  scalar_bar_->SetWidth(0.07);
-  scalar_bar_->SetHeight(0.45);
-  renderer_->AddViewProp(scalar_bar_);
-
-  auto symbol = square_symbol();
-  verdict_legend_ = vtkSmartPointer<vtkLegendBoxActor>::New();
-  const char* verdicts[] = {"blocked", "approval", "clear", "invalid"};
-  const char* labels[] = {"禁止 blocked", "需审批 approval", "可行 clear", "无效 invalid"};
-  verdict_legend_->SetNumberOfEntries(4);
-  for (int i = 0; i < 4; ++i) {
-    double c[3] = {0.5, 0.5, 0.5};
-    auto it = st.verdict.find(verdicts[i]);
-    if (it != st.verdict.end()) rgb(it->second, c);
-    verdict_legend_->SetEntry(i, symbol, labels[i], c);
-  }
-  use_font(verdict_legend_->GetEntryTextProperty(), font_file_, 13);
-  verdict_legend_->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
-  verdict_legend_->GetPositionCoordinate()->SetValue(0.84, 0.08);
-  verdict_legend_->GetPosition2Coordinate()->SetValue(0.15, 0.20);
-  verdict_legend_->BorderOn();
-  verdict_legend_->BoxOn();
-  renderer_->AddViewProp(verdict_legend_);
-
-  layer_legend_ = vtkSmartPointer<vtkLegendBoxActor>::New();
-  layer_legend_->SetNumberOfEntries(static_cast<int>(std::max<std::size_t>(1, layers_.size())));
-  use_font(layer_legend_->GetEntryTextProperty(), font_file_, 12);
-  layer_legend_->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
-  layer_legend_->GetPositionCoordinate()->SetValue(0.01, 0.08);
-  layer_legend_->GetPosition2Coordinate()->SetValue(
-      0.24, 0.035 * static_cast<double>(std::max<std::size_t>(1, layers_.size())));
-  layer_legend_->BoxOn();
-  layer_legend_->SetVisibility(!layers_.empty());
-  renderer_->AddViewProp(layer_legend_);
-
-  title_ = vtkSmartPointer<vtkTextActor>::New();
-  use_font(title_->GetTextProperty(), font_file_, 20);
-  title_->GetTextProperty()->BoldOn();
-  title_->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
-  title_->GetPositionCoordinate()->SetValue(0.01, 0.95);
-  renderer_->AddViewProp(title_);
-
-  info_ = vtkSmartPointer<vtkTextActor>::New();
-  use_font(info_->GetTextProperty(), font_file_, 13);
-  info_->GetTextProperty()->SetBackgroundColor(1, 1, 1);
-  info_->GetTextProperty()->SetBackgroundOpacity(0.85);
-  info_->GetTextProperty()->SetVerticalJustificationToTop();
-  info_->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
-  info_->GetPositionCoordinate()->SetValue(0.01, 0.93);
-  info_->SetInput("click a parcel to see why · h: help");
-  renderer_->AddViewProp(info_);
-
-  help_ = vtkSmartPointer<vtkTextActor>::New();
-  use_font(help_->GetTextProperty(), font_file_, 14);
-  help_->GetTextProperty()->SetBackgroundColor(1, 1, 0.92);
-  help_->GetTextProperty()->SetBackgroundOpacity(0.95);
-  help_->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
-  help_->GetPositionCoordinate()->SetValue(0.30, 0.30);
-  help_->SetInput(help_text().c_str());
-  help_->VisibilityOff();
-  renderer_->AddViewProp(help_);
-
-  north_ = vtkSmartPointer<vtkTextActor>::New();
-  use_font(north_->GetTextProperty(), font_file_, 22);
-  north_->GetTextProperty()->BoldOn();
-  north_->GetTextProperty()->SetJustificationToCentered();
-  north_->GetTextProperty()->SetVerticalJustificationToCentered();
-  north_->SetInput("▲\nN");
-  renderer_->AddViewProp(north_);
-
-  scale_pd_ = vtkSmartPointer<vtkPolyData>::New();
-  auto sm = vtkSmartPointer<vtkPolyDataMapper2D>::New();
-  sm->SetInputData(scale_pd_);
-  scale_bar_ = vtkSmartPointer<vtkActor2D>::New();
-  scale_bar_->SetMapper(sm);
-  scale_bar_->GetProperty()->SetColor(0.1, 0.1, 0.1);
-  scale_bar_->GetProperty()->SetLineWidth(3);
-  renderer_->AddViewProp(scale_bar_);
-  scale_text_ = vtkSmartPointer<vtkTextActor>::New();
-  use_font(scale_text_->GetTextProperty(), font_file_, 13);
-  renderer_->AddViewProp(scale_text_);
-}
-
-void Scene::recolor() {
-  const auto& st = style::styles();
-  scalar_bar_->SetVisibility(color_ == "score");
-  verdict_legend_->SetVisibility(color_ == "verdict");
-  std::string what =
-      !results_ ? ""
-                : (color_ == "score" ? " · 适宜性评分 suitability" : " · 用地预审结论 clearance");
-  std::string title = fmt::format("{}{} · {}", title_text_, what, mode_ == "2d" ? "2D" : "3D");
-  title_->SetInput(title.c_str());
-  if (!parcels_pd_ || parcels_pd_->GetNumberOfCells() == 0) return;
-  auto colors = vtkSmartPointer<vtkUnsignedCharArray>::New();
-  colors->SetName("colors");
-  colors->SetNumberOfComponents(3);
-  auto* ids = vtkIntArray::SafeDownCast(parcels_pd_->GetCellData()->GetArray("parcel"));
-  colors->SetNumberOfTuples(parcels_pd_->GetNumberOfCells());
-  auto verdict_colour = [&](const std::string& v) {
-    auto it = st.verdict.find(v.empty() ? "invalid" : v);
-    return it != st.verdict.end() ? it->second : style::Rgb{150, 150, 150};
-  };
-  for (vtkIdType c = 0; c < parcels_pd_->GetNumberOfCells(); ++c) {
-    const auto& p = results_->parcels[static_cast<std::size_t>(ids->GetValue(c))];
-    style::Rgb col;
-    if (color_ == "verdict")
-      col = verdict_colour(p.verdict);
-    else
-      col = p.score >= 0 ? ramp_at(st.score_ramp, p.score) : verdict_colour("invalid");
-    unsigned char v[3] = {static_cast<unsigned char>(col.r), static_cast<unsigned char>(col.g),
-                          static_cast<unsigned char>(col.b)};
-    colors->SetTypedTuple(c, v);
-  }
-  parcels_pd_->GetCellData()->SetScalars(colors);
-  parcels_pd_->Modified();
-  // Layer legend entries show on/off.
-  auto symbol = square_symbol();
-  for (std::size_t i = 0; i < layers_.size(); ++i) {
-    double c[3];
-    rgb(layer_palette()[i % layer_palette().size()], c);
-    if (!layers_[i].visible) c[0] = c[1] = c[2] = 0.6;
-    std::string label = fmt::format("{} {} ({}){}", i + 1, layers_[i].name, layers_[i].severity,
-                                    layers_[i].visible ? "" : " · off");
-    layer_legend_->SetEntry(static_cast<int>(i), symbol, label.c_str(), c);
-  }
-}
-
 void Scene::set_color(const std::string& color) {
   color_ = color;
   recolor();
@@ -719,7 +528,7 @@ void Scene::set_exaggeration(double e) {
 }
 
 void Scene::restack() {
-  // Rebuild heights of everything draped on the terrain.
+  // Heights of the terrain from its elevations, then everything draped on it.
   auto* pts = terrain_pd_->GetPoints();
   auto* elev = vtkFloatArray::SafeDownCast(terrain_pd_->GetPointData()->GetArray("elevation"));
   for (vtkIdType i = 0; i < pts->GetNumberOfPoints(); ++i) {
@@ -727,24 +536,24 @@ void Scene::restack() {
     pts->GetPoint(i, p);
     pts->SetPoint(i, p[0], p[1], (elev->GetValue(i) - zmin_) * exaggeration_);
   }
+  shade_terrain();
+  vtkPolyDataMapper::SafeDownCast(terrain_->GetMapper())->SetInputData(terrain_pd_);
+  drape_layers();
+  build_parcels();
+  recolor();
+  selected_ = -1;
+  highlight_->VisibilityOff();
+  renderer_->ResetCameraClippingRange();
+}
+
+void Scene::shade_terrain() {
   auto normals = vtkSmartPointer<vtkPolyDataNormals>::New();
   normals->SetInputData(terrain_pd_);
   normals->SplittingOff();
+  normals->ConsistencyOff();
   normals->Update();
   terrain_pd_ = normals->GetOutput();
   if (mode_ == "2d") flatten_terrain();
-  vtkPolyDataMapper::SafeDownCast(terrain_->GetMapper())->SetInputData(terrain_pd_);
-  Project none;
-  build_layers(none);
-  build_parcels();
-  recolor();
-  if (selected_ >= 0) {
-    int s = selected_;
-    selected_ = -1;
-    (void)s;
-    highlight_->VisibilityOff();
-  }
-  renderer_->ResetCameraClippingRange();
 }
 
 double Scene::lift_for(int level) const {
@@ -781,24 +590,6 @@ void Scene::toggle_layer(std::size_t i) {
   layers_[i].fill->SetVisibility(layers_[i].visible);
   layers_[i].line->SetVisibility(layers_[i].visible);
   recolor();
-}
-
-void Scene::toggle_help() {
-  help_->SetVisibility(!help_->GetVisibility());
-}
-
-std::string Scene::help_text() const {
-  return "SitePlan viewer — keys\n"
-         "  h        this help\n"
-         "  2 / 3    top-down 2D map (north up) / 3D terrain\n"
-         "  c        colour by score / by clearance verdict\n"
-         "  + / -    vertical exaggeration up / down\n"
-         "  1..9     show / hide constraint layer n (see legend)\n"
-         "  r        reset the view\n"
-         "  s        save a screenshot (siteplan-view.png)\n"
-         "  click    a parcel: name, area, score breakdown, overlaps and legal basis\n"
-         "  mouse    left drag rotate (3D) or pan (2D), wheel zoom, right drag zoom\n"
-         "  q / e    quit";
 }
 
 int Scene::pick(int x, int y) {
@@ -870,53 +661,6 @@ std::optional<std::pair<double, double>> Scene::locate(const std::string& id) {
     return std::make_pair(d[0], d[1]);
   }
   return std::nullopt;
-}
-
-void Scene::update_overlays(int width, int height) {
-  vtkCamera* cam = renderer_->GetActiveCamera();
-  // Metres per pixel at the focal point.
-  double mpp;
-  if (cam->GetParallelProjection()) {
-    mpp = 2.0 * cam->GetParallelScale() / height;
-  } else {
-    mpp = 2.0 * cam->GetDistance() * std::tan(cam->GetViewAngle() * M_PI / 360.0) / height;
-  }
-  double target = 0.18 * width * mpp;
-  double mag = std::pow(10.0, std::floor(std::log10(target)));
-  double nice = mag;
-  for (double f : {1.0, 2.0, 5.0, 10.0})
-    if (f * mag <= target) nice = f * mag;
-  double px = nice / mpp;
-  auto pts = vtkSmartPointer<vtkPoints>::New();
-  const double bx = 20, by = 24;
-  pts->InsertNextPoint(bx, by + 6, 0);
-  pts->InsertNextPoint(bx, by, 0);
-  pts->InsertNextPoint(bx + px, by, 0);
-  pts->InsertNextPoint(bx + px, by + 6, 0);
-  auto lines = vtkSmartPointer<vtkCellArray>::New();
-  vtkIdType ids[4] = {0, 1, 2, 3};
-  lines->InsertNextCell(4, ids);
-  scale_pd_->SetPoints(pts);
-  scale_pd_->SetLines(lines);
-  scale_pd_->Modified();
-  std::string label =
-      nice >= 1000 ? fmt::format("{:g} km", nice / 1000) : fmt::format("{:g} m", nice);
-  if (!cam->GetParallelProjection()) label = "≈ " + label + " (at centre)";
-  scale_text_->SetInput(label.c_str());
-  scale_text_->SetDisplayPosition(static_cast<int>(bx), static_cast<int>(by + 9));
-  // North arrow: the direction of +y at the focal point on screen.
-  double fp[3];
-  cam->GetFocalPoint(fp);
-  auto c = vtkSmartPointer<vtkCoordinate>::New();
-  c->SetCoordinateSystemToWorld();
-  c->SetValue(fp[0], fp[1], fp[2]);
-  double* a = c->GetComputedDoubleDisplayValue(renderer_);
-  double ax = a[0], ay = a[1];
-  c->SetValue(fp[0], fp[1] + 100.0 * mpp, fp[2]);
-  double* b = c->GetComputedDoubleDisplayValue(renderer_);
-  double angle = std::atan2(b[1] - ay, b[0] - ax) * 180.0 / M_PI - 90.0;
-  north_->GetTextProperty()->SetOrientation(std::isfinite(angle) ? angle : 0.0);
-  north_->SetDisplayPosition(width - 60, height - 70);
 }
 
 }  // namespace siteplan::viewer

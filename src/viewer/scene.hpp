@@ -61,10 +61,12 @@ class Scene {
                                                 double lift) const;
   void build_terrain(const Project& project);
   void build_parcels();
-  void build_layers(const Project& project);
+  void load_layers(const Project& project);  // the rules' features in view, once
+  void drape_layers();                       // their fills and outlines on the terrain
   void build_overlays();
   void recolor();
-  void restack();  // re-drape everything after an exaggeration or mode change
+  void restack();        // re-drape everything after an exaggeration or mode change
+  void shade_terrain();  // normals from the relief (flattened afterwards in 2D)
   void flatten_terrain();
   double lift_for(int level) const;
   static const std::vector<style::Rgb>& layer_palette();
