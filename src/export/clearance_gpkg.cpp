@@ -10,10 +10,22 @@
 namespace siteplan::out {
 
 namespace {
-void add_field(OGRLayer* layer, const char* name, OGRFieldType type) {
-  OGRFieldDefn f(name, type);
-  if (layer->CreateField(&f) != OGRERR_NONE)
-    throw RuntimeError(fmt::format("cannot create field {}", name));
+struct FieldSpec {
+  const char* name;
+  OGRFieldType type;
+};
+
+OGRLayer* create_layer(GDALDataset& ds, const std::string& path, const char* name,
+                       const gis::Crs& crs, std::initializer_list<FieldSpec> fields) {
+  const char* lco[] = {"SPATIAL_INDEX=YES", nullptr};
+  OGRLayer* layer = ds.CreateLayer(name, crs.srs_mut(), wkbMultiPolygon, const_cast<char**>(lco));
+  if (!layer) throw RuntimeError(fmt::format("{}: cannot create layer {}", path, name));
+  for (const auto& spec : fields) {
+    OGRFieldDefn f(spec.name, spec.type);
+    if (layer->CreateField(&f) != OGRERR_NONE)
+      throw RuntimeError(fmt::format("{}: cannot create field {}.{}", path, name, spec.name));
+  }
+  return layer;
 }
 
 OGRGeometry* as_multipolygon(const OGRGeometry* g) {
@@ -32,33 +44,26 @@ void write_clearance_gpkg(const std::string& path, const engine::ClearanceResult
   GDALDatasetUniquePtr ds(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
   if (!ds) throw RuntimeError(fmt::format("{}: cannot create: {}", path, capture.first_error()));
   const auto& rules = *r.rules;
-  const char* lco[] = {"SPATIAL_INDEX=YES", nullptr};
-
-  OGRLayer* parcels =
-      ds->CreateLayer("parcels", crs.srs_mut(), wkbMultiPolygon, const_cast<char**>(lco));
-  if (!parcels) throw RuntimeError(fmt::format("{}: cannot create layer parcels", path));
-  add_field(parcels, "parcel_id", OFTString);
-  add_field(parcels, "name", OFTString);
-  add_field(parcels, "verdict", OFTString);
-  add_field(parcels, "area_m2", OFTReal);
-  add_field(parcels, "area_ellipsoidal_m2", OFTReal);
-  add_field(parcels, "geometry_status", OFTString);
-  add_field(parcels, "deciding_rules", OFTString);
-  add_field(parcels, "n_block", OFTInteger);
-  add_field(parcels, "n_approval", OFTInteger);
-  add_field(parcels, "n_warn", OFTInteger);
-  add_field(parcels, "summary", OFTString);
-
-  OGRLayer* pieces =
-      ds->CreateLayer("overlaps", crs.srs_mut(), wkbMultiPolygon, const_cast<char**>(lco));
-  if (!pieces) throw RuntimeError(fmt::format("{}: cannot create layer overlaps", path));
-  add_field(pieces, "parcel_id", OFTString);
-  add_field(pieces, "rule_id", OFTString);
-  add_field(pieces, "rule_name", OFTString);
-  add_field(pieces, "severity", OFTString);
-  add_field(pieces, "area_m2", OFTReal);
-  add_field(pieces, "overlap_pct", OFTReal);
-  add_field(pieces, "basis", OFTString);
+  OGRLayer* parcels = create_layer(*ds, path, "parcels", crs,
+                                   {{"parcel_id", OFTString},
+                                    {"name", OFTString},
+                                    {"verdict", OFTString},
+                                    {"area_m2", OFTReal},
+                                    {"area_ellipsoidal_m2", OFTReal},
+                                    {"geometry_status", OFTString},
+                                    {"deciding_rules", OFTString},
+                                    {"n_block", OFTInteger},
+                                    {"n_approval", OFTInteger},
+                                    {"n_warn", OFTInteger},
+                                    {"summary", OFTString}});
+  OGRLayer* pieces = create_layer(*ds, path, "overlaps", crs,
+                                  {{"parcel_id", OFTString},
+                                   {"rule_id", OFTString},
+                                   {"rule_name", OFTString},
+                                   {"severity", OFTString},
+                                   {"area_m2", OFTReal},
+                                   {"overlap_pct", OFTReal},
+                                   {"basis", OFTString}});
 
   if (ds->StartTransaction() != OGRERR_NONE)
     throw RuntimeError(path + ": cannot start a transaction");

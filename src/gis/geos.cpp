@@ -24,7 +24,7 @@ void GeosContext::on_error(const char* message, void* userdata) {
 
 void GeosContext::on_notice(const char*, void*) {}
 
-std::string GeosContext::take_error() {
+std::string GeosContext::take_error() const {
   std::string e = std::move(last_error_);
   last_error_.clear();
   return e;
@@ -105,7 +105,7 @@ GeomPtr union_all(const GeosContext& ctx, std::vector<GeomPtr> parts) {
                                                    static_cast<unsigned>(raw.size()));
   GeomPtr owned = wrap(ctx, coll);
   GEOSGeometry* u = GEOSUnaryUnion_r(ctx, coll);
-  if (!u) throw RuntimeError("GEOS union failed: " + const_cast<GeosContext&>(ctx).take_error());
+  if (!u) throw RuntimeError("GEOS union failed: " + ctx.take_error());
   return wrap(ctx, u);
 }
 

@@ -21,13 +21,13 @@ class GeosContext {
   GEOSContextHandle_t get() const { return handle_; }
   operator GEOSContextHandle_t() const { return handle_; }
   // Last error message raised by GEOS in this context (cleared by take_error()).
-  std::string take_error();
+  std::string take_error() const;
 
  private:
   static void on_error(const char* message, void* userdata);
   static void on_notice(const char* message, void* userdata);
   GEOSContextHandle_t handle_;
-  std::string last_error_;
+  mutable std::string last_error_;
 };
 
 struct GeomDeleter {
