@@ -3,15 +3,18 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <future>
 #include <map>
 #include <set>
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "core/exit.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
 #include "engine/clearance.hpp"
+#include "engine/tiling.hpp"
 #include "export/clearance_outputs.hpp"
 #include "export/output_dir.hpp"
 #include "gis/geos.hpp"
@@ -127,6 +130,9 @@ void register_clearance(CLI::App& app) {
 
 int run_clearance() {
   const auto t0 = std::chrono::steady_clock::now();
+  auto since_start = [&t0] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
   // 1. The whole run, validated before any data is read in bulk.
   if (g_args.rules.empty() && g_args.constraints.empty() && g_args.breakdowns.empty())
     throw UsageError(
@@ -254,14 +260,33 @@ int run_clearance() {
   for (const auto& w : parcels.findings) log::warn("{}: {}", pspec.display(), w);
 
   out::OutputDir outdir(g_args.out);
+  log::debug("parcels read at {:.2f} s", since_start());
 
   // 3. Rule layers, read only near the parcels.
   gis::Extent near = parcels.work_extent;
+  std::vector<gis::Extent> boxes;
+  boxes.reserve(parcels.features.size());
+  for (const auto& f : parcels.features)
+    if (f.geom) boxes.push_back(gis::envelope(ctx, f.geom.get()));
+  const gis::BoxIndex near_boxes(boxes);
   std::vector<engine::RuleLayer> rules;
+  log::debug("parcel index at {:.2f} s", since_start());
   for (const auto& r : project.rules)
-    rules.push_back(engine::make_rule_layer(r, *project.find_layer(r.layer), work, ctx, near));
+    rules.push_back(
+        engine::make_rule_layer(r, *project.find_layer(r.layer), work, ctx, near, &near_boxes));
   for (const auto& b : project.breakdowns)
-    rules.push_back(engine::make_breakdown_layer(b, *project.find_layer(b.layer), work, ctx, near));
+    rules.push_back(engine::make_breakdown_layer(b, *project.find_layer(b.layer), work, ctx, near,
+                                                 &near_boxes));
+  log::debug("rule layers read at {:.2f} s", since_start());
+  for (auto& r : rules) {
+    const std::size_t before = r.geoms.size();
+    engine::tile_large_features(r, ctx);
+    if (r.geoms.size() != before)
+      log::debug("{}: {} features, {} after cutting the largest into tiles", r.id, before,
+                 r.geoms.size());
+  }
+
+  log::debug("rule layers ready at {:.2f} s", since_start());
 
   // 4. Compute.
   engine::ClearanceOptions copt;
@@ -269,6 +294,8 @@ int run_clearance() {
   copt.min_overlap_m2 = g_args.min_overlap_m2;
   copt.keep_pieces = !g_args.no_gpkg;
   engine::ClearanceResult result = engine::run_clearance(parcels, rules, work, ctx, copt);
+
+  log::debug("parcels checked at {:.2f} s", since_start());
 
   // 5. Write, then move into place.
   out::ClearanceMeta meta;
@@ -286,16 +313,22 @@ int run_clearance() {
   out::write_text(outdir.staged("overlaps.csv"), out::overlaps_csv(result));
   out::write_text(outdir.staged("parcels.csv"), out::parcels_csv(result));
   out::write_text(outdir.staged("report.html"), out::clearance_html(result, meta));
+  log::debug("text outputs written at {:.2f} s", since_start());
   if (gpkg.valid()) gpkg.get();
+  log::debug("GeoPackage written at {:.2f} s", since_start());
   auto files = outdir.commit();
 
   std::map<std::string, int> counts;
   for (const auto& p : result.parcels) counts[engine::to_string(p.verdict)]++;
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double secs = since_start();
   std::printf("%zu parcels: %d blocked, %d approval, %d clear, %d invalid (%.2f s, %d threads)\n",
               result.parcels.size(), counts["blocked"], counts["approval"], counts["clear"],
               counts["invalid"], secs, result.threads_used);
   for (const auto& f : files) std::printf("wrote %s\n", f.c_str());
+  // Every output is closed: leave the geometries to the operating system (core/exit.hpp).
+  keep_until_exit(std::move(result));
+  keep_until_exit(std::move(rules));
+  keep_until_exit(std::move(parcels));
   return 0;
 }
 

@@ -50,6 +50,7 @@ class Worker {
     const GEOSGeometry* parcel = parcel_feature.geom.get();
     out.area_m2 = gis::area(ctx_, parcel);
     out.ellipsoidal_m2 = ellipsoidal_.area(ctx_, parcel);
+    scale_ = ellipsoidal_.local_scale(gis::envelope(ctx_, parcel));
     gis::PreparedPtr prepared = gis::prepare(ctx_, parcel);
     double px0, py0, px1, py1;
     GEOSGeom_getXMin_r(ctx_, parcel, &px0);
@@ -75,20 +76,31 @@ class Worker {
       }
       std::vector<gis::GeomPtr> pieces;
       bool whole = false;
+      std::vector<int> owners_checked;
+      auto inside = [&](const GEOSGeometry* feat, std::size_t key) {
+        const gis::Extent f = gis::envelope(ctx_, feat);
+        return f.valid && f.minx <= px0 && f.miny <= py0 && f.maxx >= px1 && f.maxy >= py1 &&
+               GEOSPreparedCovers_r(ctx_, prepared_feature(ri, key, feat), parcel) == 1;
+      };
       for (std::size_t idx : hits) {
         const GEOSGeometry* feat = rule.geoms[idx].get();
+        const int owner = rule.tile_of.empty() ? -1 : rule.tile_of[idx];
+        if (owner >= 0 && std::find(owners_checked.begin(), owners_checked.end(), owner) ==
+                              owners_checked.end()) {
+          // A tile: is the parcel wholly inside the feature it was cut from?
+          owners_checked.push_back(owner);
+          const auto key = rule.geoms.size() + static_cast<std::size_t>(owner);
+          if (inside(rule.whole[static_cast<std::size_t>(owner)].get(), key)) {
+            whole = true;
+            break;
+          }
+        }
         if (!GEOSPreparedIntersects_r(ctx_, prepared.get(), feat)) continue;
         if (GEOSPreparedCovers_r(ctx_, prepared.get(), feat)) {
           pieces.push_back(gis::clone(ctx_, feat));
           continue;
         }
-        double fx0, fy0, fx1, fy1;
-        GEOSGeom_getXMin_r(ctx_, feat, &fx0);
-        GEOSGeom_getYMin_r(ctx_, feat, &fy0);
-        GEOSGeom_getXMax_r(ctx_, feat, &fx1);
-        GEOSGeom_getYMax_r(ctx_, feat, &fy1);
-        if (fx0 <= px0 && fy0 <= py0 && fx1 >= px1 && fy1 >= py1 &&
-            GEOSPreparedCovers_r(ctx_, prepared_feature(ri, idx), parcel)) {
+        if (owner < 0 && inside(feat, idx)) {
           whole = true;  // the parcel lies wholly inside one feature
           break;
         }
@@ -96,8 +108,7 @@ class Worker {
         if (!inter)
           throw RuntimeError(fmt::format("GEOS intersection failed for parcel {} and rule {}: {}",
                                          out.id, rule.id, ctx_.take_error()));
-        gis::GeomPtr owned = gis::wrap(ctx_, inter);
-        gis::GeomPtr poly = gis::polygonal_part(ctx_, owned.get());
+        gis::GeomPtr poly = gis::polygonal_part(ctx_, gis::wrap(ctx_, inter));
         if (!GEOSisEmpty_r(ctx_, poly.get())) pieces.push_back(std::move(poly));
       }
       gis::GeomPtr merged;
@@ -111,13 +122,16 @@ class Worker {
   }
 
  private:
-  const GEOSPreparedGeometry* prepared_feature(std::size_t ri, std::size_t idx) {
+  // The prepared form of a rule's feature (key: index into geoms, or geoms.size() + index into
+  // whole for the uncut feature of tiles), made on first use and kept for later parcels.
+  const GEOSPreparedGeometry* prepared_feature(std::size_t ri, std::size_t key,
+                                               const GEOSGeometry* feat) {
     auto& cache = prepared_[ri];
-    auto it = cache.find(idx);
+    auto it = cache.find(key);
     if (it != cache.end()) return it->second.get();
-    auto p = gis::prepare(ctx_, rules_[ri].geoms[idx].get());
+    auto p = gis::prepare(ctx_, feat);
     const GEOSPreparedGeometry* raw = p.get();
-    cache.emplace(idx, std::move(p));
+    cache.emplace(key, std::move(p));
     return raw;
   }
 
@@ -137,8 +151,7 @@ class Worker {
         if (!inter)
           throw RuntimeError(fmt::format("GEOS intersection failed for parcel {} and {}: {}",
                                          out.id, rule.id, ctx_.take_error()));
-        gis::GeomPtr owned = gis::wrap(ctx_, inter);
-        piece = gis::polygonal_part(ctx_, owned.get());
+        piece = gis::polygonal_part(ctx_, gis::wrap(ctx_, inter));
       }
       double a = gis::area(ctx_, piece.get());
       if (a <= 0) continue;
@@ -150,7 +163,8 @@ class Worker {
       // A coverage's pieces do not overlap: areas add up, and the pieces are kept side by side
       // (no union) as one multipolygon for display.
       double ell = 0;
-      for (const auto& piece : slot.second) ell += ellipsoidal_.area_from_scale(ctx_, piece.get());
+      for (const auto& piece : slot.second)
+        ell += ellipsoidal_.area_from_scale(ctx_, piece.get(), scale_);
       gis::GeomPtr merged;
       if (opt_.keep_pieces) {
         std::vector<GEOSGeometry*> polys;
@@ -176,7 +190,7 @@ class Worker {
     o.class_value = cls;
     o.area_m2 = a;
     o.ellipsoidal_m2 =
-        ellipsoidal >= 0 ? ellipsoidal : ellipsoidal_.area_from_scale(ctx_, merged.get());
+        ellipsoidal >= 0 ? ellipsoidal : ellipsoidal_.area_from_scale(ctx_, merged.get(), scale_);
     o.pct = out.area_m2 > 0 ? 100.0 * a / out.area_m2 : 0.0;
     if (opt_.keep_pieces && merged)
       o.piece.reset(OGRGeometryFactory::createFromGEOS(ctx_, merged.get()));
@@ -187,6 +201,7 @@ class Worker {
   const ClearanceOptions& opt_;
   gis::GeosContext ctx_;
   gis::EllipsoidalArea ellipsoidal_;
+  gis::EllipsoidalArea::LocalScale scale_;  // over the parcel being checked
   std::vector<gis::STRtreePtr> trees_;
   std::vector<std::unordered_map<std::size_t, gis::PreparedPtr>> prepared_;
 };

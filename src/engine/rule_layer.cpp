@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+
 #include "core/error.hpp"
 #include "core/log.hpp"
 
@@ -25,9 +27,9 @@ void take_features(RuleLayer& out, io::LoadedLayer& loaded, const gis::GeosConte
     if (buffer_m > 0) {
       GEOSGeometry* b = GEOSBuffer_r(ctx, g.get(), buffer_m, 16);
       if (!b) throw RuntimeError(fmt::format("buffering {} feature {} failed", out.id, f.key));
-      g = gis::polygonal_part(ctx, gis::wrap(ctx, b).get());
+      g = gis::polygonal_part(ctx, gis::wrap(ctx, b));
     } else {
-      g = gis::polygonal_part(ctx, g.get());
+      g = gis::polygonal_part(ctx, std::move(g));
     }
     if (GEOSisEmpty_r(ctx, g.get())) continue;
     gis::warm_envelope(ctx, g.get());
@@ -41,7 +43,8 @@ void take_features(RuleLayer& out, io::LoadedLayer& loaded, const gis::GeosConte
 }  // namespace
 
 RuleLayer make_rule_layer(const RuleSpec& rule, const LayerSpec& layer, const gis::Crs& work,
-                          const gis::GeosContext& ctx, const gis::Extent& near) {
+                          const gis::GeosContext& ctx, const gis::Extent& near,
+                          const gis::BoxIndex* near_boxes) {
   RuleLayer out;
   out.id = rule.id;
   out.name = rule.name.empty() ? rule.id : rule.name;
@@ -51,6 +54,8 @@ RuleLayer make_rule_layer(const RuleSpec& rule, const LayerSpec& layer, const gi
   io::LoadOptions opt;
   opt.extra_where = rule.where;
   opt.polygons_only = rule.buffer_m <= 0;
+  opt.near = near_boxes;
+  opt.near_margin = std::max(0.0, rule.buffer_m);
   if (near.valid) {
     opt.spatial_filter = near;
     opt.spatial_filter.minx -= rule.buffer_m;
@@ -72,7 +77,8 @@ RuleLayer make_rule_layer(const RuleSpec& rule, const LayerSpec& layer, const gi
 }
 
 RuleLayer make_breakdown_layer(const BreakdownSpec& b, const LayerSpec& layer, const gis::Crs& work,
-                               const gis::GeosContext& ctx, const gis::Extent& near) {
+                               const gis::GeosContext& ctx, const gis::Extent& near,
+                               const gis::BoxIndex* near_boxes) {
   RuleLayer out;
   out.id = b.id;
   out.name = b.name.empty() ? b.id : b.name;
@@ -84,6 +90,7 @@ RuleLayer make_breakdown_layer(const BreakdownSpec& b, const LayerSpec& layer, c
   opt.polygons_only = true;
   opt.fields = {b.field};
   opt.spatial_filter = near;
+  opt.near = near_boxes;
   LayerSpec spec = layer;
   spec.id = b.id;
   io::LoadedLayer loaded = io::load_layer(spec, work, ctx, opt);

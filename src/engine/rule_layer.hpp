@@ -19,17 +19,23 @@ struct RuleLayer {
   std::string source;            // "path:layer [where ...]" for reports
   bool breakdown = false;        // classes summed per value of `field`
   std::string field;
-  std::vector<gis::GeomPtr> geoms;
+  std::vector<gis::GeomPtr> geoms;  // features, the largest cut into tiles (tiling.hpp)
+  // For tiles: the index into `whole` of the feature they were cut from; -1 for features kept
+  // as they are. Empty when nothing was cut.
+  std::vector<int> tile_of;
+  std::vector<gis::GeomPtr> whole;   // the features that were cut, uncut
   std::vector<std::string> classes;  // breakdown class per geometry (empty otherwise)
   io::LayerStats stats;              // of the source features read
 };
 
-// Builds the layer of a rule from an already loaded layer (features are cloned, filtered
-// by the rule's where when given, buffered by buffer_m).
+// Loads the layer of a rule (filtered by the rule's where when given, buffered by buffer_m).
+// Only features meeting `near` are read; with `near_boxes`, only those whose envelope (after
+// the buffer) meets one of the boxes — e.g. the parcels' envelopes — are converted and kept.
 RuleLayer make_rule_layer(const RuleSpec& rule, const LayerSpec& layer, const gis::Crs& work,
-                          const gis::GeosContext& ctx, const gis::Extent& near);
+                          const gis::GeosContext& ctx, const gis::Extent& near,
+                          const gis::BoxIndex* near_boxes = nullptr);
 RuleLayer make_breakdown_layer(const BreakdownSpec& breakdown, const LayerSpec& layer,
                                const gis::Crs& work, const gis::GeosContext& ctx,
-                               const gis::Extent& near);
+                               const gis::Extent& near, const gis::BoxIndex* near_boxes = nullptr);
 
 }  // namespace siteplan::engine

@@ -3,6 +3,7 @@
 #include <geodesic.h>
 #include <proj.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -99,6 +100,65 @@ double polygon_area(const geod_geodesic& geod, OGRCoordinateTransformation* ct,
 double EllipsoidalArea::area(const GeosContext& ctx, const GEOSGeometry* g) const {
   if (!g) return 0.0;
   return polygon_area(impl_->geod, impl_->to_geo.get(), ctx, g);
+}
+
+namespace {
+// Areal scale of the projection at planar (x, y), or NaN.
+double areal_scale_at(OGRCoordinateTransformation* to_geo, PJ* projection, double x, double y) {
+  if (!to_geo->Transform(1, &x, &y)) return NAN;
+  PJ_COORD lp = proj_coord(proj_torad(x), proj_torad(y), 0, 0);
+  PJ_FACTORS f = proj_factors(projection, lp);
+  if (proj_errno(projection) != 0 || !(f.areal_scale > 0)) {
+    proj_errno_reset(projection);
+    return NAN;
+  }
+  return f.areal_scale;
+}
+
+bool centroid_of(const GeosContext& ctx, const GEOSGeometry* g, double& x, double& y) {
+  GEOSGeometry* c = GEOSGetCentroid_r(ctx, g);
+  if (!c) return false;
+  const bool ok =
+      !GEOSisEmpty_r(ctx, c) && GEOSGeomGetX_r(ctx, c, &x) && GEOSGeomGetY_r(ctx, c, &y);
+  GEOSGeom_destroy_r(ctx, c);
+  return ok;
+}
+}  // namespace
+
+EllipsoidalArea::LocalScale EllipsoidalArea::local_scale(const Extent& around) const {
+  LocalScale m;
+  if (!impl_->projection || !around.valid) return m;
+  m.x0 = 0.5 * (around.minx + around.maxx);
+  m.y0 = 0.5 * (around.miny + around.maxy);
+  // Sample half a box out (at least 100 m, so the differences stay well above rounding).
+  const double hx = std::max(100.0, 0.5 * (around.maxx - around.minx));
+  const double hy = std::max(100.0, 0.5 * (around.maxy - around.miny));
+  auto* ct = impl_->to_geo.get();
+  const double c = areal_scale_at(ct, impl_->projection, m.x0, m.y0);
+  const double e = areal_scale_at(ct, impl_->projection, m.x0 + hx, m.y0);
+  const double w = areal_scale_at(ct, impl_->projection, m.x0 - hx, m.y0);
+  const double n = areal_scale_at(ct, impl_->projection, m.x0, m.y0 + hy);
+  const double so = areal_scale_at(ct, impl_->projection, m.x0, m.y0 - hy);
+  if (!(c > 0 && e > 0 && w > 0 && n > 0 && so > 0)) return m;
+  m.s0 = c;
+  m.ax = (e - w) / (2 * hx);
+  m.axx = (e - 2 * c + w) / (2 * hx * hx);
+  m.ay = (n - so) / (2 * hy);
+  m.ayy = (n - 2 * c + so) / (2 * hy * hy);
+  m.valid = true;
+  return m;
+}
+
+double EllipsoidalArea::area_from_scale(const GeosContext& ctx, const GEOSGeometry* g,
+                                        const LocalScale& scale) const {
+  if (!g) return 0.0;
+  if (!scale.valid) return area_from_scale(ctx, g);
+  const double planar = gis::area(ctx, g);
+  if (planar <= 0) return 0.0;
+  double x = 0, y = 0;
+  if (!centroid_of(ctx, g, x, y)) return area_from_scale(ctx, g);
+  const double s = scale.at(x, y);
+  return s > 0 ? planar / s : area_from_scale(ctx, g);
 }
 
 double EllipsoidalArea::area_from_scale(const GeosContext& ctx, const GEOSGeometry* g) const {

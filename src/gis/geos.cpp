@@ -1,5 +1,6 @@
 #include "gis/geos.hpp"
 
+#include <algorithm>
 #include <cstdarg>
 #include <cstdio>
 
@@ -70,6 +71,15 @@ void warm_envelope(const GeosContext& ctx, const GEOSGeometry* g) {
   if (g && !GEOSisEmpty_r(ctx, g)) GEOSGeom_getXMin_r(ctx, g, &v);
 }
 
+Extent envelope(const GeosContext& ctx, const GEOSGeometry* g) {
+  Extent e;
+  if (!g || GEOSisEmpty_r(ctx, g)) return e;
+  if (GEOSGeom_getXMin_r(ctx, g, &e.minx) && GEOSGeom_getYMin_r(ctx, g, &e.miny) &&
+      GEOSGeom_getXMax_r(ctx, g, &e.maxx) && GEOSGeom_getYMax_r(ctx, g, &e.maxy))
+    e.valid = true;
+  return e;
+}
+
 bool is_polygonal_type(int t) {
   return t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON;
 }
@@ -95,8 +105,23 @@ GeomPtr polygonal_part(const GeosContext& ctx, const GEOSGeometry* g) {
                                                static_cast<unsigned>(polys.size())));
 }
 
-GeomPtr union_all(const GeosContext& ctx, std::vector<GeomPtr> parts) {
-  if (parts.empty()) return nullptr;
+GeomPtr polygonal_part(const GeosContext& ctx, GeomPtr g) {
+  if (g) {
+    const int t = GEOSGeomTypeId_r(ctx, g.get());
+    if (t == GEOS_POLYGON && !GEOSisEmpty_r(ctx, g.get())) return g;
+    if (t == GEOS_MULTIPOLYGON) {
+      bool any_empty = false;
+      const int n = GEOSGetNumGeometries_r(ctx, g.get());
+      for (int i = 0; i < n && !any_empty; ++i)
+        any_empty = GEOSisEmpty_r(ctx, GEOSGetGeometryN_r(ctx, g.get(), i)) != 0;
+      if (!any_empty && n > 1) return g;
+    }
+  }
+  return polygonal_part(ctx, static_cast<const GEOSGeometry*>(g.get()));
+}
+
+namespace {
+GeomPtr unary_union(const GeosContext& ctx, std::vector<GeomPtr> parts) {
   if (parts.size() == 1) return std::move(parts[0]);
   std::vector<GEOSGeometry*> raw;
   raw.reserve(parts.size());
@@ -107,6 +132,64 @@ GeomPtr union_all(const GeosContext& ctx, std::vector<GeomPtr> parts) {
   GEOSGeometry* u = GEOSUnaryUnion_r(ctx, coll);
   if (!u) throw RuntimeError("GEOS union failed: " + ctx.take_error());
   return wrap(ctx, u);
+}
+}  // namespace
+
+GeomPtr union_all(const GeosContext& ctx, std::vector<GeomPtr> parts) {
+  if (parts.empty()) return nullptr;
+  if (parts.size() == 1) return std::move(parts[0]);
+  // Parts whose envelopes are chained by overlaps form a group; groups lie apart, so only each
+  // group needs an overlay and the groups are simply gathered (a valid MultiPolygon).
+  const std::size_t n = parts.size();
+  std::vector<Extent> env(n);
+  std::vector<std::size_t> order(n), group(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    env[i] = envelope(ctx, parts[i].get());
+    order[i] = i;
+    group[i] = i;
+  }
+  auto root = [&group](std::size_t i) {
+    while (group[i] != i) i = group[i] = group[group[i]];
+    return i;
+  };
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return env[a].minx < env[b].minx; });
+  for (std::size_t a = 0; a < n; ++a) {
+    const Extent& ea = env[order[a]];
+    for (std::size_t b = a + 1; b < n && env[order[b]].minx <= ea.maxx; ++b) {
+      const Extent& eb = env[order[b]];
+      if (eb.miny <= ea.maxy && ea.miny <= eb.maxy) group[root(order[b])] = root(order[a]);
+    }
+  }
+  std::vector<std::vector<GeomPtr>> groups;
+  std::vector<std::size_t> slot(n, n);
+  for (std::size_t i = 0; i < n; ++i) {  // groups in the order of their first part
+    const std::size_t r = root(i);
+    if (slot[r] == n) {
+      slot[r] = groups.size();
+      groups.emplace_back();
+    }
+    groups[slot[r]].push_back(std::move(parts[i]));
+  }
+  if (groups.size() == 1) return unary_union(ctx, std::move(groups[0]));
+  std::vector<GeomPtr> merged;
+  for (auto& g : groups) merged.push_back(unary_union(ctx, std::move(g)));
+  std::vector<GEOSGeometry*> polys;
+  for (auto& m : merged) {
+    const int t = GEOSGeomTypeId_r(ctx, m.get());
+    if (t == GEOS_POLYGON) {
+      if (!GEOSisEmpty_r(ctx, m.get())) polys.push_back(m.release());
+      continue;
+    }
+    const int k = GEOSGetNumGeometries_r(ctx, m.get());
+    for (int i = 0; i < k; ++i) {
+      const GEOSGeometry* part = GEOSGetGeometryN_r(ctx, m.get(), i);
+      if (GEOSGeomTypeId_r(ctx, part) == GEOS_POLYGON && !GEOSisEmpty_r(ctx, part))
+        polys.push_back(GEOSGeom_clone_r(ctx, part));
+    }
+  }
+  return wrap(ctx, GEOSGeom_createCollection_r(ctx, GEOS_MULTIPOLYGON, polys.data(),
+                                               static_cast<unsigned>(polys.size())));
 }
 
 ValidityResult check_valid(const GeosContext& ctx, const GEOSGeometry* g) {

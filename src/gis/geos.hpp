@@ -5,6 +5,8 @@
 // call warm_envelope() first so no lazy cache is filled concurrently).
 #include <geos_c.h>
 
+#include "gis/crs.hpp"
+
 #include <memory>
 #include <string>
 #include <string_view>
@@ -68,10 +70,14 @@ double area(const GeosContext& ctx, const GEOSGeometry* g);
 
 // Computes and caches the envelope so later concurrent reads never write.
 void warm_envelope(const GeosContext& ctx, const GEOSGeometry* g);
+// The geometry's envelope (invalid Extent for null or empty geometries).
+Extent envelope(const GeosContext& ctx, const GEOSGeometry* g);
 
 // Keeps only the polygonal parts of g (Polygon / MultiPolygon), dropping points and lines that
 // make-valid or intersection may produce. Returns an empty MultiPolygon when nothing is left.
 GeomPtr polygonal_part(const GeosContext& ctx, const GEOSGeometry* g);
+// The same, taking g over: a Polygon or MultiPolygon is returned as it is, without a copy.
+GeomPtr polygonal_part(const GeosContext& ctx, GeomPtr g);
 
 // Union of geometries (taken by value; they are consumed). Empty input gives nullptr.
 GeomPtr union_all(const GeosContext& ctx, std::vector<GeomPtr> parts);

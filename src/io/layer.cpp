@@ -294,6 +294,7 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
   // Phase 2 (parallel): reproject, convert to GEOS, validate and repair. Each worker has its own
   // GEOS context and PROJ transformation; results land by index, so order never depends on threads.
   const std::size_t n = out.features.size();
+  std::vector<char> far(n, 0);
   std::atomic<std::size_t> next{0};
   std::mutex error_mutex;
   std::string first_error;
@@ -316,6 +317,17 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
             feat.status = GeomStatus::TransformFailed;
             feat.problem = "coordinates cannot be transformed to the working CRS";
             continue;
+          }
+          if (options.near && pending_polygonal[i]) {
+            OGREnvelope env;
+            og->getEnvelope(&env);
+            const double m = options.near_margin;
+            gis::Extent e{env.MinX - m, env.MinY - m, env.MaxX + m, env.MaxY + m, true};
+            if (!options.near->intersects_any(e)) {
+              far[i] = 1;
+              pending[i].reset();
+              continue;
+            }
           }
           GEOSGeometry* gg = og->exportToGEOS(wctx.get());
           pending[i].reset();
@@ -363,6 +375,18 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
   worker(true);
   for (auto& t : pool) t.join();
   if (!first_error.empty()) throw RuntimeError(fmt::format("{}: {}", where_label, first_error));
+  if (options.near) {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (far[i]) {
+        ++out.stats.far;
+        continue;
+      }
+      if (kept != i) out.features[kept] = std::move(out.features[i]);
+      ++kept;
+    }
+    out.features.resize(kept);
+  }
   for (auto& feat : out.features) {
     if (feat.geom) {
       double x0, y0, x1, y1;
@@ -377,7 +401,9 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
     }
     out.stats.add(feat.status);
   }
-  progress.finish(fmt::format("{} features", out.stats.total));
+  progress.finish(out.stats.far ? fmt::format("{} features near the parcels ({} further away)",
+                                              out.stats.total, out.stats.far)
+                                : fmt::format("{} features", out.stats.total));
 
   // Findings about the coordinates.
   for (auto& f : gis::check_zone(out.source_crs, out.native_extent))

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/progress.hpp"
+#include "gis/box_index.hpp"
 #include "gis/crs.hpp"
 #include "gis/geos.hpp"
 #include "project/project.hpp"
@@ -36,6 +37,7 @@ struct Feature {
 struct LayerStats {
   std::uint64_t total = 0, valid = 0, repaired = 0, empty = 0, null = 0, not_polygon = 0,
                 unrepairable = 0, transform_failed = 0;
+  std::uint64_t far = 0;  // polygons skipped by LoadOptions::near (not in `total`)
   void add(GeomStatus s);
 };
 
@@ -48,8 +50,11 @@ struct LoadOptions {
   bool show_progress = true;
   bool allow_no_crs = false;
   bool validate_only = false;  // open, check layer/fields/filter/CRS, read nothing
-  gis::Extent spatial_filter;  // in the working CRS: read only features near it (if valid) // info
-                               // on a data set: report instead of failing
+  gis::Extent spatial_filter;  // in the working CRS: read only features near it (if valid)
+  // In the working CRS: polygons whose envelope, widened by near_margin, meets none of these
+  // boxes are skipped before conversion and validation (counted in LayerStats::far only).
+  const gis::BoxIndex* near = nullptr;
+  double near_margin = 0.0;
 };
 
 struct LoadedLayer {
