@@ -294,25 +294,30 @@ int run_clearance() {
   copt.min_overlap_m2 = g_args.min_overlap_m2;
   copt.keep_pieces = !g_args.no_gpkg;
   engine::ClearanceResult result = engine::run_clearance(parcels, rules, work, ctx, copt);
-
   log::debug("parcels checked at {:.2f} s", since_start());
 
-  // 5. Write, then move into place.
+  // 5. Write, then move into place. The GeoPackage (the slowest) is written by a second thread
+  // while the text files are. (Writing it while parcels were still being checked was measured
+  // slower: 10.2 s against 9.5 s, from freeing pieces across threads and sharing the 2 cores.)
   out::ClearanceMeta meta;
   meta.title = project.name.empty() ? "SitePlan 用地预审 clearance" : project.name;
   meta.parcels = pspec.display();
   meta.crs_label = work.label();
   meta.generated_by = std::string("siteplan ") + SITEPLAN_VERSION;
-  // The GeoPackage (the slowest) is written by a second thread while the text files are.
   std::future<void> gpkg;
   if (!g_args.no_gpkg) {
     std::string path = outdir.staged("clearance.gpkg");
     gpkg = std::async(std::launch::async,
                       [&result, &work, path] { out::write_clearance_gpkg(path, result, work); });
   }
-  out::write_text(outdir.staged("overlaps.csv"), out::overlaps_csv(result));
-  out::write_text(outdir.staged("parcels.csv"), out::parcels_csv(result));
-  out::write_text(outdir.staged("report.html"), out::clearance_html(result, meta));
+  try {
+    out::write_text(outdir.staged("overlaps.csv"), out::overlaps_csv(result));
+    out::write_text(outdir.staged("parcels.csv"), out::parcels_csv(result));
+    out::write_text(outdir.staged("report.html"), out::clearance_html(result, meta));
+  } catch (...) {
+    if (gpkg.valid()) gpkg.wait();
+    throw;
+  }
   log::debug("text outputs written at {:.2f} s", since_start());
   if (gpkg.valid()) gpkg.get();
   log::debug("GeoPackage written at {:.2f} s", since_start());

@@ -46,6 +46,8 @@ class Worker {
     }
   }
 
+  GEOSContextHandle_t ctx() const { return ctx_.get(); }
+
   void process(const io::Feature& parcel_feature, ParcelResult& out) {
     const GEOSGeometry* parcel = parcel_feature.geom.get();
     out.area_m2 = gis::area(ctx_, parcel);
@@ -245,10 +247,7 @@ ClearanceResult run_clearance(const io::LoadedLayer& parcels, const std::vector<
     p.name = f.values.empty() ? std::string() : f.values[0];
     p.status = f.status;
     p.problem = f.problem;
-    if (f.geom) {
-      gis::warm_envelope(ctx, f.geom.get());
-      p.geometry.reset(OGRGeometryFactory::createFromGEOS(ctx.get(), f.geom.get()));
-    }
+    if (f.geom) gis::warm_envelope(ctx, f.geom.get());
   }
 
   int threads = options.threads > 0
@@ -272,7 +271,11 @@ ClearanceResult run_clearance(const io::LoadedLayer& parcels, const std::vector<
         std::size_t end = std::min(n, begin + chunk);
         for (std::size_t i = begin; i < end; ++i) {
           const auto& f = parcels.features[i];
-          if (f.geom && io::usable(f.status)) worker.process(f, result.parcels[i]);
+          auto& p = result.parcels[i];
+          if (f.geom)
+            p.geometry.reset(OGRGeometryFactory::createFromGEOS(worker.ctx(), f.geom.get()));
+          if (f.geom && io::usable(f.status)) worker.process(f, p);
+          decide(p, rules);
           progress.advance();
         }
         std::lock_guard lock(failure_mutex);
@@ -291,7 +294,6 @@ ClearanceResult run_clearance(const io::LoadedLayer& parcels, const std::vector<
   if (failure) std::rethrow_exception(failure);
   progress.finish();
 
-  for (auto& p : result.parcels) decide(p, rules);
   return result;
 }
 

@@ -28,91 +28,120 @@ OGRLayer* create_layer(GDALDataset& ds, const std::string& path, const char* nam
   return layer;
 }
 
-OGRGeometry* as_multipolygon(const OGRGeometry* g) {
-  if (!g) return nullptr;
-  OGRGeometry* c = g->clone();
-  return OGRGeometryFactory::forceToMultiPolygon(c);
+// Lends g to `f` as a MultiPolygon (converted in place, not copied); give_back() returns it.
+void lend_geometry(OGRFeature& f, gis::OgrGeomPtr& g) {
+  if (!g) return;
+  f.SetGeometryDirectly(OGRGeometryFactory::forceToMultiPolygon(g.release()));
+}
+void give_back(OGRFeature& f, gis::OgrGeomPtr& g) {
+  if (!g) g.reset(f.StealGeometry());
 }
 }  // namespace
 
-void write_clearance_gpkg(const std::string& path, const engine::ClearanceResult& r,
-                          const gis::Crs& crs) {
+struct ClearanceGpkgWriter::Impl {
+  std::string path;
+  const std::vector<engine::RuleLayer>* rules = nullptr;
+  gis::GdalErrorCapture capture;
+  GDALDatasetUniquePtr ds;
+  OGRLayer* parcels = nullptr;
+  OGRLayer* pieces = nullptr;
+  bool in_transaction = false;
+};
+
+ClearanceGpkgWriter::ClearanceGpkgWriter(const std::string& path,
+                                         const std::vector<engine::RuleLayer>& rules,
+                                         const gis::Crs& crs)
+    : impl_(std::make_unique<Impl>()) {
   gis::init_gdal();
+  impl_->path = path;
+  impl_->rules = &rules;
   GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
   if (!drv) throw RuntimeError("GDAL has no GPKG driver");
-  gis::GdalErrorCapture capture;
-  GDALDatasetUniquePtr ds(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-  if (!ds) throw RuntimeError(fmt::format("{}: cannot create: {}", path, capture.first_error()));
-  const auto& rules = *r.rules;
-  OGRLayer* parcels = create_layer(*ds, path, "parcels", crs,
-                                   {{"parcel_id", OFTString},
-                                    {"name", OFTString},
-                                    {"verdict", OFTString},
-                                    {"area_m2", OFTReal},
-                                    {"area_ellipsoidal_m2", OFTReal},
-                                    {"geometry_status", OFTString},
-                                    {"deciding_rules", OFTString},
-                                    {"n_block", OFTInteger},
-                                    {"n_approval", OFTInteger},
-                                    {"n_warn", OFTInteger},
-                                    {"summary", OFTString}});
-  OGRLayer* pieces = create_layer(*ds, path, "overlaps", crs,
-                                  {{"parcel_id", OFTString},
-                                   {"rule_id", OFTString},
-                                   {"rule_name", OFTString},
-                                   {"severity", OFTString},
-                                   {"area_m2", OFTReal},
-                                   {"overlap_pct", OFTReal},
-                                   {"basis", OFTString}});
-
-  if (ds->StartTransaction() != OGRERR_NONE)
+  impl_->ds.reset(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+  if (!impl_->ds)
+    throw RuntimeError(fmt::format("{}: cannot create: {}", path, impl_->capture.first_error()));
+  impl_->parcels = create_layer(*impl_->ds, path, "parcels", crs,
+                                {{"parcel_id", OFTString},
+                                 {"name", OFTString},
+                                 {"verdict", OFTString},
+                                 {"area_m2", OFTReal},
+                                 {"area_ellipsoidal_m2", OFTReal},
+                                 {"geometry_status", OFTString},
+                                 {"deciding_rules", OFTString},
+                                 {"n_block", OFTInteger},
+                                 {"n_approval", OFTInteger},
+                                 {"n_warn", OFTInteger},
+                                 {"summary", OFTString}});
+  impl_->pieces = create_layer(*impl_->ds, path, "overlaps", crs,
+                               {{"parcel_id", OFTString},
+                                {"rule_id", OFTString},
+                                {"rule_name", OFTString},
+                                {"severity", OFTString},
+                                {"area_m2", OFTReal},
+                                {"overlap_pct", OFTReal},
+                                {"basis", OFTString}});
+  if (impl_->ds->StartTransaction() != OGRERR_NONE)
     throw RuntimeError(path + ": cannot start a transaction");
-  for (const auto& p : r.parcels) {
-    OGRFeature f(parcels->GetLayerDefn());
-    int nb = 0, na = 0, nw = 0;
-    std::string summary;
-    for (const auto& o : p.overlaps) {
-      const auto& rule = rules[o.rule_index];
-      if (rule.breakdown) continue;
-      nb += rule.severity == Severity::Block;
-      na += rule.severity == Severity::Approval;
-      nw += rule.severity == Severity::Warn;
-      summary += fmt::format("{}{} {:.2f}%", summary.empty() ? "" : "; ", rule.name, o.pct);
-    }
-    std::string deciding;
-    for (const auto& d : p.deciding_rules) deciding += (deciding.empty() ? "" : ";") + d;
-    f.SetField("parcel_id", p.id.c_str());
-    f.SetField("name", p.name.c_str());
-    f.SetField("verdict", engine::to_string(p.verdict));
-    f.SetField("area_m2", p.area_m2);
-    f.SetField("area_ellipsoidal_m2", p.ellipsoidal_m2);
-    f.SetField("geometry_status", io::to_string(p.status));
-    f.SetField("deciding_rules", deciding.c_str());
-    f.SetField("n_block", nb);
-    f.SetField("n_approval", na);
-    f.SetField("n_warn", nw);
-    f.SetField("summary", summary.c_str());
-    if (p.geometry) f.SetGeometryDirectly(as_multipolygon(p.geometry.get()));
-    if (parcels->CreateFeature(&f) != OGRERR_NONE)
-      throw RuntimeError(fmt::format("{}: cannot write parcel {}", path, p.id));
-    for (const auto& o : p.overlaps) {
-      const auto& rule = rules[o.rule_index];
-      OGRFeature g(pieces->GetLayerDefn());
-      g.SetField("parcel_id", p.id.c_str());
-      std::string rid = rule.breakdown ? rule.id + ":" + o.class_value : rule.id;
-      g.SetField("rule_id", rid.c_str());
-      g.SetField("rule_name", rule.name.c_str());
-      g.SetField("severity", to_string(rule.severity));
-      g.SetField("area_m2", o.area_m2);
-      g.SetField("overlap_pct", o.pct);
-      g.SetField("basis", rule.basis.c_str());
-      if (o.piece) g.SetGeometryDirectly(as_multipolygon(o.piece.get()));
-      if (pieces->CreateFeature(&g) != OGRERR_NONE)
-        throw RuntimeError(fmt::format("{}: cannot write an overlap of parcel {}", path, p.id));
-    }
-  }
-  if (ds->CommitTransaction() != OGRERR_NONE) throw RuntimeError(path + ": cannot commit");
+  impl_->in_transaction = true;
+}
 
+ClearanceGpkgWriter::~ClearanceGpkgWriter() = default;
+
+void ClearanceGpkgWriter::add(engine::ParcelResult& p) {
+  const auto& rules = *impl_->rules;
+  const std::string& path = impl_->path;
+  OGRFeature f(impl_->parcels->GetLayerDefn());
+  int nb = 0, na = 0, nw = 0;
+  std::string summary;
+  for (const auto& o : p.overlaps) {
+    const auto& rule = rules[o.rule_index];
+    if (rule.breakdown) continue;
+    nb += rule.severity == Severity::Block;
+    na += rule.severity == Severity::Approval;
+    nw += rule.severity == Severity::Warn;
+    summary += fmt::format("{}{} {:.2f}%", summary.empty() ? "" : "; ", rule.name, o.pct);
+  }
+  std::string deciding;
+  for (const auto& d : p.deciding_rules) deciding += (deciding.empty() ? "" : ";") + d;
+  f.SetField("parcel_id", p.id.c_str());
+  f.SetField("name", p.name.c_str());
+  f.SetField("verdict", engine::to_string(p.verdict));
+  f.SetField("area_m2", p.area_m2);
+  f.SetField("area_ellipsoidal_m2", p.ellipsoidal_m2);
+  f.SetField("geometry_status", io::to_string(p.status));
+  f.SetField("deciding_rules", deciding.c_str());
+  f.SetField("n_block", nb);
+  f.SetField("n_approval", na);
+  f.SetField("n_warn", nw);
+  f.SetField("summary", summary.c_str());
+  lend_geometry(f, p.geometry);
+  const OGRErr err = impl_->parcels->CreateFeature(&f);
+  give_back(f, p.geometry);
+  if (err != OGRERR_NONE) throw RuntimeError(fmt::format("{}: cannot write parcel {}", path, p.id));
+  for (auto& o : p.overlaps) {
+    const auto& rule = rules[o.rule_index];
+    OGRFeature g(impl_->pieces->GetLayerDefn());
+    g.SetField("parcel_id", p.id.c_str());
+    std::string rid = rule.breakdown ? rule.id + ":" + o.class_value : rule.id;
+    g.SetField("rule_id", rid.c_str());
+    g.SetField("rule_name", rule.name.c_str());
+    g.SetField("severity", to_string(rule.severity));
+    g.SetField("area_m2", o.area_m2);
+    g.SetField("overlap_pct", o.pct);
+    g.SetField("basis", rule.basis.c_str());
+    lend_geometry(g, o.piece);
+    const OGRErr perr = impl_->pieces->CreateFeature(&g);
+    give_back(g, o.piece);
+    if (perr != OGRERR_NONE)
+      throw RuntimeError(fmt::format("{}: cannot write an overlap of parcel {}", path, p.id));
+  }
+}
+
+void ClearanceGpkgWriter::finish() {
+  const std::string& path = impl_->path;
+  auto& ds = impl_->ds;
+  if (ds->CommitTransaction() != OGRERR_NONE) throw RuntimeError(path + ": cannot commit");
+  impl_->in_transaction = false;
   const auto& st = style::styles();
   std::vector<Category> verdicts;
   for (const char* v : {"blocked", "approval", "clear", "invalid"}) {
@@ -129,7 +158,15 @@ void write_clearance_gpkg(const std::string& path, const engine::ClearanceResult
   store_qgis_style(*ds, "overlaps", "geom", "severity",
                    qml_categorized("severity", severities, st.fill_alpha));
   ds.reset();  // close: flush to disk before the file is moved into place
-  if (capture.has_error()) throw RuntimeError(fmt::format("{}: {}", path, capture.first_error()));
+  if (impl_->capture.has_error())
+    throw RuntimeError(fmt::format("{}: {}", path, impl_->capture.first_error()));
+}
+
+void write_clearance_gpkg(const std::string& path, engine::ClearanceResult& r,
+                          const gis::Crs& crs) {
+  ClearanceGpkgWriter w(path, *r.rules, crs);
+  for (auto& p : r.parcels) w.add(p);
+  w.finish();
 }
 
 }  // namespace siteplan::out

@@ -2,7 +2,9 @@
 // Writers for the clearance result: overlaps.csv, parcels.csv (contract in DESIGN.md),
 // clearance.gpkg (styled for QGIS) and report.html. Numbers are written with fmt, so they do
 // not depend on the locale; rows come in input order, so outputs do not depend on threads.
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "engine/clearance.hpp"
 #include "gis/crs.hpp"
@@ -19,7 +21,27 @@ struct ClearanceMeta {
 std::string overlaps_csv(const engine::ClearanceResult& r);
 std::string parcels_csv(const engine::ClearanceResult& r);
 std::string clearance_html(const engine::ClearanceResult& r, const ClearanceMeta& meta);
-void write_clearance_gpkg(const std::string& path, const engine::ClearanceResult& r,
-                          const gis::Crs& crs);
+
+// clearance.gpkg, written parcel by parcel. add() turns the parcel's and its pieces' geometries
+// into MultiPolygons in place (no copy); finish() commits, stores the QGIS styles and closes the
+// file. One thread creates, adds and finishes (GDAL's error capture is per thread).
+class ClearanceGpkgWriter {
+ public:
+  ClearanceGpkgWriter(const std::string& path, const std::vector<engine::RuleLayer>& rules,
+                      const gis::Crs& crs);
+  ~ClearanceGpkgWriter();
+  ClearanceGpkgWriter(const ClearanceGpkgWriter&) = delete;
+  ClearanceGpkgWriter& operator=(const ClearanceGpkgWriter&) = delete;
+  void add(engine::ParcelResult& parcel);
+  void finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// All parcels at once. The text writers above never read the geometries, so they may run
+// while this one converts them.
+void write_clearance_gpkg(const std::string& path, engine::ClearanceResult& r, const gis::Crs& crs);
 
 }  // namespace siteplan::out
