@@ -1,22 +1,28 @@
 // siteplan clearance — batch land-clearance check (contract in DESIGN.md).
 #include <fmt/core.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <future>
 #include <map>
+#include <memory>
 #include <set>
+#include <thread>
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "core/exit.hpp"
 #include "core/log.hpp"
+#include "core/progress.hpp"
 #include "core/text.hpp"
 #include "engine/clearance.hpp"
 #include "engine/tiling.hpp"
 #include "export/clearance_outputs.hpp"
 #include "export/output_dir.hpp"
+#include "gis/gdal.hpp"
 #include "gis/geos.hpp"
 #include "io/layer.hpp"
 #include "project/project.hpp"
@@ -269,23 +275,66 @@ int run_clearance() {
   for (const auto& f : parcels.features)
     if (f.geom) boxes.push_back(gis::envelope(ctx, f.geom.get()));
   const gis::BoxIndex near_boxes(boxes);
-  std::vector<engine::RuleLayer> rules;
-  log::debug("parcel index at {:.2f} s", since_start());
-  for (const auto& r : project.rules)
-    rules.push_back(
-        engine::make_rule_layer(r, *project.find_layer(r.layer), work, ctx, near, &near_boxes));
-  for (const auto& b : project.breakdowns)
-    rules.push_back(engine::make_breakdown_layer(b, *project.find_layer(b.layer), work, ctx, near,
-                                                 &near_boxes));
-  log::debug("rule layers read at {:.2f} s", since_start());
-  for (auto& r : rules) {
-    const std::size_t before = r.geoms.size();
-    engine::tile_large_features(r, ctx);
-    if (r.geoms.size() != before)
-      log::debug("{}: {} features, {} after cutting the largest into tiles", r.id, before,
-                 r.geoms.size());
+  // Layers load side by side, one GEOS context per lane; the contexts own the geometries made
+  // in them and so live as long as the rules (declared first, destroyed last).
+  struct Job {
+    const RuleSpec* rule = nullptr;
+    const BreakdownSpec* breakdown = nullptr;
+    std::size_t slot = 0;  // index in `rules`: rules in declaration order, then breakdowns
+  };
+  // Breakdowns first: a land-use coverage is usually by far the largest layer, and starting the
+  // longest job first keeps the lanes evenly busy.
+  std::vector<Job> jobs;
+  for (std::size_t i = 0; i < project.breakdowns.size(); ++i)
+    jobs.push_back({nullptr, &project.breakdowns[i], project.rules.size() + i});
+  for (std::size_t i = 0; i < project.rules.size(); ++i)
+    jobs.push_back({&project.rules[i], nullptr, i});
+  const unsigned lanes = static_cast<unsigned>(std::min<std::size_t>(
+      jobs.size(), std::max(1u, std::min(4u, std::thread::hardware_concurrency()))));
+  std::vector<std::unique_ptr<gis::GeosContext>> lane_ctx;
+  for (unsigned k = 0; k < lanes; ++k) lane_ctx.push_back(std::make_unique<gis::GeosContext>());
+  std::vector<engine::RuleLayer> rules(jobs.size());
+  {
+    std::vector<std::exception_ptr> errors(jobs.size());
+    std::atomic<std::size_t> next{0};
+    Progress progress(fmt::format("loading {} constraint layers", jobs.size()), jobs.size());
+    engine::RuleLoadOptions lopt;
+    lopt.near_boxes = &near_boxes;
+    lopt.show_progress = lanes == 1;
+    auto lane = [&](unsigned k) {
+      const gis::GeosContext& lctx = *lane_ctx[k];
+      for (std::size_t j = next++; j < jobs.size(); j = next++) {
+        try {
+          const auto t = std::chrono::steady_clock::now();
+          const Job& job = jobs[j];
+          engine::RuleLayer& layer = rules[job.slot];
+          if (job.rule)
+            layer = engine::make_rule_layer(*job.rule, *project.find_layer(job.rule->layer), work,
+                                            lctx, near, lopt);
+          else
+            layer = engine::make_breakdown_layer(
+                *job.breakdown, *project.find_layer(job.breakdown->layer), work, lctx, near, lopt);
+          const std::size_t before = layer.geoms.size();
+          engine::tile_large_features(layer, lctx);
+          log::debug(
+              "{}: {} features near the parcels ({} further away), {} after cutting the "
+              "largest into tiles, {:.2f} s",
+              layer.id, before, layer.stats.far, layer.geoms.size(),
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count());
+        } catch (...) {
+          errors[jobs[j].slot] = std::current_exception();
+        }
+        progress.advance();
+      }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned k = 1; k < lanes; ++k) pool.emplace_back(lane, k);
+    lane(0);
+    for (auto& t : pool) t.join();
+    for (auto& e : errors)  // the first failing layer in declaration order
+      if (e) std::rethrow_exception(e);
+    progress.finish();
   }
-
   log::debug("rule layers ready at {:.2f} s", since_start());
 
   // 4. Compute.
@@ -334,6 +383,7 @@ int run_clearance() {
   keep_until_exit(std::move(result));
   keep_until_exit(std::move(rules));
   keep_until_exit(std::move(parcels));
+  keep_until_exit(std::move(lane_ctx));
   return 0;
 }
 

@@ -44,7 +44,7 @@ void take_features(RuleLayer& out, io::LoadedLayer& loaded, const gis::GeosConte
 
 RuleLayer make_rule_layer(const RuleSpec& rule, const LayerSpec& layer, const gis::Crs& work,
                           const gis::GeosContext& ctx, const gis::Extent& near,
-                          const gis::BoxIndex* near_boxes) {
+                          const RuleLoadOptions& options) {
   RuleLayer out;
   out.id = rule.id;
   out.name = rule.name.empty() ? rule.id : rule.name;
@@ -54,7 +54,8 @@ RuleLayer make_rule_layer(const RuleSpec& rule, const LayerSpec& layer, const gi
   io::LoadOptions opt;
   opt.extra_where = rule.where;
   opt.polygons_only = rule.buffer_m <= 0;
-  opt.near = near_boxes;
+  opt.near = options.near_boxes;
+  opt.show_progress = options.show_progress;
   opt.near_margin = std::max(0.0, rule.buffer_m);
   if (near.valid) {
     opt.spatial_filter = near;
@@ -78,7 +79,7 @@ RuleLayer make_rule_layer(const RuleSpec& rule, const LayerSpec& layer, const gi
 
 RuleLayer make_breakdown_layer(const BreakdownSpec& b, const LayerSpec& layer, const gis::Crs& work,
                                const gis::GeosContext& ctx, const gis::Extent& near,
-                               const gis::BoxIndex* near_boxes) {
+                               const RuleLoadOptions& options) {
   RuleLayer out;
   out.id = b.id;
   out.name = b.name.empty() ? b.id : b.name;
@@ -90,7 +91,8 @@ RuleLayer make_breakdown_layer(const BreakdownSpec& b, const LayerSpec& layer, c
   opt.polygons_only = true;
   opt.fields = {b.field};
   opt.spatial_filter = near;
-  opt.near = near_boxes;
+  opt.near = options.near_boxes;
+  opt.show_progress = options.show_progress;
   LayerSpec spec = layer;
   spec.id = b.id;
   io::LoadedLayer loaded = io::load_layer(spec, work, ctx, opt);

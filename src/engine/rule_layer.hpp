@@ -28,14 +28,21 @@ struct RuleLayer {
   io::LayerStats stats;              // of the source features read
 };
 
+struct RuleLoadOptions {
+  // With boxes, only features whose envelope (after the rule's buffer) meets one of them —
+  // e.g. the parcels' envelopes — are converted and kept.
+  const gis::BoxIndex* near_boxes = nullptr;
+  bool show_progress = true;
+};
+
 // Loads the layer of a rule (filtered by the rule's where when given, buffered by buffer_m).
-// Only features meeting `near` are read; with `near_boxes`, only those whose envelope (after
-// the buffer) meets one of the boxes — e.g. the parcels' envelopes — are converted and kept.
+// Only features meeting `near` are read. Geometries are owned through `ctx`, which must outlive
+// them.
 RuleLayer make_rule_layer(const RuleSpec& rule, const LayerSpec& layer, const gis::Crs& work,
                           const gis::GeosContext& ctx, const gis::Extent& near,
-                          const gis::BoxIndex* near_boxes = nullptr);
+                          const RuleLoadOptions& options = {});
 RuleLayer make_breakdown_layer(const BreakdownSpec& breakdown, const LayerSpec& layer,
                                const gis::Crs& work, const gis::GeosContext& ctx,
-                               const gis::Extent& near, const gis::BoxIndex* near_boxes = nullptr);
+                               const gis::Extent& near, const RuleLoadOptions& options = {});
 
 }  // namespace siteplan::engine
