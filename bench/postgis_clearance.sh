@@ -19,7 +19,8 @@
 # Environment: PG_MODE (split | parallel | serial, see "the query" below; default split) — how
 # the 2 cores are used, like `siteplan --threads 2`; PG_WORKERS (default 1) parallel workers
 # besides the leader in parallel mode; PG_REPEAT (default 1) runs the query that many times and
-# reports the fastest; PG_SHARED_BUFFERS (default 2GB).
+# reports the fastest; PG_SHARED_BUFFERS (default 2GB); PG_FORM (pieces | union-first, see
+# "the query" below; default pieces).
 set -euo pipefail
 
 DATA=$(realpath "${1:-/tmp/siteplan-bench}")
@@ -155,6 +156,18 @@ echo "postgis_clearance: parcels by status:" \
 #   parallel  one session, PostgreSQL's own parallel query (join + GROUP BY, 1 worker + leader;
 #             the ST_Union finalisation runs in the leader);
 #   serial    one session, LATERAL form, no parallelism (one core).
+#
+# PG_FORM chooses how a rule's area is written (both give the same areas):
+#   pieces       (default) ST_Area(ST_Union(ST_Intersection(parcel, feature))): the union of the
+#                per-feature intersections — the faster form, written for this benchmark;
+#   union-first  ST_Area(ST_Intersection(parcel, ST_Union(features))): the parcel against the
+#                union of the rule's features it meets, as the issue words the check.
+PG_FORM=${PG_FORM:-pieces}
+case "$PG_FORM" in
+  pieces) RULE_AREA="ST_Area(ST_Union(ST_CollectionExtract(ST_Intersection(p.geom, c.geom), 3)))" ;;
+  union-first) RULE_AREA="ST_Area(ST_CollectionExtract(ST_Intersection(p.geom, ST_Union(c.geom)), 3))" ;;
+  *) echo "postgis_clearance: PG_FORM must be pieces or union-first" >&2; exit 2 ;;
+esac
 lateral_sql() {  # $1 = suffix of the result tables, $2 = extra parcel condition
   local l
   for l in "${LAYERS[@]}"; do
@@ -163,7 +176,7 @@ CREATE UNLOGGED TABLE r_$l$1 AS
 SELECT p.xmbh AS parcel_id, '$l'::text AS rule_id, x.overlap_m2
 FROM parcels p
 CROSS JOIN LATERAL (
-  SELECT ST_Area(ST_Union(ST_CollectionExtract(ST_Intersection(p.geom, c.geom), 3))) AS overlap_m2
+  SELECT $RULE_AREA AS overlap_m2
   FROM $l c WHERE ST_Intersects(p.geom, c.geom)) x
 WHERE p.status IN ('valid','repaired') $2 AND x.overlap_m2 IS NOT NULL;
 SQL
@@ -185,10 +198,9 @@ join_sql() {
   for l in "${LAYERS[@]}"; do
     cat <<SQL
 CREATE UNLOGGED TABLE r_$l AS
-SELECT p.xmbh AS parcel_id, '$l'::text AS rule_id,
-       ST_Area(ST_Union(ST_CollectionExtract(ST_Intersection(p.geom, c.geom), 3))) AS overlap_m2
+SELECT p.xmbh AS parcel_id, '$l'::text AS rule_id, $RULE_AREA AS overlap_m2
 FROM parcels p JOIN $l c ON ST_Intersects(p.geom, c.geom)
-WHERE p.status IN ('valid','repaired') GROUP BY p.xmbh;
+WHERE p.status IN ('valid','repaired') GROUP BY p.fid;
 SQL
   done
   cat <<SQL
@@ -253,7 +265,7 @@ for ((run = 1; run <= PG_REPEAT; run++)); do
   wall=$(secs "$t0" "$t1")
   cpu1=$(children_cpu)
   cpu=$(secs "$cpu0" "$cpu1")
-  echo "postgis_clearance: query (6 rules + dltb breakdown, PG_MODE=$PG_MODE) run $run: $wall s wall, $cpu s CPU"
+  echo "postgis_clearance: query (6 rules + dltb breakdown, PG_MODE=$PG_MODE, PG_FORM=$PG_FORM) run $run: $wall s wall, $cpu s CPU"
   for ((j = 0; j < i; j++)); do
     echo "  session $j, per statement (s):" \
       "$(grep -o 'Time: [0-9.]* ms' "$WORK/query_$j.log" | awk '$2 > 5 {printf "%.1f ", $2/1000}')"
@@ -278,6 +290,7 @@ POSTGIS_PREP_S=$PREP_S
 POSTGIS_QUERY_S=$QUERY_S
 POSTGIS_QUERY_CPU_S=$QUERY_CPU_S
 POSTGIS_MODE=$PG_MODE
+POSTGIS_FORM=$PG_FORM
 POSTGIS_QUERY_RUNS="$ALL_S"
 EOF
 echo "postgis_clearance: $(($(wc -l <"$OUT/overlaps_postgis.csv") - 1)) overlap rows -> $OUT/overlaps_postgis.csv"

@@ -10,6 +10,7 @@
 #   THREADS       siteplan --threads (default 2)
 #   GPKG          1 (default) lets siteplan write clearance.gpkg too; 0 passes --no-gpkg
 #   PG_MODE       split | parallel | serial, see postgis_clearance.sh (default split)
+#   PG_FORM       pieces | union-first: how PostGIS writes a rule's area (default pieces)
 #   SITEPLAN_TIMEOUT  seconds before a siteplan run is given up as hung (default 1800)
 #   REPEAT        runs of SitePlan and of the PostGIS query (default 1); the fastest is reported
 #   PHASES        1 (default) adds one untimed SitePlan run with -v to split its time into phases
@@ -157,7 +158,7 @@ sed 's/^/   /' "$OUT/compare.txt"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 PG_TOTAL=$(awk -v a="$POSTGIS_LOAD_S" -v b="$POSTGIS_PREP_S" -v c="$POSTGIS_QUERY_S" 'BEGIN { printf "%.2f", a + b + c }')
 {
-  echo "== summary ($(nproc) cores; siteplan --threads $THREADS; PostGIS PG_MODE=$POSTGIS_MODE; best of $REPEAT)"
+  echo "== summary ($(nproc) cores; siteplan --threads $THREADS; PostGIS PG_MODE=$POSTGIS_MODE PG_FORM=${POSTGIS_FORM:-pieces}; best of $REPEAT)"
   echo "   siteplan binary                 sha256 $SP_ID"
   echo "   data generation                 $GEN_S"
   echo "   SitePlan end to end             $SP_WALL s wall, $SP_CPU s CPU, peak RSS $SP_RSS_MB MiB (runs: $SP_RUNS)"
