@@ -276,6 +276,7 @@ ClearanceResult run_clearance(const io::LoadedLayer& parcels, const std::vector<
             p.geometry.reset(OGRGeometryFactory::createFromGEOS(worker.ctx(), f.geom.get()));
           if (f.geom && io::usable(f.status)) worker.process(f, p);
           decide(p, rules);
+          if (options.on_parcel_done) options.on_parcel_done(i, p);
           progress.advance();
         }
         std::lock_guard lock(failure_mutex);

@@ -4,6 +4,7 @@
 // twice), a verdict, and the rules that decided it. Work is split by parcel over threads, each
 // with its own GEOS context and STRtrees; results do not depend on the number of threads.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,9 @@ struct ClearanceOptions {
   double min_overlap_m2 = 1e-6;  // smaller intersections are floating-point noise (1 mm²)
   bool keep_pieces = true;       // overlap polygons for the GeoPackage
   bool show_progress = true;
+  // Called from the worker threads as soon as parcel i is complete (verdict included), in no
+  // particular order. Must be thread-safe.
+  std::function<void(std::size_t, ParcelResult&)> on_parcel_done;
 };
 
 struct ClearanceResult {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -137,6 +138,7 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
   Progress progress(fmt::format("loading {}", spec.id),
                     count_hint > 0 ? static_cast<std::uint64_t>(count_hint) : 0,
                     options.show_progress);
+  const auto read_start = std::chrono::steady_clock::now();
   // Phase 1: attributes, and geometries taken over unconverted. Large GeoPackage layers are read
   // in FID ranges by one connection per core; the ranges are joined in FID order, so the result
   // is the same as one serial read.
@@ -194,11 +196,43 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
   };
   const std::string fid_column = layer->GetFIDColumn() ? layer->GetFIDColumn() : "";
   const unsigned cores = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+  const bool gpkg_file =
+      out.driver == "GPKG" && !fid_column.empty() && !is_connection_string(spec.source);
+  // A GeoPackage's spatial index (its rtree table) holds every feature's envelope: read it first
+  // and fetch only the features near some parcel, so far ones are never even parsed. Only when
+  // no reprojection is needed (the index is in the layer's CRS) and the layer is large enough
+  // for it to pay.
+  std::vector<GIntBig> near_fids;
+  bool by_fid = false;
+  if (gpkg_file && options.near && to_work && to_work->identity() && count_hint > 2000 &&
+      layer->GetGeometryColumn() && *layer->GetGeometryColumn()) {
+    const std::string sql = fmt::format("SELECT id, minx, maxx, miny, maxy FROM \"rtree_{}_{}\"",
+                                        out.layer_name, layer->GetGeometryColumn());
+    gis::GdalErrorCapture quiet;  // no index: read as usual
+    OGRLayer* r = ds->ExecuteSQL(sql.c_str(), nullptr, nullptr);
+    if (r) {
+      const double m = options.near_margin;
+      for (auto& f : *r) {
+        gis::Extent e{f->GetFieldAsDouble(1) - m, f->GetFieldAsDouble(3) - m,
+                      f->GetFieldAsDouble(2) + m, f->GetFieldAsDouble(4) + m, true};
+        if (options.near->intersects_any(e))
+          near_fids.push_back(f->GetFieldAsInteger64(0));
+        else
+          ++out.stats.far;
+      }
+      ds->ReleaseResultSet(r);
+      by_fid = !quiet.has_error();
+      if (!by_fid) {
+        near_fids.clear();
+        out.stats.far = 0;
+      }
+      std::sort(near_fids.begin(), near_fids.end());
+    }
+  }
   bool ranged = false;
-  if (out.driver == "GPKG" && !fid_column.empty() && count_hint > 20000 && cores > 1 &&
-      !is_connection_string(spec.source)) {
+  if (gpkg_file && (by_fid || (count_hint > 20000 && cores > 1))) {
     GIntBig lo = 0, hi = -1;
-    {
+    if (!by_fid) {
       std::string sql =
           fmt::format("SELECT MIN(\"{0}\"), MAX(\"{0}\") FROM \"{1}\"", fid_column, out.layer_name);
       OGRLayer* r = ds->ExecuteSQL(sql.c_str(), nullptr, nullptr);
@@ -211,7 +245,7 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
         ds->ReleaseResultSet(r);
       }
     }
-    if (hi >= lo + static_cast<GIntBig>(cores)) {
+    if (by_fid || hi >= lo + static_cast<GIntBig>(cores)) {
       ranged = true;
       struct Part {
         std::vector<Feature> feats;
@@ -220,29 +254,49 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
         gis::Extent native;
         std::string error;
       };
-      std::vector<Part> parts(cores);
-      const GIntBig span = (hi - lo + 1 + cores - 1) / cores;
+      const unsigned nparts =
+          by_fid ? static_cast<unsigned>(std::clamp<std::size_t>(near_fids.size() / 4096, 1, cores))
+                 : cores;
+      std::vector<Part> parts(nparts);
+      const GIntBig span = (hi - lo + 1 + nparts - 1) / nparts;
       OGRGeometry* sf = layer->GetSpatialFilter();
-      std::unique_ptr<OGRGeometry> spatial(sf ? sf->clone() : nullptr);
+      std::unique_ptr<OGRGeometry> spatial(sf && !by_fid ? sf->clone() : nullptr);
       auto run_part = [&](unsigned k) {
         try {
           gis::GdalErrorCapture part_capture;
           auto pds = open_source(spec.source, spec.encoding, spec.layer);
           OGRLayer* pl = pds->GetLayerByName(out.layer_name.c_str());
-          GIntBig a = lo + span * k, b = std::min(hi, a + span - 1);
-          std::string range = fmt::format("\"{}\" BETWEEN {} AND {}", fid_column, a, b);
-          std::string f = filter.empty() ? range : "(" + filter + ") AND " + range;
-          if (pl->SetAttributeFilter(f.c_str()) != OGRERR_NONE)
-            throw InputError("bad range filter");
-          if (spatial) pl->SetSpatialFilter(spatial.get());
-          read_into(pl, parts[k].feats, parts[k].pend, parts[k].poly, parts[k].native);
+          auto read_where = [&](const std::string& fids) {
+            std::string f = filter.empty() ? fids : "(" + filter + ") AND " + fids;
+            if (pl->SetAttributeFilter(f.c_str()) != OGRERR_NONE)
+              throw InputError("bad FID filter");
+            if (spatial) pl->SetSpatialFilter(spatial.get());
+            read_into(pl, parts[k].feats, parts[k].pend, parts[k].poly, parts[k].native);
+          };
+          if (by_fid) {
+            // This part's share of the wanted FIDs, in lists of at most 2,000.
+            const std::size_t per = (near_fids.size() + nparts - 1) / nparts;
+            const std::size_t from = std::min(near_fids.size(), per * k);
+            const std::size_t to = std::min(near_fids.size(), from + per);
+            for (std::size_t i = from; i < to; i += 2000) {
+              std::string list;
+              for (std::size_t j = i; j < std::min(to, i + 2000); ++j) {
+                if (j > i) list += ',';
+                list += std::to_string(near_fids[j]);
+              }
+              read_where(fmt::format("\"{}\" IN ({})", fid_column, list));
+            }
+          } else {
+            GIntBig a = lo + span * k, b = std::min(hi, a + span - 1);
+            read_where(fmt::format("\"{}\" BETWEEN {} AND {}", fid_column, a, b));
+          }
           if (part_capture.has_error()) parts[k].error = part_capture.first_error();
         } catch (const std::exception& e) {
           parts[k].error = e.what();
         }
       };
       std::vector<std::thread> pool;
-      for (unsigned k = 1; k < cores; ++k) pool.emplace_back(run_part, k);
+      for (unsigned k = 1; k < nparts; ++k) pool.emplace_back(run_part, k);
       run_part(0);
       for (auto& t : pool) t.join();
       for (auto& part : parts) {
@@ -263,6 +317,8 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
       throw InputError(fmt::format("{}: reading failed: {}", where_label, capture.first_error()));
   }
 
+  log::debug("{}: {} features read in {:.2f} s", where_label, out.features.size(),
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - read_start).count());
   // One canonical order — by FID — whatever the driver's or the spatial index's reading order,
   // so sums over features never depend on how the layer was read.
   {
