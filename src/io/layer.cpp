@@ -200,19 +200,21 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
       out.driver == "GPKG" && !fid_column.empty() && !is_connection_string(spec.source);
   // A GeoPackage's spatial index (its rtree table) holds every feature's envelope: read it first
   // and fetch only the features near some parcel, so far ones are never even parsed. Only when
-  // no reprojection is needed (the index is in the layer's CRS) and the layer is large enough
-  // for it to pay.
+  // no reprojection is needed (the index is in the layer's CRS) and the layer holds more than
+  // 2,000 features (below that a plain read is as fast).
   std::vector<GIntBig> near_fids;
   bool by_fid = false;
-  if (gpkg_file && options.near && to_work && to_work->identity() && count_hint > 2000 &&
-      layer->GetGeometryColumn() && *layer->GetGeometryColumn()) {
+  if (gpkg_file && options.near && to_work && to_work->identity() && layer->GetGeometryColumn() &&
+      *layer->GetGeometryColumn()) {
     const std::string sql = fmt::format("SELECT id, minx, maxx, miny, maxy FROM \"rtree_{}_{}\"",
                                         out.layer_name, layer->GetGeometryColumn());
     gis::GdalErrorCapture quiet;  // no index: read as usual
     OGRLayer* r = ds->ExecuteSQL(sql.c_str(), nullptr, nullptr);
     if (r) {
       const double m = options.near_margin;
+      std::size_t rows = 0;
       for (auto& f : *r) {
+        ++rows;
         gis::Extent e{f->GetFieldAsDouble(1) - m, f->GetFieldAsDouble(3) - m,
                       f->GetFieldAsDouble(2) + m, f->GetFieldAsDouble(4) + m, true};
         if (options.near->intersects_any(e))
@@ -221,12 +223,13 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
           ++out.stats.far;
       }
       ds->ReleaseResultSet(r);
-      by_fid = !quiet.has_error();
+      by_fid = !quiet.has_error() && rows > 2000;  // small layers: a plain read is as fast
       if (!by_fid) {
         near_fids.clear();
         out.stats.far = 0;
       }
       std::sort(near_fids.begin(), near_fids.end());
+      out.read_through_index = by_fid;
     }
   }
   bool ranged = false;

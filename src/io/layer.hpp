@@ -70,6 +70,7 @@ struct LoadedLayer {
   std::vector<Feature> features;
   LayerStats stats;
   std::vector<std::string> findings;  // warnings about CRS, zone, encoding
+  bool read_through_index = false;    // only features near LoadOptions::near, via the R-tree
 };
 
 // Loads spec into `work` (an empty work CRS keeps source coordinates).

@@ -4,6 +4,8 @@
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
+#include <ogrsf_frmts.h>
+
 #include <cmath>
 
 #include "core/progress.hpp"
@@ -11,6 +13,7 @@
 #include "engine/tiling.hpp"
 #include "export/clearance_outputs.hpp"
 #include "gis/box_index.hpp"
+#include "gis/gdal.hpp"
 #include "gis/geodesic.hpp"
 #include "io/layer.hpp"
 
@@ -241,4 +244,71 @@ TEST(Layer, NearBoxesSkipFarFeaturesOnly) {
   auto wide = io::load_layer(s, work, ctx, o);
   EXPECT_EQ(wide.features.size(), 2u);
   EXPECT_EQ(wide.stats.far, 0u);
+}
+
+TEST(Layer, NearBoxesThroughTheGeoPackageIndexMatchAPlainRead) {
+  // 60 × 60 squares of 10 m, every 20 m; written to a GeoPackage (with its R-tree) and to
+  // GeoJSON (no index). The near-parcel read must keep the same features from both.
+  gis::init_gdal();
+  const std::string dir = ::testing::TempDir();
+  const std::string gpkg = dir + "/near_grid.gpkg", json = dir + "/near_grid.geojson";
+  const gis::Crs work = gis::Crs::from_user("EPSG:4542", "t");
+  for (const std::string& path : {gpkg, json}) {
+    VSIUnlink(path.c_str());
+    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(path == gpkg ? "GPKG" : "GeoJSON");
+    ASSERT_NE(drv, nullptr);
+    GDALDatasetUniquePtr ds(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    ASSERT_TRUE(ds);
+    OGRLayer* l = ds->CreateLayer("grid", work.srs_mut(), wkbPolygon, nullptr);
+    ASSERT_NE(l, nullptr);
+    OGRFieldDefn code("CODE", OFTString);
+    l->CreateField(&code);
+    ds->StartTransaction();
+    for (int i = 0; i < 3600; ++i) {
+      const double x = 620000 + (i % 60) * 20.0, y = 2899000 + (i / 60) * 20.0;
+      OGRFeature f(l->GetLayerDefn());
+      f.SetField("CODE", i % 3 ? "A" : "B");
+      OGRGeometry* g = nullptr;
+      const std::string wkt = fmt::format("POLYGON (({0} {1}, {2} {1}, {2} {3}, {0} {3}, {0} {1}))",
+                                          x, y, x + 10, y + 10);
+      OGRGeometryFactory::createFromWkt(wkt.c_str(), nullptr, &g);
+      f.SetGeometryDirectly(g);
+      ASSERT_EQ(l->CreateFeature(&f), OGRERR_NONE);
+    }
+    ds->CommitTransaction();
+  }
+  // Two parcels: one over a 3 × 2 block of squares, one touching a single corner.
+  gis::BoxIndex near(
+      {box(620105, 2899105, 620155, 2899125), box(620310, 2899310, 620320, 2899320)});
+  auto load = [&](const std::string& path, const std::string& where) {
+    gis::GeosContext ctx;
+    LayerSpec s;
+    s.id = "grid";
+    s.source = path;
+    s.layer = "grid";
+    io::LoadOptions o;
+    o.polygons_only = true;
+    o.near = &near;
+    o.extra_where = where;
+    o.fields = {"CODE"};
+    auto l = io::load_layer(s, work, ctx, o);
+    std::vector<std::string> keys;
+    for (const auto& f : l.features)
+      keys.push_back(f.values[0] + fmt::format("{:.0f}", gis::area(ctx, f.geom.get())));
+    EXPECT_EQ(l.read_through_index, path == gpkg);
+    return std::make_pair(keys, l.stats);
+  };
+  Progress::set_enabled(false);
+  auto [a, sa] = load(gpkg, "");
+  auto [b, sb] = load(json, "");
+  EXPECT_EQ(a.size(), 3u * 2u + 2u * 2u);  // 3 × 2 under the first box, 2 × 2 touching the second
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(sa.far, 3600u - a.size());
+  EXPECT_EQ(sb.far, sa.far);
+  auto [c, sc] = load(gpkg, "CODE = 'B'");  // the rule's filter still applies
+  auto [d, sd] = load(json, "CODE = 'B'");
+  EXPECT_EQ(c, d);
+  EXPECT_LT(c.size(), a.size());
+  VSIUnlink(gpkg.c_str());
+  VSIUnlink(json.c_str());
 }
