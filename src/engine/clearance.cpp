@@ -76,7 +76,9 @@ class Worker {
         breakdown(ri, rule, hits, parcel, prepared.get(), out);
         continue;
       }
-      std::vector<gis::GeomPtr> pieces;
+      // Sort the features the parcel meets: wholly inside the parcel (taken whole), holding the
+      // whole parcel (the answer is the parcel), or crossing its boundary.
+      std::vector<const GEOSGeometry*> covered, crossing;
       bool whole = false;
       std::vector<int> owners_checked;
       auto inside = [&](const GEOSGeometry* feat, std::size_t key) {
@@ -99,31 +101,82 @@ class Worker {
         }
         if (!GEOSPreparedIntersects_r(ctx_, prepared.get(), feat)) continue;
         if (GEOSPreparedCovers_r(ctx_, prepared.get(), feat)) {
-          pieces.push_back(gis::clone(ctx_, feat));
+          covered.push_back(feat);
           continue;
         }
         if (owner < 0 && inside(feat, idx)) {
           whole = true;  // the parcel lies wholly inside one feature
           break;
         }
-        GEOSGeometry* inter = GEOSIntersection_r(ctx_, parcel, feat);
-        if (!inter)
-          throw RuntimeError(fmt::format("GEOS intersection failed for parcel {} and rule {}: {}",
-                                         out.id, rule.id, ctx_.take_error()));
-        gis::GeomPtr poly = gis::polygonal_part(ctx_, gis::wrap(ctx_, inter));
-        if (!GEOSisEmpty_r(ctx_, poly.get())) pieces.push_back(std::move(poly));
+        crossing.push_back(feat);
       }
       gis::GeomPtr merged;
       if (whole)
         merged = gis::clone(ctx_, parcel);
-      else if (!pieces.empty())
-        merged = gis::union_all(ctx_, std::move(pieces));
+      else if (!covered.empty() || !crossing.empty())
+        merged = rule_overlap(parcel, covered, crossing, out.id, rule.id);
       if (!merged) continue;
       add_overlap(ri, "", std::move(merged), 0.0, out);
     }
   }
 
  private:
+  // parcel ∩ ∪ features, from the features wholly inside the parcel and those crossing its
+  // boundary. Several crossing features are clipped to the parcel's envelope (widened by 1 m),
+  // unioned with the covered ones, and the union is intersected with the parcel once: 25–45 %
+  // faster than intersecting each feature and unioning the pieces (bench/README.md). The clip
+  // lines lie outside the parcel, so they never reach the answer. Should GEOS fail on that
+  // path, the pieces are made one by one instead.
+  gis::GeomPtr rule_overlap(const GEOSGeometry* parcel,
+                            const std::vector<const GEOSGeometry*>& covered,
+                            const std::vector<const GEOSGeometry*>& crossing,
+                            const std::string& parcel_id, const std::string& rule_id) {
+    if (crossing.size() > 1) {
+      const gis::Extent e = gis::envelope(ctx_, parcel);
+      const double m = 1.0;
+      std::vector<gis::GeomPtr> parts;
+      bool ok = true;
+      for (const GEOSGeometry* f : covered) parts.push_back(gis::clone(ctx_, f));
+      for (const GEOSGeometry* f : crossing) {
+        const gis::Extent fe = gis::envelope(ctx_, f);
+        if (fe.minx >= e.minx - m && fe.miny >= e.miny - m && fe.maxx <= e.maxx + m &&
+            fe.maxy <= e.maxy + m) {
+          parts.push_back(gis::clone(ctx_, f));
+          continue;
+        }
+        GEOSGeometry* c = GEOSClipByRect_r(ctx_, f, e.minx - m, e.miny - m, e.maxx + m, e.maxy + m);
+        if (!c) {
+          ok = false;
+          break;
+        }
+        gis::GeomPtr clipped = gis::polygonal_part(ctx_, gis::wrap(ctx_, c));
+        if (!GEOSisEmpty_r(ctx_, clipped.get())) parts.push_back(std::move(clipped));
+      }
+      if (ok) {
+        try {
+          gis::GeomPtr u = gis::union_all(ctx_, std::move(parts));
+          if (u) {
+            GEOSGeometry* inter = GEOSIntersection_r(ctx_, parcel, u.get());
+            if (inter) return gis::polygonal_part(ctx_, gis::wrap(ctx_, inter));
+          }
+        } catch (const RuntimeError&) {
+        }
+        ctx_.take_error();  // fall through to the pieces
+      }
+    }
+    std::vector<gis::GeomPtr> pieces;
+    for (const GEOSGeometry* f : covered) pieces.push_back(gis::clone(ctx_, f));
+    for (const GEOSGeometry* f : crossing) {
+      GEOSGeometry* inter = GEOSIntersection_r(ctx_, parcel, f);
+      if (!inter)
+        throw RuntimeError(fmt::format("GEOS intersection failed for parcel {} and rule {}: {}",
+                                       parcel_id, rule_id, ctx_.take_error()));
+      gis::GeomPtr poly = gis::polygonal_part(ctx_, gis::wrap(ctx_, inter));
+      if (!GEOSisEmpty_r(ctx_, poly.get())) pieces.push_back(std::move(poly));
+    }
+    return gis::union_all(ctx_, std::move(pieces));
+  }
+
   // The prepared form of a rule's feature (key: index into geoms, or geoms.size() + index into
   // whole for the uncut feature of tiles), made on first use and kept for later parcels.
   const GEOSPreparedGeometry* prepared_feature(std::size_t ri, std::size_t key,
