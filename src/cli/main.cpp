@@ -16,11 +16,12 @@
 #include "gis/gdal.hpp"
 
 namespace {
-// GEOS overlays allocate and free millions of small blocks. glibc's defaults give memory back
-// to the kernel eagerly and then fault it in again; keeping a larger top pad and trimming
-// rarely took 10 % off a county-sized clearance run (bench/README.md).
+// GEOS overlays allocate and free millions of small blocks. Built with tcmalloc (CMake option
+// SITEPLAN_TCMALLOC) nothing needs tuning; with glibc's allocator, which gives memory back to the
+// kernel eagerly and then faults it in again, a larger top pad and rare trimming took 10 % off a
+// county-sized clearance run (bench/README.md).
 void tune_allocator() {
-#ifdef M_TRIM_THRESHOLD
+#if !defined(SITEPLAN_TCMALLOC) && defined(M_TRIM_THRESHOLD)
   mallopt(M_TOP_PAD, 64 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
   mallopt(M_MMAP_THRESHOLD, 32 << 20);

@@ -234,3 +234,27 @@ TEST(Clearance, SameOutputForOneAndManyThreads) {
   EXPECT_EQ(out::overlaps_csv(a), out::overlaps_csv(b));
   EXPECT_EQ(out::parcels_csv(a), out::parcels_csv(b));
 }
+
+TEST(Clearance, OverlappingFeaturesAcrossTheParcelEdgeCountOnce) {
+  Fixture f;
+  f.parcel("p", kSquare100);
+  // Two features overlapping each other across the west edge (union inside: 50 × 40), one
+  // across the east edge (10 × 100), one with a hole across the north edge (the hole takes
+  // 20 × 10 out of the 40 × 20 it would add), one wholly inside and overlapping the first two.
+  f.rule("farmland", Severity::Block,
+         {"POLYGON ((-50 20, 50 20, 50 40, -50 40, -50 20))",
+          "POLYGON ((-50 30, 50 30, 50 60, -50 60, -50 30))",
+          "POLYGON ((90 -10, 150 -10, 150 110, 90 110, 90 -10))",
+          "POLYGON ((20 80, 60 80, 60 150, 20 150, 20 80), (30 85, 50 85, 50 95, 30 95, 30 85))",
+          "POLYGON ((40 10, 45 10, 45 70, 40 70, 40 10))"});
+  auto r = f.run();
+  auto* o = find(r.parcels[0], 0);
+  ASSERT_NE(o, nullptr);
+  // 2000 (west) + 1000 (east) + (800 − 200) (north) + 5 × 10 + 5 × 10 (the inside strip's parts
+  // above and below the west block).
+  EXPECT_NEAR(o->area_m2, 2000.0 + 1000.0 + 600.0 + 100.0, 1e-9);
+  EXPECT_EQ(r.parcels[0].verdict, engine::Verdict::Blocked);
+  ASSERT_TRUE(o->piece);
+  EXPECT_TRUE(o->piece->IsValid());
+  EXPECT_NEAR(OGR_G_Area(OGRGeometry::ToHandle(o->piece.get())), 3700.0, 1e-9);
+}
