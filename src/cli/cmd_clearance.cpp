@@ -187,6 +187,7 @@ int run_clearance() {
     probe.keep_geometry = false;
     probe.show_progress = false;
     probe.allow_no_crs = true;
+    probe.validate_only = true;  // the CRS is all we need here
     auto p = io::load_layer(pspec, gis::Crs(), ctx, probe);
     if (p.source_crs.empty())
       throw InputError(
