@@ -51,8 +51,14 @@ class Worker {
   void process(const io::Feature& parcel_feature, ParcelResult& out) {
     const GEOSGeometry* parcel = parcel_feature.geom.get();
     out.area_m2 = gis::area(ctx_, parcel);
-    out.ellipsoidal_m2 = ellipsoidal_.area(ctx_, parcel);
-    scale_ = ellipsoidal_.local_scale(gis::envelope(ctx_, parcel));
+    const gis::Extent pe = gis::envelope(ctx_, parcel);
+    scale_ = ellipsoidal_.local_scale(pe);
+    // Up to a few km across, the parcel's ellipsoidal area comes from the same fitted areal scale
+    // as its overlaps (agrees with the geodesic polygon to ~1e-9; then a parcel wholly inside a
+    // rule shows the same ellipsoidal area twice); larger parcels get the geodesic polygon.
+    out.ellipsoidal_m2 = std::max(pe.maxx - pe.minx, pe.maxy - pe.miny) <= 5000.0
+                             ? ellipsoidal_.area_from_scale(ctx_, parcel, scale_)
+                             : ellipsoidal_.area(ctx_, parcel);
     gis::PreparedPtr prepared = gis::prepare(ctx_, parcel);
     double px0, py0, px1, py1;
     GEOSGeom_getXMin_r(ctx_, parcel, &px0);
