@@ -12,6 +12,7 @@
 
 #include "core/error.hpp"
 #include "core/progress.hpp"
+#include "gis/convert.hpp"
 #include "gis/geodesic.hpp"
 
 namespace siteplan::engine {
@@ -223,45 +224,47 @@ class Worker {
   void breakdown(std::size_t ri, const RuleLayer& rule, const std::vector<std::size_t>& hits,
                  const GEOSGeometry* parcel, const GEOSPreparedGeometry* prepared,
                  ParcelResult& out) {
-    // Coverage classes: areas are summed per class; pieces are merged for display.
-    std::map<std::string, std::pair<double, std::vector<gis::GeomPtr>>> by_class;
+    // Coverage classes: areas are summed per class; pieces are kept side by side for display.
+    // A cell wholly inside the parcel is its own piece (no copy).
+    struct Slot {
+      double area = 0, ellipsoidal = 0;
+      std::vector<const GEOSGeometry*> pieces;
+      std::vector<gis::GeomPtr> owned;
+    };
+    std::map<std::string, Slot> by_class;
     for (std::size_t idx : hits) {
       const GEOSGeometry* feat = rule.geoms[idx].get();
       if (!GEOSPreparedIntersects_r(ctx_, prepared, feat)) continue;
-      gis::GeomPtr piece;
-      if (GEOSPreparedCovers_r(ctx_, prepared, feat)) {
-        piece = gis::clone(ctx_, feat);
-      } else {
+      const GEOSGeometry* piece = feat;
+      gis::GeomPtr made;
+      if (!GEOSPreparedCovers_r(ctx_, prepared, feat)) {
         GEOSGeometry* inter = intersect_near(parcel, feat);
         if (!inter)
           throw RuntimeError(fmt::format("GEOS intersection failed for parcel {} and {}: {}",
                                          out.id, rule.id, ctx_.take_error()));
-        piece = gis::polygonal_part(ctx_, gis::wrap(ctx_, inter));
+        made = gis::polygonal_part(ctx_, gis::wrap(ctx_, inter));
+        piece = made.get();
       }
-      double a = gis::area(ctx_, piece.get());
+      const double a = gis::area(ctx_, piece);
       if (a <= 0) continue;
-      auto& slot = by_class[rule.classes[idx]];
-      slot.first += a;
-      slot.second.push_back(std::move(piece));
+      Slot& slot = by_class[rule.classes[idx]];
+      slot.area += a;
+      slot.ellipsoidal += ellipsoidal_.area_from_scale(ctx_, piece, scale_);
+      if (opt_.keep_pieces) {
+        slot.pieces.push_back(piece);
+        if (made) slot.owned.push_back(std::move(made));
+      }
     }
     for (auto& [cls, slot] : by_class) {
-      // A coverage's pieces do not overlap: areas add up, and the pieces are kept side by side
-      // (no union) as one multipolygon for display.
-      double ell = 0;
-      for (const auto& piece : slot.second)
-        ell += ellipsoidal_.area_from_scale(ctx_, piece.get(), scale_);
-      gis::GeomPtr merged;
-      if (opt_.keep_pieces) {
-        std::vector<GEOSGeometry*> polys;
-        for (auto& piece : slot.second) {
-          int n = GEOSGetNumGeometries_r(ctx_, piece.get());
-          for (int k = 0; k < n; ++k)
-            polys.push_back(GEOSGeom_clone_r(ctx_, GEOSGetGeometryN_r(ctx_, piece.get(), k)));
-        }
-        merged = gis::wrap(ctx_, GEOSGeom_createCollection_r(ctx_, GEOS_MULTIPOLYGON, polys.data(),
-                                                             static_cast<unsigned>(polys.size())));
-      }
-      add_overlap(ri, cls, std::move(merged), slot.first, out, ell);
+      if (!(slot.area > opt_.min_overlap_m2)) continue;
+      Overlap o;
+      o.rule_index = ri;
+      o.class_value = cls;
+      o.area_m2 = slot.area;
+      o.ellipsoidal_m2 = slot.ellipsoidal;
+      o.pct = out.area_m2 > 0 ? 100.0 * slot.area / out.area_m2 : 0.0;
+      if (opt_.keep_pieces) o.piece = gis::to_ogr_multipolygon(ctx_, slot.pieces);
+      out.overlaps.push_back(std::move(o));
     }
   }
 
@@ -277,8 +280,7 @@ class Worker {
     o.ellipsoidal_m2 =
         ellipsoidal >= 0 ? ellipsoidal : ellipsoidal_.area_from_scale(ctx_, merged.get(), scale_);
     o.pct = out.area_m2 > 0 ? 100.0 * a / out.area_m2 : 0.0;
-    if (opt_.keep_pieces && merged)
-      o.piece.reset(OGRGeometryFactory::createFromGEOS(ctx_, merged.get()));
+    if (opt_.keep_pieces && merged) o.piece = gis::to_ogr(ctx_, merged.get());
     out.overlaps.push_back(std::move(o));
   }
 
@@ -355,8 +357,7 @@ ClearanceResult run_clearance(const io::LoadedLayer& parcels, const std::vector<
         for (std::size_t i = begin; i < end; ++i) {
           const auto& f = parcels.features[i];
           auto& p = result.parcels[i];
-          if (f.geom)
-            p.geometry.reset(OGRGeometryFactory::createFromGEOS(worker.ctx(), f.geom.get()));
+          if (f.geom) p.geometry = gis::to_ogr(worker.ctx(), f.geom.get());
           if (f.geom && io::usable(f.status)) worker.process(f, p);
           decide(p, rules);
           if (options.on_parcel_done) options.on_parcel_done(i, p);
