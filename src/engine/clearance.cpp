@@ -106,8 +106,8 @@ class Worker {
             break;
           }
         }
-        if (!GEOSPreparedIntersects_r(ctx_, prepared.get(), feat)) continue;
-        if (GEOSPreparedCovers_r(ctx_, prepared.get(), feat)) {
+        if (GEOSPreparedIntersects_r(ctx_, prepared.get(), feat) == 0) continue;
+        if (GEOSPreparedCovers_r(ctx_, prepared.get(), feat) == 1) {
           covered.push_back(feat);
           continue;
         }
@@ -232,12 +232,20 @@ class Worker {
       std::vector<gis::GeomPtr> owned;
     };
     std::map<std::string, Slot> by_class;
+    const gis::Extent pe = gis::envelope(ctx_, parcel);
     for (std::size_t idx : hits) {
       const GEOSGeometry* feat = rule.geoms[idx].get();
-      if (!GEOSPreparedIntersects_r(ctx_, prepared, feat)) continue;
+      // A cell inside the parcel's envelope is first tested for being covered (which implies
+      // meeting the parcel); any other cell cannot be covered, so only meeting is tested.
+      const gis::Extent fe = gis::envelope(ctx_, feat);
+      const bool may_be_covered =
+          fe.minx >= pe.minx && fe.miny >= pe.miny && fe.maxx <= pe.maxx && fe.maxy <= pe.maxy;
+      const bool covered = may_be_covered && GEOSPreparedCovers_r(ctx_, prepared, feat) == 1;
+      // (2, a GEOS error, falls through to the exact intersection.)
+      if (!covered && GEOSPreparedIntersects_r(ctx_, prepared, feat) == 0) continue;
       const GEOSGeometry* piece = feat;
       gis::GeomPtr made;
-      if (!GEOSPreparedCovers_r(ctx_, prepared, feat)) {
+      if (!covered) {
         GEOSGeometry* inter = intersect_near(parcel, feat);
         if (!inter)
           throw RuntimeError(fmt::format("GEOS intersection failed for parcel {} and {}: {}",
