@@ -241,6 +241,16 @@ TEST(Layer, NearBoxesSkipFarFeaturesOnly) {
   EXPECT_EQ(l.features[0].fid, 1);
   EXPECT_EQ(l.stats.far, 1u);
   EXPECT_EQ(l.stats.total, 1u);
+  // Reprojected (EPSG:4542 → the zone-prefixed EPSG:4521): the boxes are in the working CRS.
+  {
+    gis::BoxIndex near21({box(33620010, 2899010, 33620060, 2899020)});
+    io::LoadOptions o21 = o;
+    o21.near = &near21;
+    auto l21 = io::load_layer(s, gis::Crs::from_user("EPSG:4521", "t"), ctx, o21);
+    ASSERT_EQ(l21.features.size(), 1u);
+    EXPECT_EQ(l21.features[0].fid, 1);
+    EXPECT_FALSE(l21.read_through_index);
+  }
   o.near_margin = 45;  // a 45 m setback reaches F2 too
   auto wide = io::load_layer(s, work, ctx, o);
   EXPECT_EQ(wide.features.size(), 2u);
