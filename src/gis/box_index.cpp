@@ -44,8 +44,22 @@ BoxIndex::BoxIndex(const std::vector<Extent>& boxes, double margin) {
     y1 = std::clamp<std::int64_t>(static_cast<std::int64_t>((e.maxy - bounds_.miny) / cell_), 0,
                                   ny_ - 1);
   };
+  // Boxes spanning very many cells (a county-wide parcel among field-sized ones) are kept apart
+  // and tested one by one, so the cell lists stay small whatever the mix of sizes.
+  constexpr std::int64_t kMaxCells = 4096;
+  std::vector<char> in_grid(boxes_.size(), 1);
+  for (std::size_t i = 0; i < boxes_.size(); ++i) {
+    std::int64_t x0, y0, x1, y1;
+    cell_range(boxes_[i], x0, y0, x1, y1);
+    if ((x1 - x0 + 1) * (y1 - y0 + 1) > kMaxCells) {
+      in_grid[i] = 0;
+      large_.push_back(static_cast<std::uint32_t>(i));
+    }
+  }
   std::vector<std::uint32_t> count(static_cast<std::size_t>(nx_ * ny_) + 1, 0);
-  for (const auto& e : boxes_) {
+  for (std::size_t i = 0; i < boxes_.size(); ++i) {
+    if (!in_grid[i]) continue;
+    const auto& e = boxes_[i];
     std::int64_t x0, y0, x1, y1;
     cell_range(e, x0, y0, x1, y1);
     for (std::int64_t y = y0; y <= y1; ++y)
@@ -56,6 +70,7 @@ BoxIndex::BoxIndex(const std::vector<Extent>& boxes, double margin) {
   ids_.resize(start_.back());
   std::vector<std::uint32_t> fill(start_.begin(), start_.end() - 1);
   for (std::size_t i = 0; i < boxes_.size(); ++i) {
+    if (!in_grid[i]) continue;
     std::int64_t x0, y0, x1, y1;
     cell_range(boxes_[i], x0, y0, x1, y1);
     for (std::int64_t y = y0; y <= y1; ++y)
@@ -66,6 +81,8 @@ BoxIndex::BoxIndex(const std::vector<Extent>& boxes, double margin) {
 
 bool BoxIndex::intersects_any(const Extent& e) const {
   if (boxes_.empty() || !e.valid || !overlaps(e, bounds_)) return false;
+  for (std::uint32_t i : large_)
+    if (overlaps(e, boxes_[i])) return true;
   auto clampx = [&](double v) {
     return std::clamp<std::int64_t>(static_cast<std::int64_t>((v - bounds_.minx) / cell_), 0,
                                     nx_ - 1);

@@ -30,6 +30,7 @@ class BoxIndex {
   std::int64_t nx_ = 0, ny_ = 0;
   std::vector<std::uint32_t> start_;  // CSR: boxes of cell c are ids_[start_[c] .. start_[c+1])
   std::vector<std::uint32_t> ids_;
+  std::vector<std::uint32_t> large_;  // boxes over too many cells, tested one by one
 };
 
 }  // namespace siteplan::gis

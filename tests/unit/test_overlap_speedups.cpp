@@ -75,6 +75,8 @@ TEST(BoxIndex, AgreesWithAPlainScan) {
     double x = rnd(), y = rnd(), w = rnd() / 50, h = rnd() / 50;
     boxes.push_back(box(x, y, x + w, y + h));
   }
+  boxes.push_back(box(100, 200, 9000, 9500));  // a few huge ones among the small
+  boxes.push_back(box(5000, 0, 5001, 10000));
   gis::BoxIndex idx(boxes);
   for (int q = 0; q < 2000; ++q) {
     double x = rnd(), y = rnd(), w = rnd() / (q % 2 ? 10 : 200), h = rnd() / 100;
