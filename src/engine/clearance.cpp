@@ -61,11 +61,6 @@ class Worker {
                              ? ellipsoidal_.area_from_scale(ctx_, parcel, scale_)
                              : ellipsoidal_.area(ctx_, parcel);
     gis::PreparedPtr prepared = gis::prepare(ctx_, parcel);
-    double px0, py0, px1, py1;
-    GEOSGeom_getXMin_r(ctx_, parcel, &px0);
-    GEOSGeom_getYMin_r(ctx_, parcel, &py0);
-    GEOSGeom_getXMax_r(ctx_, parcel, &px1);
-    GEOSGeom_getYMax_r(ctx_, parcel, &py1);
 
     for (std::size_t ri = 0; ri < rules_.size(); ++ri) {
       const RuleLayer& rule = rules_[ri];
@@ -90,7 +85,7 @@ class Worker {
       std::vector<int> owners_checked;
       auto inside = [&](const GEOSGeometry* feat, std::size_t key) {
         const gis::Extent f = gis::envelope(ctx_, feat);
-        return f.valid && f.minx <= px0 && f.miny <= py0 && f.maxx >= px1 && f.maxy >= py1 &&
+        return f.valid && f.contains(pe) &&
                GEOSPreparedCovers_r(ctx_, prepared_feature(ri, key, feat), parcel) == 1;
       };
       for (std::size_t idx : hits) {
@@ -123,7 +118,7 @@ class Worker {
       else if (!covered.empty() || !crossing.empty())
         merged = rule_overlap(parcel, covered, crossing, out.id, rule.id);
       if (!merged) continue;
-      add_overlap(ri, "", std::move(merged), 0.0, out);
+      add_overlap(ri, std::move(merged), out);
     }
   }
 
@@ -145,9 +140,7 @@ class Worker {
       bool ok = true;
       for (const GEOSGeometry* f : covered) parts.push_back(gis::clone(ctx_, f));
       for (const GEOSGeometry* f : crossing) {
-        const gis::Extent fe = gis::envelope(ctx_, f);
-        if (fe.minx >= e.minx - m && fe.miny >= e.miny - m && fe.maxx <= e.maxx + m &&
-            fe.maxy <= e.maxy + m) {
+        if (e.contains(gis::envelope(ctx_, f), m)) {
           parts.push_back(gis::clone(ctx_, f));
           continue;
         }
@@ -192,9 +185,7 @@ class Worker {
   GEOSGeometry* intersect_near(const GEOSGeometry* parcel, const GEOSGeometry* feat) {
     constexpr double m = 1.0;
     const gis::Extent pe = gis::envelope(ctx_, parcel), fe = gis::envelope(ctx_, feat);
-    const bool beyond = pe.minx < fe.minx - m || pe.miny < fe.miny - m || pe.maxx > fe.maxx + m ||
-                        pe.maxy > fe.maxy + m;
-    if (beyond && fe.valid) {
+    if (fe.valid && !fe.contains(pe, m)) {
       GEOSGeometry* clipped =
           GEOSClipByRect_r(ctx_, parcel, fe.minx - m, fe.miny - m, fe.maxx + m, fe.maxy + m);
       if (clipped) {
@@ -237,10 +228,8 @@ class Worker {
       const GEOSGeometry* feat = rule.geoms[idx].get();
       // A cell inside the parcel's envelope is first tested for being covered (which implies
       // meeting the parcel); any other cell cannot be covered, so only meeting is tested.
-      const gis::Extent fe = gis::envelope(ctx_, feat);
-      const bool may_be_covered =
-          fe.minx >= pe.minx && fe.miny >= pe.miny && fe.maxx <= pe.maxx && fe.maxy <= pe.maxy;
-      const bool covered = may_be_covered && GEOSPreparedCovers_r(ctx_, prepared, feat) == 1;
+      const bool covered =
+          pe.contains(gis::envelope(ctx_, feat)) && GEOSPreparedCovers_r(ctx_, prepared, feat) == 1;
       // (2, a GEOS error, falls through to the exact intersection.)
       if (!covered && GEOSPreparedIntersects_r(ctx_, prepared, feat) == 0) continue;
       const GEOSGeometry* piece = feat;
@@ -276,19 +265,15 @@ class Worker {
     }
   }
 
-  // area_override > 0 replaces the merged geometry's area (breakdown sums).
-  void add_overlap(std::size_t ri, const std::string& cls, gis::GeomPtr merged,
-                   double area_override, ParcelResult& out, double ellipsoidal = -1) {
-    double a = area_override > 0 ? area_override : gis::area(ctx_, merged.get());
+  void add_overlap(std::size_t ri, gis::GeomPtr merged, ParcelResult& out) {
+    const double a = gis::area(ctx_, merged.get());
     if (!(a > opt_.min_overlap_m2)) return;
     Overlap o;
     o.rule_index = ri;
-    o.class_value = cls;
     o.area_m2 = a;
-    o.ellipsoidal_m2 =
-        ellipsoidal >= 0 ? ellipsoidal : ellipsoidal_.area_from_scale(ctx_, merged.get(), scale_);
+    o.ellipsoidal_m2 = ellipsoidal_.area_from_scale(ctx_, merged.get(), scale_);
     o.pct = out.area_m2 > 0 ? 100.0 * a / out.area_m2 : 0.0;
-    if (opt_.keep_pieces && merged) o.piece = gis::to_ogr(ctx_, merged.get());
+    if (opt_.keep_pieces) o.piece = gis::to_ogr(ctx_, merged.get());
     out.overlaps.push_back(std::move(o));
   }
 

@@ -45,7 +45,6 @@ struct ClearanceGpkgWriter::Impl {
   GDALDatasetUniquePtr ds;
   OGRLayer* parcels = nullptr;
   OGRLayer* pieces = nullptr;
-  bool in_transaction = false;
 };
 
 ClearanceGpkgWriter::ClearanceGpkgWriter(const std::string& path,
@@ -82,7 +81,6 @@ ClearanceGpkgWriter::ClearanceGpkgWriter(const std::string& path,
                                 {"basis", OFTString}});
   if (impl_->ds->StartTransaction() != OGRERR_NONE)
     throw RuntimeError(path + ": cannot start a transaction");
-  impl_->in_transaction = true;
 }
 
 ClearanceGpkgWriter::~ClearanceGpkgWriter() = default;
@@ -141,7 +139,6 @@ void ClearanceGpkgWriter::finish() {
   const std::string& path = impl_->path;
   auto& ds = impl_->ds;
   if (ds->CommitTransaction() != OGRERR_NONE) throw RuntimeError(path + ": cannot commit");
-  impl_->in_transaction = false;
   const auto& st = style::styles();
   std::vector<Category> verdicts;
   for (const char* v : {"blocked", "approval", "clear", "invalid"}) {

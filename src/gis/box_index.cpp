@@ -5,12 +5,6 @@
 
 namespace siteplan::gis {
 
-namespace {
-bool overlaps(const Extent& a, const Extent& b) {
-  return a.minx <= b.maxx && b.minx <= a.maxx && a.miny <= b.maxy && b.miny <= a.maxy;
-}
-}  // namespace
-
 BoxIndex::BoxIndex(const std::vector<Extent>& boxes, double margin) {
   for (const auto& b : boxes) {
     if (!b.valid) continue;
@@ -80,9 +74,9 @@ BoxIndex::BoxIndex(const std::vector<Extent>& boxes, double margin) {
 }
 
 bool BoxIndex::intersects_any(const Extent& e) const {
-  if (boxes_.empty() || !e.valid || !overlaps(e, bounds_)) return false;
+  if (boxes_.empty() || !e.valid || !e.intersects(bounds_)) return false;
   for (std::uint32_t i : large_)
-    if (overlaps(e, boxes_[i])) return true;
+    if (e.intersects(boxes_[i])) return true;
   auto clampx = [&](double v) {
     return std::clamp<std::int64_t>(static_cast<std::int64_t>((v - bounds_.minx) / cell_), 0,
                                     nx_ - 1);
@@ -96,14 +90,14 @@ bool BoxIndex::intersects_any(const Extent& e) const {
   if ((x1 - x0 + 1) * (y1 - y0 + 1) > static_cast<std::int64_t>(boxes_.size())) {
     // A query wider than the boxes are many: a plain scan is cheaper than the cells.
     for (const auto& b : boxes_)
-      if (overlaps(e, b)) return true;
+      if (e.intersects(b)) return true;
     return false;
   }
   for (std::int64_t y = y0; y <= y1; ++y)
     for (std::int64_t x = x0; x <= x1; ++x) {
       const auto c = static_cast<std::size_t>(y * nx_ + x);
       for (std::uint32_t k = start_[c]; k < start_[c + 1]; ++k)
-        if (overlaps(e, boxes_[ids_[k]])) return true;
+        if (e.intersects(boxes_[ids_[k]])) return true;
     }
   return false;
 }

@@ -18,6 +18,14 @@ struct Extent {
   bool valid = false;
   void expand(double x, double y);
   void expand(const Extent& e);
+  // Whether e meets this extent (touching counts) / lies within it widened by `margin`.
+  bool intersects(const Extent& e) const {
+    return minx <= e.maxx && e.minx <= maxx && miny <= e.maxy && e.miny <= maxy;
+  }
+  bool contains(const Extent& e, double margin = 0.0) const {
+    return e.minx >= minx - margin && e.miny >= miny - margin && e.maxx <= maxx + margin &&
+           e.maxy <= maxy + margin;
+  }
 };
 
 class Crs {

@@ -164,23 +164,13 @@ double EllipsoidalArea::area_from_scale(const GeosContext& ctx, const GEOSGeomet
 double EllipsoidalArea::area_from_scale(const GeosContext& ctx, const GEOSGeometry* g) const {
   if (!g) return 0.0;
   if (!impl_->projection) return area(ctx, g);
-  double planar = gis::area(ctx, g);
+  const double planar = gis::area(ctx, g);
   if (planar <= 0) return 0.0;
   // At the area centroid the linear part of the scale's variation integrates to zero.
-  GEOSGeometry* c = GEOSGetCentroid_r(ctx, g);
-  if (!c) return area(ctx, g);
   double x = 0, y = 0;
-  GEOSGeomGetX_r(ctx, c, &x);
-  GEOSGeomGetY_r(ctx, c, &y);
-  GEOSGeom_destroy_r(ctx, c);
-  if (!impl_->to_geo->Transform(1, &x, &y)) return area(ctx, g);
-  PJ_COORD lp = proj_coord(proj_torad(x), proj_torad(y), 0, 0);
-  PJ_FACTORS f = proj_factors(impl_->projection, lp);
-  if (proj_errno(impl_->projection) != 0 || !(f.areal_scale > 0)) {
-    proj_errno_reset(impl_->projection);
-    return area(ctx, g);
-  }
-  return planar / f.areal_scale;
+  if (!centroid_of(ctx, g, x, y)) return area(ctx, g);
+  const double s = areal_scale_at(impl_->to_geo.get(), impl_->projection, x, y);
+  return s > 0 ? planar / s : area(ctx, g);
 }
 
 }  // namespace siteplan::gis
