@@ -18,6 +18,22 @@
 
 namespace siteplan::viewer {
 
+namespace {
+// A text actor in the scene's font, added to the renderer.
+vtkSmartPointer<vtkTextActor> add_text(vtkRenderer* renderer, const std::string& font, int size) {
+  auto t = vtkSmartPointer<vtkTextActor>::New();
+  use_font(t->GetTextProperty(), font, size);
+  renderer->AddViewProp(t);
+  return t;
+}
+
+// Places an actor at (x, y) in the viewport's 0..1 coordinates.
+void place(vtkActor2D* a, double x, double y) {
+  a->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
+  a->GetPositionCoordinate()->SetValue(x, y);
+}
+}  // namespace
+
 void Scene::build_overlays() {
   const auto& st = style::styles();
   ramp_ = vtkSmartPointer<vtkLookupTable>::New();
@@ -39,8 +55,7 @@ void Scene::build_overlays() {
   use_font(scalar_bar_->GetLabelTextProperty(), font_file_, 12);
   scalar_bar_->GetTitleTextProperty()->ItalicOff();
   scalar_bar_->GetLabelTextProperty()->ItalicOff();
-  scalar_bar_->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
-  scalar_bar_->GetPositionCoordinate()->SetValue(0.90, 0.08);
+  place(scalar_bar_, 0.90, 0.08);
   scalar_bar_->SetWidth(0.07);
   scalar_bar_->SetHeight(0.45);
   renderer_->AddViewProp(scalar_bar_);
@@ -57,8 +72,7 @@ void Scene::build_overlays() {
     verdict_legend_->SetEntry(i, symbol, labels[i], c);
   }
   use_font(verdict_legend_->GetEntryTextProperty(), font_file_, 13);
-  verdict_legend_->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
-  verdict_legend_->GetPositionCoordinate()->SetValue(0.84, 0.08);
+  place(verdict_legend_, 0.84, 0.08);
   verdict_legend_->GetPosition2Coordinate()->SetValue(0.15, 0.20);
   verdict_legend_->BorderOn();
   verdict_legend_->BoxOn();
@@ -67,48 +81,36 @@ void Scene::build_overlays() {
   layer_legend_ = vtkSmartPointer<vtkLegendBoxActor>::New();
   layer_legend_->SetNumberOfEntries(static_cast<int>(std::max<std::size_t>(1, layers_.size())));
   use_font(layer_legend_->GetEntryTextProperty(), font_file_, 12);
-  layer_legend_->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
-  layer_legend_->GetPositionCoordinate()->SetValue(0.01, 0.08);
+  place(layer_legend_, 0.01, 0.08);
   layer_legend_->GetPosition2Coordinate()->SetValue(
       0.24, 0.035 * static_cast<double>(std::max<std::size_t>(1, layers_.size())));
   layer_legend_->BoxOn();
   layer_legend_->SetVisibility(!layers_.empty());
   renderer_->AddViewProp(layer_legend_);
 
-  title_ = vtkSmartPointer<vtkTextActor>::New();
-  use_font(title_->GetTextProperty(), font_file_, 20);
+  title_ = add_text(renderer_, font_file_, 20);
   title_->GetTextProperty()->BoldOn();
-  title_->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
-  title_->GetPositionCoordinate()->SetValue(0.01, 0.95);
-  renderer_->AddViewProp(title_);
+  place(title_, 0.01, 0.95);
 
-  info_ = vtkSmartPointer<vtkTextActor>::New();
-  use_font(info_->GetTextProperty(), font_file_, 13);
+  info_ = add_text(renderer_, font_file_, 13);
   info_->GetTextProperty()->SetBackgroundColor(1, 1, 1);
   info_->GetTextProperty()->SetBackgroundOpacity(0.85);
   info_->GetTextProperty()->SetVerticalJustificationToTop();
-  info_->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
-  info_->GetPositionCoordinate()->SetValue(0.01, 0.93);
+  place(info_, 0.01, 0.93);
   info_->SetInput("click a parcel to see why · h: help");
-  renderer_->AddViewProp(info_);
 
-  help_ = vtkSmartPointer<vtkTextActor>::New();
-  use_font(help_->GetTextProperty(), font_file_, 14);
+  help_ = add_text(renderer_, font_file_, 14);
   help_->GetTextProperty()->SetBackgroundColor(1, 1, 0.92);
   help_->GetTextProperty()->SetBackgroundOpacity(0.95);
-  help_->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
-  help_->GetPositionCoordinate()->SetValue(0.30, 0.30);
+  place(help_, 0.30, 0.30);
   help_->SetInput(help_text().c_str());
   help_->VisibilityOff();
-  renderer_->AddViewProp(help_);
 
-  north_ = vtkSmartPointer<vtkTextActor>::New();
-  use_font(north_->GetTextProperty(), font_file_, 22);
+  north_ = add_text(renderer_, font_file_, 22);
   north_->GetTextProperty()->BoldOn();
   north_->GetTextProperty()->SetJustificationToCentered();
   north_->GetTextProperty()->SetVerticalJustificationToCentered();
   north_->SetInput("▲\nN");
-  renderer_->AddViewProp(north_);
 
   scale_pd_ = vtkSmartPointer<vtkPolyData>::New();
   auto sm = vtkSmartPointer<vtkPolyDataMapper2D>::New();
@@ -118,9 +120,7 @@ void Scene::build_overlays() {
   scale_bar_->GetProperty()->SetColor(0.1, 0.1, 0.1);
   scale_bar_->GetProperty()->SetLineWidth(3);
   renderer_->AddViewProp(scale_bar_);
-  scale_text_ = vtkSmartPointer<vtkTextActor>::New();
-  use_font(scale_text_->GetTextProperty(), font_file_, 13);
-  renderer_->AddViewProp(scale_text_);
+  scale_text_ = add_text(renderer_, font_file_, 13);
 }
 
 void Scene::recolor() {
