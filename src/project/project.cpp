@@ -228,16 +228,7 @@ void parse_into(Project& proj, const std::string& text, const std::string& file,
   }
 
   if (const toml::node* cn = root.get("constraint")) {
-    const toml::array* arr = cn->as_array();
-    if (!arr)
-      throw InputError(
-          fmt::format("{}: constraints are written [[constraint]] (an array of tables)",
-                      pos_of(*cn, file).str()));
-    for (const auto& item : *arr) {
-      const toml::table* t = item.as_table();
-      if (!t)
-        throw InputError(
-            fmt::format("{}: [[constraint]] must be a table", pos_of(item, file).str()));
+    for (const toml::table* t : tables_at(*cn, file, "constraint")) {
       check_keys(
           *t, {"id", "name", "layer", "where", "buffer_m", "severity", "basis", "note", "penalty"},
           file, "[[constraint]]");
@@ -274,15 +265,7 @@ void parse_into(Project& proj, const std::string& text, const std::string& file,
   if (const toml::node* sn = root.get("suitability")) parse_suitability(proj, *sn, file);
 
   if (const toml::node* bn = root.get("breakdown")) {
-    const toml::array* arr = bn->as_array();
-    if (!arr)
-      throw InputError(
-          fmt::format("{}: breakdowns are written [[breakdown]]", pos_of(*bn, file).str()));
-    for (const auto& item : *arr) {
-      const toml::table* t = item.as_table();
-      if (!t)
-        throw InputError(
-            fmt::format("{}: [[breakdown]] must be a table", pos_of(item, file).str()));
+    for (const toml::table* t : tables_at(*bn, file, "breakdown")) {
       check_keys(*t, {"id", "name", "layer", "field"}, file, "[[breakdown]]");
       BreakdownSpec b;
       b.pos = pos_of(*t, file);

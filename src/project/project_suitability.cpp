@@ -44,11 +44,8 @@ ScoreSpec parse_score(const toml::node& n, const std::string& file, const std::s
     throw InputError(
         fmt::format("{}: {} score of {} needs spread > 0", s.pos.str(), s.kind, where));
   if (const toml::node* tb = t->get("table")) {
-    const toml::array* arr = tb->as_array();
-    if (!arr)
-      throw InputError(fmt::format("{}: table of {} must be [[value, score], ...]",
-                                   pos_of(*tb, file).str(), where));
-    for (const auto& row : *arr) {
+    for (const auto& row :
+         array_at(*tb, file, fmt::format("table of {} must be [[value, score], ...]", where))) {
       const toml::array* pair = row.as_array();
       if (!pair || pair->size() != 2 || !(*pair)[0].value<double>() || !(*pair)[1].value<double>())
         throw InputError(fmt::format("{}: each table row of {} is [value, score]",
@@ -87,13 +84,7 @@ ScoreSpec parse_score(const toml::node& n, const std::string& file, const std::s
 }  // namespace
 
 void parse_factors(Project& proj, const toml::node& fn, const std::string& file) {
-  const toml::array* arr = fn.as_array();
-  if (!arr)
-    throw InputError(fmt::format("{}: factors are written [[factor]]", pos_of(fn, file).str()));
-  for (const auto& item : *arr) {
-    const toml::table* t = item.as_table();
-    if (!t)
-      throw InputError(fmt::format("{}: [[factor]] must be a table", pos_of(item, file).str()));
+  for (const toml::table* t : tables_at(fn, file, "factor")) {
     check_keys(*t, {"id", "name", "kind", "layer", "field", "units", "weight", "score", "basis"},
                file, "[[factor]]");
     FactorSpec f;
@@ -150,25 +141,15 @@ void parse_suitability(Project& proj, const toml::node& sn, const std::string& f
       static_cast<int>(get_number(*t, "sensitivity_runs", file, s.sensitivity_runs, w));
   s.sensitivity_spread = get_number(*t, "sensitivity_spread", file, s.sensitivity_spread, w);
   if (const toml::node* af = t->get("ahp_factors")) {
-    const toml::array* arr = af->as_array();
-    if (!arr)
-      throw InputError(
-          fmt::format("{}: ahp_factors must be a list of factor ids", pos_of(*af, file).str()));
     s.ahp_factors.clear();
-    for (const auto& v : *arr) s.ahp_factors.push_back(v.value_or(std::string()));
+    for (const auto& v : array_at(*af, file, "ahp_factors must be a list of factor ids"))
+      s.ahp_factors.push_back(v.value_or(std::string()));
   }
   if (const toml::node* am = t->get("ahp_matrix")) {
-    const toml::array* rows = am->as_array();
-    if (!rows)
-      throw InputError(
-          fmt::format("{}: ahp_matrix must be a list of rows", pos_of(*am, file).str()));
     s.ahp_matrix.clear();
-    for (const auto& row : *rows) {
-      const toml::array* r = row.as_array();
-      if (!r)
-        throw InputError(fmt::format("{}: each ahp_matrix row is a list", pos_of(row, file).str()));
+    for (const auto& row : array_at(*am, file, "ahp_matrix must be a list of rows")) {
       std::vector<double> values;
-      for (const auto& v : *r) {
+      for (const auto& v : array_at(row, file, "each ahp_matrix row is a list")) {
         // Numbers, or fractions written as strings: "1/3".
         if (auto d = v.value<double>()) {
           values.push_back(*d);

@@ -12,6 +12,27 @@ SourcePos pos_of(const toml::node& n, const std::string& file) {
   return SourcePos{file, static_cast<long>(s.begin.line), static_cast<long>(s.begin.column)};
 }
 
+const toml::array& array_at(const toml::node& n, const std::string& file,
+                            const std::string& expected) {
+  const toml::array* arr = n.as_array();
+  if (!arr) throw InputError(fmt::format("{}: {}", pos_of(n, file).str(), expected));
+  return *arr;
+}
+
+std::vector<const toml::table*> tables_at(const toml::node& n, const std::string& file,
+                                          const std::string& name) {
+  const toml::array& arr =
+      array_at(n, file, fmt::format("{0}s are written [[{0}]] (an array of tables)", name));
+  std::vector<const toml::table*> tables;
+  for (const auto& item : arr) {
+    const toml::table* t = item.as_table();
+    if (!t)
+      throw InputError(fmt::format("{}: [[{}]] must be a table", pos_of(item, file).str(), name));
+    tables.push_back(t);
+  }
+  return tables;
+}
+
 // Rejects unknown keys with the nearest known one.
 void check_keys(const toml::table& t, const std::vector<std::string>& known,
                 const std::string& file, const std::string& where) {

@@ -18,6 +18,12 @@ std::string get_string(const toml::table& t, const std::string& key, const std::
                        bool required, const std::string& where);
 double get_number(const toml::table& t, const std::string& key, const std::string& file,
                   double fallback, const std::string& where);
+// The node as an array; otherwise an InputError at its position: "file:line:col: <expected>".
+const toml::array& array_at(const toml::node& n, const std::string& file,
+                            const std::string& expected);
+// The tables of a [[name]] section; errors name the position and the form expected.
+std::vector<const toml::table*> tables_at(const toml::node& n, const std::string& file,
+                                          const std::string& name);
 
 // [[factor]] and [suitability] (project_suitability.cpp).
 void parse_factors(Project& proj, const toml::node& fn, const std::string& file);
