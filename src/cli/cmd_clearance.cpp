@@ -7,10 +7,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <future>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -42,6 +44,8 @@ struct ClearanceArgs {
   std::vector<std::string> layers;
   std::string data;
   std::string crs;
+  std::string parcels_crs;
+  std::string coverage;
   std::string out;
   int threads = 0;
   double min_overlap_m2 = 1e-6;
@@ -110,6 +114,80 @@ BreakdownSpec parse_breakdown(const std::string& text, Project& project) {
   return b;
 }
 
+// The parcel layer: `--parcels PATH[:LAYER]`, or the id of a layer the rule file declares (with
+// its own crs, encoding and where); --encoding and --parcels-crs override.
+LayerSpec parcel_spec(const Project& project) {
+  LayerSpec p;
+  std::error_code ec;
+  if (!std::filesystem::exists(g_args.parcels, ec) && project.find_layer(g_args.parcels)) {
+    p = *project.find_layer(g_args.parcels);
+  } else {
+    SourceRef ref = split_source_ref(g_args.parcels);
+    p.source = ref.path;
+    p.layer = ref.layer;
+  }
+  p.id = "parcels";
+  if (!g_args.encoding.empty()) p.encoding = g_args.encoding;
+  if (!g_args.parcels_crs.empty()) p.crs = g_args.parcels_crs;
+  return p;
+}
+
+// Where the run's rule data are complete, in order of preference: --coverage, [project]
+// coverage, the study area, a breakdown's footprint (三调 is wall-to-wall), and as a last resort
+// the rule layers' extents (with a warning).
+struct CoveragePlan {
+  std::optional<LayerSpec> spec;  // a polygon layer
+  std::size_t breakdown = 0;      // else index of the breakdown whose footprint serves
+  bool from_breakdown = false;
+  std::string description;
+};
+
+CoveragePlan plan_coverage(const Project& project) {
+  CoveragePlan c;
+  if (!g_args.coverage.empty()) {
+    SourceRef ref = split_source_ref(g_args.coverage);
+    LayerSpec l;
+    l.id = "coverage";
+    l.source = ref.path;
+    l.layer = ref.layer;
+    l.pos = SourcePos{"--coverage " + g_args.coverage, 0, 0};
+    c.description = fmt::format("--coverage {}", l.display());
+    c.spec = l;
+  } else if (!project.coverage.empty()) {
+    c.spec = *project.find_layer(project.coverage);
+    c.description =
+        fmt::format("[project] coverage = \"{}\" ({})", project.coverage, c.spec->display());
+  } else if (!project.study_area.empty()) {
+    c.spec = *project.find_layer(project.study_area);
+    c.description =
+        fmt::format("the study area \"{}\" ({})", project.study_area, c.spec->display());
+  } else if (!project.breakdowns.empty()) {
+    c.from_breakdown = true;
+    c.description =
+        fmt::format("the footprint of the land-use coverage \"{}\"", project.breakdowns[0].id);
+  } else {
+    c.description = "the extents of the rule layers";
+  }
+  return c;
+}
+
+// A polygon per extent: the coverage of last resort.
+engine::RuleLayer extent_coverage(const std::vector<gis::Extent>& extents,
+                                  const gis::GeosContext& ctx) {
+  engine::RuleLayer layer;
+  layer.id = "coverage";
+  layer.name = "rule layer extents";
+  layer.severity = Severity::Info;
+  for (const auto& e : extents) {
+    GEOSGeometry* box = GEOSGeom_createRectangle_r(ctx, e.minx, e.miny, e.maxx, e.maxy);
+    if (!box) continue;
+    gis::GeomPtr g = gis::wrap(ctx, box);
+    gis::warm_envelope(ctx, g.get());
+    layer.geoms.push_back(std::move(g));
+  }
+  return layer;
+}
+
 }  // namespace
 
 void register_clearance(CLI::App& app) {
@@ -127,6 +205,12 @@ void register_clearance(CLI::App& app) {
   sub->add_option("--data", g_args.data,
                   "data set whose layers are named like the rule file's layer ids (e.g. yjjbnt)");
   sub->add_option("--crs", g_args.crs, "working CRS (default: the rule file's, else the parcels')");
+  sub->add_option(
+      "--parcels-crs", g_args.parcels_crs,
+      "CRS of the parcels' coordinates (supplies a missing .prj, overrides a wrong one)");
+  sub->add_option("--coverage", g_args.coverage,
+                  "polygons where the rule data are complete, PATH[:LAYER]; parcels reaching "
+                  "outside are 'unchecked' (default: [project] coverage, else study_area)");
   sub->add_option("--out", g_args.out, "output folder")->required();
   sub->add_option("--threads", g_args.threads, "worker threads (0 = all cores)")
       ->check(CLI::Range(0, 1024));
@@ -169,12 +253,7 @@ int run_clearance() {
     throw InputError(fmt::format("{}: the rule file declares no [[constraint]]", g_args.rules));
 
   gis::GeosContext ctx;
-  SourceRef pref = split_source_ref(g_args.parcels);
-  LayerSpec pspec;
-  pspec.id = "parcels";
-  pspec.source = pref.path;
-  pspec.layer = pref.layer;
-  pspec.encoding = g_args.encoding;
+  LayerSpec pspec = parcel_spec(project);
 
   // Working CRS.
   std::string crs_text = !g_args.crs.empty() ? g_args.crs : project.crs;
@@ -188,32 +267,56 @@ int run_clearance() {
     probe.show_progress = false;
     probe.allow_no_crs = true;
     probe.validate_only = true;  // the CRS is all we need here
-    auto p = io::load_layer(pspec, gis::Crs(), ctx, probe);
-    if (p.source_crs.empty())
-      throw InputError(
-          fmt::format("{}: the parcel layer has no CRS and none is given; pass --crs "
-                      "EPSG:... (e.g. EPSG:4542 for Heqing)",
-                      pspec.display()));
-    if (!p.source_crs.is_projected())
+    if (!pspec.crs.empty()) {
+      work = gis::Crs::from_user(pspec.crs, "--parcels-crs");
+    } else {
+      auto p = io::load_layer(pspec, gis::Crs(), ctx, probe);
+      if (p.source_crs.empty())
+        throw InputError(
+            fmt::format("{}: the parcel layer has no CRS and none is given; pass --parcels-crs "
+                        "EPSG:... saying what its coordinates are (e.g. EPSG:4542 for CGCS2000 "
+                        "3-degree GK CM 99E, EPSG:4521 when the eastings carry the zone prefix "
+                        "33)",
+                        pspec.display()));
+      work = p.source_crs;
+    }
+    if (!work.is_projected())
       throw UsageError(
           fmt::format("{}: the parcels are in {}, not a metric CRS; pass --crs with "
                       "the working CRS (e.g. EPSG:4542)",
-                      pspec.display(), p.source_crs.label()));
-    work = p.source_crs;
+                      pspec.display(), work.label()));
   }
   if (!work.is_projected())
     throw UsageError(
         fmt::format("working CRS {} is not projected; areas need a metric CRS such as "
                     "EPSG:4542",
                     work.label()));
-  // Check every rule layer opens, has the layer, fields and a CRS — before reading in bulk.
+  // Check every rule layer opens, has the layer, fields, a CRS its coordinates fit — before
+  // reading in bulk. Their extents are the coverage of last resort.
+  std::vector<gis::Extent> rule_extents;
   for (const auto& r : project.rules) {
     io::LoadOptions check;
     check.keep_geometry = false;
     check.show_progress = false;
     check.extra_where = r.where;
     check.validate_only = true;
-    io::load_layer(*project.find_layer(r.layer), work, ctx, check);
+    auto probe = io::load_layer(*project.find_layer(r.layer), work, ctx, check);
+    if (probe.layer_work_extent.valid) {
+      gis::Extent e = probe.layer_work_extent;
+      e.minx -= r.buffer_m;
+      e.miny -= r.buffer_m;
+      e.maxx += r.buffer_m;
+      e.maxy += r.buffer_m;
+      rule_extents.push_back(e);
+    }
+  }
+  CoveragePlan coverage = plan_coverage(project);
+  if (coverage.spec) {
+    io::LoadOptions check;
+    check.keep_geometry = false;
+    check.show_progress = false;
+    check.validate_only = true;
+    io::load_layer(*coverage.spec, work, ctx, check);
   }
   for (const auto& b : project.breakdowns) {
     io::LoadOptions check;
@@ -226,6 +329,7 @@ int run_clearance() {
   // 2. Parcels.
   io::LoadOptions popt;
   popt.polygons_only = true;
+  popt.crs_option = "--parcels-crs";
   popt.id_field = g_args.id_field;
   if (!g_args.name_field.empty()) popt.fields = {g_args.name_field};
   io::LoadedLayer parcels = io::load_layer(pspec, work, ctx, popt);
@@ -236,6 +340,11 @@ int run_clearance() {
     throw InputError(
         fmt::format("{}: the parcel layer holds {} geometries; parcels must be polygons",
                     pspec.display(), parcels.geometry_type));
+  if (parcels.stats.null == parcels.stats.total)
+    throw InputError(fmt::format(
+        "{}: none of its {} parcels has a geometry; a table (CSV, XLSX) needs its polygons as "
+        "WKT in a column named WKT, geometry or geom",
+        pspec.display(), parcels.stats.total));
   {
     std::map<std::string, int> seen;
     std::vector<std::string> missing;
@@ -340,12 +449,38 @@ int run_clearance() {
   }
   log::debug("rule layers ready at {:.2f} s", since_start());
 
+  // 3b. The coverage.
+  engine::RuleLayer own_coverage;
+  const engine::RuleLayer* coverage_layer = &own_coverage;
+  if (coverage.spec) {
+    RuleSpec cr;
+    cr.id = "coverage";
+    cr.name = "coverage";
+    cr.layer = coverage.spec->id;
+    cr.severity = Severity::Info;
+    engine::RuleLoadOptions lopt;
+    lopt.near_boxes = &near_boxes;
+    lopt.show_progress = false;
+    own_coverage = engine::make_rule_layer(cr, *coverage.spec, work, ctx, near, lopt);
+    engine::tile_large_features(own_coverage, ctx);
+  } else if (coverage.from_breakdown) {
+    coverage_layer = &rules[project.rules.size() + coverage.breakdown];
+  } else {
+    log::warn(
+        "no coverage declared (--coverage, [project] coverage or study_area): parcels are "
+        "checked against {}; a parcel reaching outside them is 'unchecked'",
+        coverage.description);
+    own_coverage = extent_coverage(rule_extents, ctx);
+  }
+  log::info("coverage: {}", coverage.description);
+
   // 4. Compute. The GeoPackage is written by its own thread while parcels are still being
   // checked: it takes each parcel in input order as soon as that parcel is done.
   engine::ClearanceOptions copt;
   copt.threads = g_args.threads > 0 ? g_args.threads : project.threads;
   copt.min_overlap_m2 = g_args.min_overlap_m2;
   copt.keep_pieces = !g_args.no_gpkg;
+  copt.coverage = coverage_layer;
   const std::size_t n = parcels.features.size();
   std::mutex done_mutex;
   std::condition_variable done_cv;
@@ -401,6 +536,7 @@ int run_clearance() {
     meta.parcels = pspec.display();
     meta.crs_label = work.label();
     meta.generated_by = std::string("siteplan ") + SITEPLAN_VERSION;
+    meta.coverage = coverage.description;
     out::write_text(outdir.staged("overlaps.csv"), out::overlaps_csv(result));
     out::write_text(outdir.staged("parcels.csv"), out::parcels_csv(result));
     out::write_text(outdir.staged("report.html"), out::clearance_html(result, meta));
@@ -417,16 +553,30 @@ int run_clearance() {
   std::map<std::string, int> counts;
   for (const auto& p : result.parcels) counts[engine::to_string(p.verdict)]++;
   const double secs = since_start();
-  std::printf("%zu parcels: %d blocked, %d approval, %d clear, %d invalid (%.2f s, %d threads)\n",
-              result.parcels.size(), counts["blocked"], counts["approval"], counts["clear"],
-              counts["invalid"], secs, result.threads_used);
+  const int unchecked = counts["unchecked"];
+  if (unchecked)
+    std::printf(
+        "UNCHECKED: %d of %zu parcels reach outside the coverage (%s), where the rules "
+        "have no data; they are not clear\n",
+        unchecked, result.parcels.size(), coverage.description.c_str());
+  std::printf(
+      "%zu parcels: %d blocked, %d unchecked, %d approval, %d clear, %d invalid (%.2f s, %d "
+      "threads)\n",
+      result.parcels.size(), counts["blocked"], unchecked, counts["approval"], counts["clear"],
+      counts["invalid"], secs, result.threads_used);
   for (const auto& f : files) std::printf("wrote %s\n", f.c_str());
+  if (unchecked)
+    log::warn(
+        "{} parcels are unchecked (exit code 3): extend the rule data or the coverage to "
+        "them",
+        unchecked);
   // Every output is closed: leave the geometries to the operating system (core/exit.hpp).
   keep_until_exit(std::move(result));
   keep_until_exit(std::move(rules));
   keep_until_exit(std::move(parcels));
+  keep_until_exit(std::move(own_coverage));
   keep_until_exit(std::move(lane_ctx));
-  return 0;
+  return unchecked ? 3 : 0;
 }
 
 }  // namespace siteplan::cli

@@ -16,4 +16,11 @@ std::string csv_field(std::string_view s);
 std::string html_escape(std::string_view s);
 std::string to_lower(std::string_view s);
 
+// Whether iconv (which GDAL's CPLRecode uses) knows the encoding name, e.g. "GBK", "GB18030".
+bool encoding_known(const std::string& name);
+// Whether the bytes are valid UTF-8.
+bool valid_utf8(std::string_view s);
+// `s` decoded from `encoding` to UTF-8; throws std::runtime_error when it is not valid there.
+std::string to_utf8(std::string_view s, const std::string& encoding);
+
 }  // namespace siteplan::text

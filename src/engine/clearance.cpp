@@ -27,6 +27,8 @@ const char* to_string(Verdict v) {
       return "clear";
     case Verdict::Invalid:
       return "invalid";
+    case Verdict::Unchecked:
+      return "unchecked";
   }
   return "clear";
 }
@@ -38,12 +40,20 @@ class Worker {
  public:
   Worker(const std::vector<RuleLayer>& rules, const gis::Crs& work, const ClearanceOptions& opt)
       : rules_(rules), opt_(opt), ellipsoidal_(work) {
-    for (const auto& r : rules_) {
+    auto add_tree = [&](const RuleLayer& r) {
       gis::STRtreePtr tree(GEOSSTRtree_create_r(ctx_, 10), gis::STRtreeDeleter{ctx_.get()});
       for (std::size_t i = 0; i < r.geoms.size(); ++i)
         GEOSSTRtree_insert_r(ctx_, tree.get(), r.geoms[i].get(), reinterpret_cast<void*>(i));
       trees_.push_back(std::move(tree));
       prepared_.emplace_back();
+    };
+    for (const auto& r : rules_) add_tree(r);
+    // The coverage: one of the rules (a breakdown coverage) or a layer of its own, indexed last.
+    if (opt_.coverage) {
+      coverage_index_ = rules_.size();
+      for (std::size_t i = 0; i < rules_.size(); ++i)
+        if (&rules_[i] == opt_.coverage) coverage_index_ = i;
+      if (coverage_index_ == rules_.size()) add_tree(*opt_.coverage);
     }
   }
 
@@ -64,65 +74,100 @@ class Worker {
 
     for (std::size_t ri = 0; ri < rules_.size(); ++ri) {
       const RuleLayer& rule = rules_[ri];
-      std::vector<std::size_t> hits;
-      GEOSSTRtree_query_r(
-          ctx_, trees_[ri].get(), parcel,
-          [](void* item, void* userdata) {
-            static_cast<std::vector<std::size_t>*>(userdata)->push_back(
-                reinterpret_cast<std::size_t>(item));
-          },
-          &hits);
+      const std::vector<std::size_t> hits = query(ri, parcel);
       if (hits.empty()) continue;
-      std::sort(hits.begin(), hits.end());  // deterministic piece order
       if (rule.breakdown) {
         breakdown(ri, rule, hits, parcel, prepared.get(), out);
         continue;
       }
-      // Sort the features the parcel meets: wholly inside the parcel (taken whole), holding the
-      // whole parcel (the answer is the parcel), or crossing its boundary.
-      std::vector<const GEOSGeometry*> covered, crossing;
-      bool whole = false;
-      std::vector<int> owners_checked;
-      auto inside = [&](const GEOSGeometry* feat, std::size_t key) {
-        const gis::Extent f = gis::envelope(ctx_, feat);
-        return f.valid && f.contains(pe) &&
-               GEOSPreparedCovers_r(ctx_, prepared_feature(ri, key, feat), parcel) == 1;
-      };
-      for (std::size_t idx : hits) {
-        const GEOSGeometry* feat = rule.geoms[idx].get();
-        const int owner = rule.tile_of.empty() ? -1 : rule.tile_of[idx];
-        if (owner >= 0 && std::find(owners_checked.begin(), owners_checked.end(), owner) ==
-                              owners_checked.end()) {
-          // A tile: is the parcel wholly inside the feature it was cut from?
-          owners_checked.push_back(owner);
-          const auto key = rule.geoms.size() + static_cast<std::size_t>(owner);
-          if (inside(rule.whole[static_cast<std::size_t>(owner)].get(), key)) {
-            whole = true;
-            break;
-          }
-        }
-        if (GEOSPreparedIntersects_r(ctx_, prepared.get(), feat) == 0) continue;
-        if (GEOSPreparedCovers_r(ctx_, prepared.get(), feat) == 1) {
-          covered.push_back(feat);
-          continue;
-        }
-        if (owner < 0 && inside(feat, idx)) {
-          whole = true;  // the parcel lies wholly inside one feature
-          break;
-        }
-        crossing.push_back(feat);
-      }
-      gis::GeomPtr merged;
-      if (whole)
-        merged = gis::clone(ctx_, parcel);
-      else if (!covered.empty() || !crossing.empty())
-        merged = rule_overlap(parcel, covered, crossing, out.id, rule.id);
+      gis::GeomPtr merged = intersection(ri, rule, hits, parcel, prepared.get(), pe, out.id);
       if (!merged) continue;
       add_overlap(ri, std::move(merged), out);
     }
+    if (opt_.coverage) out.outside_m2 = outside(parcel, prepared.get(), pe, out);
   }
 
  private:
+  // Indices of rule ri's features whose envelopes meet the parcel's, sorted (deterministic order).
+  std::vector<std::size_t> query(std::size_t ri, const GEOSGeometry* parcel) {
+    std::vector<std::size_t> hits;
+    GEOSSTRtree_query_r(
+        ctx_, trees_[ri].get(), parcel,
+        [](void* item, void* userdata) {
+          static_cast<std::vector<std::size_t>*>(userdata)->push_back(
+              reinterpret_cast<std::size_t>(item));
+        },
+        &hits);
+    std::sort(hits.begin(), hits.end());
+    return hits;
+  }
+
+  // The parcel's area outside the coverage. For a breakdown coverage the covered area is the sum
+  // of the parcel's class areas (already made); should that sum exceed the parcel — the coverage
+  // overlaps itself here — the union is made instead, so an overlap can never hide a gap.
+  double outside(const GEOSGeometry* parcel, const GEOSPreparedGeometry* prepared,
+                 const gis::Extent& pe, const ParcelResult& out) {
+    const RuleLayer& cov = *opt_.coverage;
+    const double area = out.area_m2;
+    if (cov.breakdown && coverage_index_ < rules_.size()) {
+      double sum = 0;
+      for (const auto& o : out.overlaps)
+        if (o.rule_index == coverage_index_) sum += o.area_m2;
+      if (sum <= area + 1e-6 * std::max(1.0, area)) return clean_outside(area - sum);
+    }
+    const std::vector<std::size_t> hits = query(coverage_index_, parcel);
+    if (hits.empty()) return area;
+    gis::GeomPtr covered = intersection(coverage_index_, cov, hits, parcel, prepared, pe, out.id);
+    return clean_outside(covered ? area - gis::area(ctx_, covered.get()) : area);
+  }
+  // Differences of areas below the overlap noise floor are floating-point noise.
+  double clean_outside(double v) const { return v > opt_.min_overlap_m2 ? v : 0.0; }
+
+  // parcel ∩ ∪(rule's features among hits), or null when they do not meet.
+  gis::GeomPtr intersection(std::size_t ri, const RuleLayer& rule,
+                            const std::vector<std::size_t>& hits, const GEOSGeometry* parcel,
+                            const GEOSPreparedGeometry* prepared, const gis::Extent& pe,
+                            const std::string& parcel_id) {
+    // Sort the features the parcel meets: wholly inside the parcel (taken whole), holding the
+    // whole parcel (the answer is the parcel), or crossing its boundary.
+    std::vector<const GEOSGeometry*> covered, crossing;
+    bool whole = false;
+    std::vector<int> owners_checked;
+    auto inside = [&](const GEOSGeometry* feat, std::size_t key) {
+      const gis::Extent f = gis::envelope(ctx_, feat);
+      return f.valid && f.contains(pe) &&
+             GEOSPreparedCovers_r(ctx_, prepared_feature(ri, key, feat), parcel) == 1;
+    };
+    for (std::size_t idx : hits) {
+      const GEOSGeometry* feat = rule.geoms[idx].get();
+      const int owner = rule.tile_of.empty() ? -1 : rule.tile_of[idx];
+      if (owner >= 0 &&
+          std::find(owners_checked.begin(), owners_checked.end(), owner) == owners_checked.end()) {
+        // A tile: is the parcel wholly inside the feature it was cut from?
+        owners_checked.push_back(owner);
+        const auto key = rule.geoms.size() + static_cast<std::size_t>(owner);
+        if (inside(rule.whole[static_cast<std::size_t>(owner)].get(), key)) {
+          whole = true;
+          break;
+        }
+      }
+      if (GEOSPreparedIntersects_r(ctx_, prepared, feat) == 0) continue;
+      if (GEOSPreparedCovers_r(ctx_, prepared, feat) == 1) {
+        covered.push_back(feat);
+        continue;
+      }
+      if (owner < 0 && inside(feat, idx)) {
+        whole = true;  // the parcel lies wholly inside one feature
+        break;
+      }
+      crossing.push_back(feat);
+    }
+    if (whole) return gis::clone(ctx_, parcel);
+    if (!covered.empty() || !crossing.empty())
+      return rule_overlap(parcel, covered, crossing, parcel_id, rule.id);
+    return nullptr;
+  }
+
   // parcel ∩ ∪ features, from the features wholly inside the parcel and those crossing its
   // boundary. Several crossing features are clipped to the parcel's envelope (widened by 1 m),
   // unioned with the covered ones, and the union is intersected with the parcel once: 25–45 %
@@ -284,9 +329,10 @@ class Worker {
   gis::EllipsoidalArea::LocalScale scale_;  // over the parcel being checked
   std::vector<gis::STRtreePtr> trees_;
   std::vector<std::unordered_map<std::size_t, gis::PreparedPtr>> prepared_;
+  std::size_t coverage_index_ = 0;  // tree / cache index of the coverage
 };
 
-void decide(ParcelResult& p, const std::vector<RuleLayer>& rules) {
+void decide(ParcelResult& p, const std::vector<RuleLayer>& rules, const ClearanceOptions& opt) {
   if (!io::usable(p.status)) {
     p.verdict = Verdict::Invalid;
     return;
@@ -301,6 +347,9 @@ void decide(ParcelResult& p, const std::vector<RuleLayer>& rules) {
   if (!block.empty()) {
     p.verdict = Verdict::Blocked;
     p.deciding_rules = block;
+  } else if (opt.coverage && p.outside_m2 > opt.coverage_tolerance_m2) {
+    p.verdict = Verdict::Unchecked;
+    p.deciding_rules = {"coverage"};
   } else if (!approval.empty()) {
     p.verdict = Verdict::Approval;
     p.deciding_rules = approval;
@@ -352,7 +401,7 @@ ClearanceResult run_clearance(const io::LoadedLayer& parcels, const std::vector<
           auto& p = result.parcels[i];
           if (f.geom) p.geometry = gis::to_ogr(worker.ctx(), f.geom.get());
           if (f.geom && io::usable(f.status)) worker.process(f, p);
-          decide(p, rules);
+          decide(p, rules, options);
           if (options.on_parcel_done) options.on_parcel_done(i, p);
           progress.advance();
         }

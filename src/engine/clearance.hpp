@@ -15,7 +15,10 @@
 
 namespace siteplan::engine {
 
-enum class Verdict { Blocked, Approval, Clear, Invalid };
+// Unchecked: not blocked, but part of the parcel (more than ClearanceOptions::
+// coverage_tolerance_m2) lies outside the run's coverage, where the rules have no data — a
+// parcel is never `clear` there.
+enum class Verdict { Blocked, Approval, Clear, Invalid, Unchecked };
 const char* to_string(Verdict v);
 
 struct Overlap {
@@ -34,6 +37,7 @@ struct ParcelResult {
   std::string problem;
   double area_m2 = 0;
   double ellipsoidal_m2 = 0;
+  double outside_m2 = 0;  // planar area outside the coverage (0 without one)
   Verdict verdict = Verdict::Clear;
   std::vector<std::string> deciding_rules;
   std::vector<Overlap> overlaps;  // rules in declaration order, then breakdown classes sorted
@@ -45,6 +49,11 @@ struct ClearanceOptions {
   double min_overlap_m2 = 1e-6;  // smaller intersections are floating-point noise (1 mm²)
   bool keep_pieces = true;       // overlap polygons for the GeoPackage
   bool show_progress = true;
+  // Where the rule data are complete (polygons). A breakdown layer among the rules may serve
+  // (a wall-to-wall 三调): then the parcel's covered area is the sum of its class areas, made
+  // exact by a union where the classes overlap each other. Null: no coverage check.
+  const RuleLayer* coverage = nullptr;
+  double coverage_tolerance_m2 = 1.0;  // more than this outside → unchecked
   // Called from the worker threads as soon as parcel i is complete (verdict included), in no
   // particular order. Must be thread-safe.
   std::function<void(std::size_t, ParcelResult&)> on_parcel_done;

@@ -30,14 +30,15 @@ std::string overlaps_csv(const engine::ClearanceResult& r) {
 
 std::string parcels_csv(const engine::ClearanceResult& r) {
   std::string out =
-      "parcel_id,area_m2,verdict,area_ellipsoidal_m2,geometry_status,deciding_rules,name,problem\n";
+      "parcel_id,area_m2,verdict,area_ellipsoidal_m2,outside_m2,geometry_status,deciding_rules,"
+      "name,problem\n";
   for (const auto& p : r.parcels) {
     std::string deciding;
     for (const auto& d : p.deciding_rules) deciding += (deciding.empty() ? "" : ";") + d;
-    out +=
-        fmt::format("{},{:.6f},{},{:.6f},{},{},{},{}\n", text::csv_field(p.id), p.area_m2,
-                    engine::to_string(p.verdict), p.ellipsoidal_m2, io::to_string(p.status),
-                    text::csv_field(deciding), text::csv_field(p.name), text::csv_field(p.problem));
+    out += fmt::format("{},{:.6f},{},{:.6f},{:.6f},{},{},{},{}\n", text::csv_field(p.id), p.area_m2,
+                       engine::to_string(p.verdict), p.ellipsoidal_m2, p.outside_m2,
+                       io::to_string(p.status), text::csv_field(deciding), text::csv_field(p.name),
+                       text::csv_field(p.problem));
   }
   return out;
 }

@@ -65,6 +65,7 @@ ClearanceGpkgWriter::ClearanceGpkgWriter(const std::string& path,
                                  {"verdict", OFTString},
                                  {"area_m2", OFTReal},
                                  {"area_ellipsoidal_m2", OFTReal},
+                                 {"outside_m2", OFTReal},
                                  {"geometry_status", OFTString},
                                  {"deciding_rules", OFTString},
                                  {"n_block", OFTInteger},
@@ -106,6 +107,7 @@ void ClearanceGpkgWriter::add(engine::ParcelResult& p) {
   f.SetField("verdict", engine::to_string(p.verdict));
   f.SetField("area_m2", p.area_m2);
   f.SetField("area_ellipsoidal_m2", p.ellipsoidal_m2);
+  f.SetField("outside_m2", p.outside_m2);
   f.SetField("geometry_status", io::to_string(p.status));
   f.SetField("deciding_rules", deciding.c_str());
   f.SetField("n_block", nb);
@@ -141,7 +143,7 @@ void ClearanceGpkgWriter::finish() {
   if (ds->CommitTransaction() != OGRERR_NONE) throw RuntimeError(path + ": cannot commit");
   const auto& st = style::styles();
   std::vector<Category> verdicts;
-  for (const char* v : {"blocked", "approval", "clear", "invalid"}) {
+  for (const char* v : {"blocked", "unchecked", "approval", "clear", "invalid"}) {
     auto it = st.verdict.find(v);
     verdicts.push_back({v, v, it != st.verdict.end() ? it->second : style::Rgb{128, 128, 128}});
   }

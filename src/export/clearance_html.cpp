@@ -51,6 +51,7 @@ table{border-collapse:collapse;margin:.5em 0 1.5em}th,td{border:1px solid #bbb;p
 td.num{text-align:right;font-variant-numeric:tabular-nums}th{background:#eee}
 .badge{display:inline-block;padding:.1em .5em;border-radius:.3em;color:#111}
 section{border-top:1px solid #ccc;padding-top:.5em}.muted{color:#666}
+.alarm{background:#fde0dd;border:2px solid #d7191c;padding:.6em;font-size:1.1em}
 </style>
 </head>
 <body>
@@ -62,8 +63,16 @@ section{border-top:1px solid #ccc;padding-top:.5em}.muted{color:#666}
       "ellipsoid</p>\n",
       html_escape(meta.parcels), html_escape(meta.crs_label), html_escape(meta.generated_by));
 
+  if (by_verdict["unchecked"] > 0)
+    h += fmt::format(
+        "<p class=\"alarm\"><strong>{} parcels are UNCHECKED (未核查)</strong>: they reach "
+        "outside the coverage — {} — where the rule data do not exist. They are not clear: "
+        "extend the rule data or the coverage to them and run again.</p>\n",
+        by_verdict["unchecked"], html_escape(meta.coverage));
+  h += fmt::format("<p class=\"muted\">coverage (where the rule data are complete): {}</p>\n",
+                   html_escape(meta.coverage));
   h += "<h2>Verdicts 结论</h2>\n<table><tr><th>verdict</th><th>parcels</th></tr>\n";
-  for (const char* v : {"blocked", "approval", "clear", "invalid"})
+  for (const char* v : {"blocked", "unchecked", "approval", "clear", "invalid"})
     h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td></tr>\n",
                      badge(v, colour(st.verdict, v)), by_verdict[v]);
   h += "</table>\n";
@@ -91,6 +100,11 @@ section{border-top:1px solid #ccc;padding-top:.5em}.muted{color:#666}
     h += fmt::format("<p>area {} ha (ellipsoidal {} ha) · geometry {}{}</p>\n", ha(p.area_m2),
                      ha(p.ellipsoidal_m2), io::to_string(p.status),
                      p.problem.empty() ? std::string() : " — " + html_escape(p.problem));
+    if (p.outside_m2 > 0)
+      h += fmt::format(
+          "<p class=\"alarm\">{} ha of this parcel lie outside the coverage, where "
+          "no rule was checked.</p>\n",
+          ha(p.outside_m2));
     if (!p.deciding_rules.empty()) {
       std::string d;
       for (const auto& id : p.deciding_rules) d += (d.empty() ? "" : ", ") + html_escape(id);

@@ -16,6 +16,7 @@ struct ClearanceMeta {
   std::string parcels;       // parcel source for the report
   std::string crs_label;     // working CRS
   std::string generated_by;  // "siteplan 0.1.0"
+  std::string coverage;      // where the rule data are complete (how it was decided)
 };
 
 std::string overlaps_csv(const engine::ClearanceResult& r);

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.hpp"
@@ -163,69 +164,187 @@ std::optional<int> cgcs2000_gk3_epsg(int cm, bool prefixed) {
   return prefixed ? 4513 + index : 4534 + index;
 }
 
+bool absurd_coordinates(double minx, double miny, double maxx, double maxy) {
+  constexpr double limit = 1e8;
+  for (double v : {minx, miny, maxx, maxy})
+    if (!std::isfinite(v) || std::fabs(v) > limit) return true;
+  return false;
+}
+
+std::optional<Extent> area_of_use(const Crs& crs) {
+  if (crs.empty()) return std::nullopt;
+  double w = 0, s = 0, e = 0, n = 0;
+  const char* name = nullptr;
+  if (!crs.srs()->GetAreaOfUse(&w, &s, &e, &n, &name)) return std::nullopt;
+  if (!(w >= -180 && e <= 180 && s >= -90 && n <= 90)) return std::nullopt;
+  Extent a;
+  a.expand(w, s);
+  a.expand(e, n);
+  // An area crossing the antimeridian (w > e) is not checked.
+  if (w > e) return std::nullopt;
+  return a;
+}
+
+namespace {
+
+std::string epsg_text(std::optional<int> code) {
+  return code ? fmt::format("EPSG:{}", *code) : std::string();
+}
+
+// Zone-prefix checks for a Gauss-Krüger / transverse Mercator CRS.
+std::optional<CrsFinding> check_prefix(const Crs& crs, const Crs::TransverseMercator& tm,
+                                       const Extent& e) {
+  const bool declared_prefixed = tm.false_easting >= 1'000'000.0;
+  const bool data_prefixed = e.minx >= 1'000'000.0;
+  const bool data_plain = e.maxx < 1'000'000.0;
+  const int cm = static_cast<int>(std::lround(tm.central_meridian));
+  // Northing first (the Chinese survey convention X = northing) read as easting: the "eastings"
+  // are ~2–6 million and the "northings" lie within a zone's 1,000 km of eastings.
+  const bool looks_swapped =
+      e.minx >= 1'000'000.0 && e.maxx < 10'000'000.0 && e.miny >= 0 && e.maxy < 1'000'000.0;
+  if (!declared_prefixed && data_prefixed) {
+    const double zone_d = std::floor(e.minx / 1'000'000.0);
+    const int zone = zone_d < 1000 ? static_cast<int>(zone_d) : -1;
+    const bool zone_ok = zone >= 25 && zone <= 45 && std::floor(e.maxx / 1'000'000.0) == zone_d;
+    if (!zone_ok && looks_swapped)
+      return CrsFinding{fmt::format("x {:.0f} .. {:.0f} look like northings and y {:.0f} .. {:.0f} "
+                                    "like eastings in {}: X and Y are swapped (in Chinese survey "
+                                    "tables X is the northing); swap the columns",
+                                    e.minx, e.maxx, e.miny, e.maxy, crs.label()),
+                        true, ""};
+    const std::string code = zone_ok ? epsg_text(cgcs2000_gk3_epsg(zone * 3, true)) : "";
+    return CrsFinding{
+        fmt::format("eastings {:.0f} .. {:.0f} carry a zone prefix ({}) but {} declares none "
+                    "(false easting {:.0f}): the coordinates do not fit their CRS{}",
+                    e.minx, e.maxx, zone_ok ? std::to_string(zone) : std::string("?"), crs.label(),
+                    tm.false_easting, code.empty() ? std::string("") : "; declare " + code),
+        true, code};
+  }
+  if (declared_prefixed && data_plain) {
+    const std::string code = epsg_text(cgcs2000_gk3_epsg(cm, false));
+    return CrsFinding{
+        fmt::format("eastings {:.0f} .. {:.0f} have no zone prefix but {} declares one (false "
+                    "easting {:.0f}): the coordinates do not fit their CRS{}",
+                    e.minx, e.maxx, crs.label(), tm.false_easting,
+                    code.empty() ? std::string("") : "; declare " + code),
+        true, code};
+  }
+  if (declared_prefixed && data_prefixed) {
+    const double data_zone = std::floor(e.minx / 1'000'000.0);
+    const double crs_zone = std::floor(tm.false_easting / 1'000'000.0);
+    if (data_zone != crs_zone || std::floor(e.maxx / 1'000'000.0) != crs_zone) {
+      const bool ok = data_zone >= 25 && data_zone <= 45;
+      const std::string code =
+          ok ? epsg_text(cgcs2000_gk3_epsg(static_cast<int>(data_zone) * 3, true)) : "";
+      return CrsFinding{fmt::format("eastings {:.0f} .. {:.0f} carry zone prefix {:.0f} but {} is "
+                                    "zone {:.0f}: the coordinates do not fit their CRS{}",
+                                    e.minx, e.maxx, data_zone, crs.label(), crs_zone,
+                                    code.empty() ? std::string("") : "; declare " + code),
+                        true, code};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::vector<CrsFinding> check_zone(const Crs& crs, const Extent& e) {
   std::vector<CrsFinding> out;
   if (!e.valid) return out;
   if (crs.empty()) {
     out.push_back(
         {"no CRS: the source declares none; set `crs = \"EPSG:...\"` on the layer "
-         "(or --crs) to say what its coordinates are"});
+         "(or --parcels-crs / --crs) to say what its coordinates are",
+         false, ""});
     return out;
   }
   if (crs.is_geographic()) {
-    if (e.minx < -180.5 || e.maxx > 360.5 || e.miny < -90.5 || e.maxy > 90.5)
-      out.push_back({fmt::format(
-          "coordinates ({:.0f} .. {:.0f}, {:.0f} .. {:.0f}) are not degrees although the CRS {} "
-          "is geographic: the declared CRS is probably wrong (projected metres?)",
-          e.minx, e.maxx, e.miny, e.maxy, crs.label())});
-    return out;
+    if (e.minx < -180.5 || e.maxx > 360.5 || e.miny < -90.5 || e.maxy > 90.5) {
+      out.push_back({fmt::format("coordinates ({:.0f} .. {:.0f}, {:.0f} .. {:.0f}) are not degrees "
+                                 "although the CRS {} is geographic: the declared CRS is wrong "
+                                 "(projected metres?)",
+                                 e.minx, e.maxx, e.miny, e.maxy, crs.label()),
+                     true, ""});
+      return out;
+    }
   }
   auto tm = crs.transverse_mercator();
-  if (!tm) return out;
-  const bool declared_prefixed = tm->false_easting >= 1'000'000.0;
-  const bool data_prefixed = e.minx >= 1'000'000.0;
-  const bool data_plain = e.maxx < 1'000'000.0;
-  const int cm = static_cast<int>(std::lround(tm->central_meridian));
-  if (!declared_prefixed && data_prefixed) {
-    int zone = static_cast<int>(e.minx / 1'000'000.0);
-    auto code = (zone >= 25 && zone <= 45) ? cgcs2000_gk3_epsg(zone * 3, true) : std::nullopt;
-    out.push_back({fmt::format(
-        "eastings {:.0f} .. {:.0f} carry a zone prefix ({}) but {} declares none (false easting "
-        "{:.0f}): declare the prefixed CRS{}",
-        e.minx, e.maxx, zone, crs.label(), tm->false_easting,
-        code ? fmt::format(" EPSG:{}", *code) : std::string(""))});
-    return out;
+  if (tm) {
+    if (auto f = check_prefix(crs, *tm, e)) {
+      out.push_back(*f);
+      return out;
+    }
   }
-  if (declared_prefixed && data_plain) {
-    auto code = cgcs2000_gk3_epsg(cm, false);
-    out.push_back({fmt::format(
-        "eastings {:.0f} .. {:.0f} have no zone prefix but {} declares one (false easting "
-        "{:.0f}): declare the un-prefixed CRS{}",
-        e.minx, e.maxx, crs.label(), tm->false_easting,
-        code ? fmt::format(" EPSG:{}", *code) : std::string(""))});
-    return out;
+  // Where the data lie, in degrees on the CRS's own datum.
+  std::optional<Extent> geo_extent;
+  if (crs.is_geographic()) {
+    geo_extent = e;
+  } else {
+    OGRSpatialReference geog;
+    if (crs.srs()->GetAttrNode("GEOGCS") && geog.CopyGeogCSFrom(crs.srs()) == OGRERR_NONE) {
+      geog.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+      GdalErrorCapture quiet;
+      CoordTransformPtr ct(OGRCreateCoordinateTransformation(crs.srs(), &geog));
+      if (ct) {
+        Extent g;
+        const int n = 21;
+        for (int i = 0; i < n; ++i) {
+          const double t = static_cast<double>(i) / (n - 1);
+          double xs[4] = {e.minx + t * (e.maxx - e.minx), e.minx + t * (e.maxx - e.minx), e.minx,
+                          e.maxx};
+          double ys[4] = {e.miny, e.maxy, e.miny + t * (e.maxy - e.miny),
+                          e.miny + t * (e.maxy - e.miny)};
+          int ok[4] = {0, 0, 0, 0};
+          ct->Transform(4, xs, ys, nullptr, ok);
+          for (int k = 0; k < 4; ++k)
+            if (ok[k]) g.expand(xs[k], ys[k]);
+        }
+        if (!g.valid) {
+          out.push_back({fmt::format("coordinates ({:.0f} .. {:.0f}, {:.0f} .. {:.0f}) cannot be "
+                                     "placed on the earth in {}: the declared CRS is wrong",
+                                     e.minx, e.maxx, e.miny, e.maxy, crs.label()),
+                         true, ""});
+          return out;
+        }
+        geo_extent = g;
+      }
+    }
   }
-  if (declared_prefixed && data_prefixed) {
-    int data_zone = static_cast<int>(e.minx / 1'000'000.0);
-    int crs_zone = static_cast<int>(tm->false_easting / 1'000'000.0);
-    if (data_zone != crs_zone)
-      out.push_back({fmt::format("eastings carry zone prefix {} but {} is zone {}", data_zone,
-                                 crs.label(), crs_zone)});
+  // Far outside the CRS's area of use (by more than 1°, ~100 km: a county may straddle a zone
+  // edge, but not by that much) the coordinates belong to another CRS.
+  if (geo_extent) {
+    if (auto aou = area_of_use(crs)) {
+      const double margin = 1.0;
+      const Extent& g = *geo_extent;
+      const double beyond = std::max(
+          {aou->minx - g.minx, g.maxx - aou->maxx, aou->miny - g.miny, g.maxy - aou->maxy});
+      if (beyond > margin) {
+        out.push_back({fmt::format("the data lie at {:.3f}..{:.3f}°E, {:.3f}..{:.3f}°N, up to "
+                                   "{:.1f}° outside the area of use of {} ({:.1f}..{:.1f}°E, "
+                                   "{:.1f}..{:.1f}°N): the coordinates do not fit their CRS; "
+                                   "check which CRS they are in",
+                                   g.minx, g.maxx, g.miny, g.maxy, beyond, crs.label(), aou->minx,
+                                   aou->maxx, aou->miny, aou->maxy),
+                       true, ""});
+        return out;
+      }
+    }
   }
   // Data outside the zone: more than 1.5° (plus a small tolerance) from the central meridian.
-  auto geo = Crs::from_user("EPSG:4490", "internal");
-  Transform to_geo(crs, geo);
-  Extent g = to_geo.apply(e);
-  if (g.valid) {
+  if (tm && geo_extent) {
+    const Extent& g = *geo_extent;
     const double tol = 0.05;
-    double west = tm->central_meridian - 1.5, east = tm->central_meridian + 1.5;
+    // Half a zone: 1.5° for 3-degree zones, 3° for 6-degree ones (named so in EPSG).
+    const double half = crs.name().find("6-degree") != std::string::npos ? 3.0 : 1.5;
+    double west = tm->central_meridian - half, east = tm->central_meridian + half;
     if (g.minx < west - tol || g.maxx > east + tol) {
       double worst = std::max(west - g.minx, g.maxx - east);
-      out.push_back({fmt::format(
-          "data reach longitude {:.3f}..{:.3f}°E, up to {:.2f}° outside the 3-degree zone of {} "
-          "(CM {:.0f}°E, {:.1f}..{:.1f}°E): distortion grows; use the neighbouring zone's CRS or "
-          "check the coordinates",
-          g.minx, g.maxx, worst, crs.label(), tm->central_meridian, west, east)});
+      out.push_back(
+          {fmt::format("data reach longitude {:.3f}..{:.3f}°E, up to {:.2f}° outside the "
+                       "zone of {} (CM {:.0f}°E, {:.1f}..{:.1f}°E): distortion grows; "
+                       "use the neighbouring zone's CRS or check the coordinates",
+                       g.minx, g.maxx, worst, crs.label(), tm->central_meridian, west, east),
+           false, ""});
     }
   }
   return out;

@@ -82,9 +82,22 @@ class Transform {
 std::optional<int> cgcs2000_gk3_epsg(int central_meridian, bool prefixed);
 
 // Findings about how data coordinates fit their declared CRS (empty when all is fine).
+// A fatal finding means the coordinates cannot be what the CRS says (a zone prefix present or
+// missing, northing and easting swapped, metres declared as degrees, data far outside the CRS's
+// area of use): a run must refuse them instead of computing verdicts. The others (data a little
+// outside a 3-degree zone) are warnings.
 struct CrsFinding {
   std::string message;  // one line, says what looks wrong and what to do
+  bool fatal = false;
+  std::string fitting_crs;  // "EPSG:4521" when a CRS that fits is known, else ""
 };
 std::vector<CrsFinding> check_zone(const Crs& crs, const Extent& native_extent);
+
+// Coordinates no CRS can hold: non-finite, or beyond ±1e8 (a corrupted value such as 7e82).
+// A feature with such a coordinate is invalid, whatever its CRS.
+bool absurd_coordinates(double minx, double miny, double maxx, double maxy);
+
+// The CRS's area of use (degrees, west/south/east/north) when PROJ knows it.
+std::optional<Extent> area_of_use(const Crs& crs);
 
 }  // namespace siteplan::gis

@@ -48,6 +48,7 @@ gis::Crs auto_work_crs(const gis::Crs& crs, const gis::Extent& extent) {
 LoadOptions info_options() {
   LoadOptions o;
   o.keep_geometry = false;
+  o.require_crs_fit = false;  // info reports a misfit as a warning instead of refusing
   return o;
 }
 
@@ -136,6 +137,7 @@ std::string format_info_text(const InfoReport& r) {
     out += fmt::format("  features:   {} (valid {}, invalid {}, empty {}, null {}", s.total,
                        s.valid, s.repaired + s.unrepairable, s.empty, s.null);
     if (s.transform_failed) out += fmt::format(", not transformable {}", s.transform_failed);
+    if (s.bad_coordinates) out += fmt::format(", corrupted coordinates {}", s.bad_coordinates);
     out += ")\n";
     out += fmt::format("  source CRS: {}{}\n", l.source_crs.label(),
                        l.crs_from_project ? " (set in the project)" : "");

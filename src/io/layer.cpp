@@ -35,6 +35,8 @@ const char* to_string(GeomStatus s) {
       return "unrepairable";
     case GeomStatus::TransformFailed:
       return "transform-failed";
+    case GeomStatus::BadCoordinates:
+      return "bad-coordinates";
   }
   return "valid";
 }
@@ -63,6 +65,9 @@ void LayerStats::add(GeomStatus s) {
     case GeomStatus::TransformFailed:
       ++transform_failed;
       break;
+    case GeomStatus::BadCoordinates:
+      ++bad_coordinates;
+      break;
   }
 }
 
@@ -75,27 +80,77 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
   OGRLayer* layer = pick_layer(*ds, spec.source, spec.layer);
   out.layer_name = layer->GetName();
   const std::string where_label = fmt::format("{}:{}", spec.source, out.layer_name);
+
+  // Attribute encoding. A shapefile without .cpg or code page, or a CSV, declares none: its
+  // bytes decide (valid UTF-8, else GB18030), and the log says which.
+  out.encoding = spec.encoding;
+  if (out.encoding.empty()) {
+    out.encoding = undeclared_encoding(*ds, *layer, spec.source, out.driver);
+    if (!out.encoding.empty()) {
+      if (!options.validate_only)
+        log::info("{}: the source declares no encoding (no .cpg, no code page); its text is {}",
+                  where_label,
+                  out.encoding == "UTF-8" ? "valid UTF-8 and read as such"
+                                          : "not UTF-8 and read as GB18030 (GBK); pass "
+                                            "--encoding if that is wrong");
+      if (out.driver == "ESRI Shapefile") {
+        ds = open_source(spec.source, out.encoding, spec.layer);
+        layer = pick_layer(*ds, spec.source, spec.layer);
+      }
+    }
+  }
+  // The shapefile driver decodes itself; other drivers hand over raw bytes.
+  const bool recode = !out.encoding.empty() && out.driver != "ESRI Shapefile" &&
+                      text::to_lower(out.encoding) != "utf-8" &&
+                      text::to_lower(out.encoding) != "utf8";
+  auto decode = [&](const char* raw) -> std::string {
+    if (!recode || !raw || !*raw) return raw ? raw : "";
+    char* r = CPLRecode(raw, out.encoding.c_str(), CPL_ENC_UTF8);
+    std::string v = r;
+    CPLFree(r);
+    return v;
+  };
   out.geometry_type = OGRGeometryTypeToName(layer->GetGeomType());
 
   OGRFeatureDefn* defn = layer->GetLayerDefn();
   for (int i = 0; i < defn->GetFieldCount(); ++i) {
     OGRFieldDefn* f = defn->GetFieldDefn(i);
-    out.fields.push_back({f->GetNameRef(), OGRFieldDefn::GetFieldTypeName(f->GetType())});
+    out.fields.push_back({decode(f->GetNameRef()), OGRFieldDefn::GetFieldTypeName(f->GetType())});
   }
   auto field_index = [&](const std::string& name, const char* role) {
-    int idx = defn->GetFieldIndex(name.c_str());
-    if (idx < 0) {
-      std::vector<std::string> names;
-      for (const auto& f : out.fields) names.push_back(f.name);
-      std::string near = text::nearest(name, names);
-      std::string list;
-      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-      throw InputError(fmt::format("{}: no field '{}' ({}){}; fields are: {}", where_label, name,
-                                   role, near.empty() ? "" : " (did you mean '" + near + "'?)",
-                                   list));
+    for (std::size_t i = 0; i < out.fields.size(); ++i)
+      if (out.fields[i].name == name) return static_cast<int>(i);
+    for (std::size_t i = 0; i < out.fields.size(); ++i)
+      if (text::to_lower(out.fields[i].name) == text::to_lower(name)) return static_cast<int>(i);
+    std::vector<std::string> names;
+    for (const auto& f : out.fields) names.push_back(f.name);
+    // A name that matches once the field names are decoded as GBK: the encoding is wrong.
+    std::string hint;
+    for (int i = 0; i < defn->GetFieldCount() && hint.empty(); ++i) {
+      try {
+        if (text::to_utf8(defn->GetFieldDefn(i)->GetNameRef(), "GB18030") == name)
+          hint = "; the field names are GBK-encoded: add --encoding GBK";
+      } catch (const std::exception&) {
+      }
     }
-    return idx;
+    std::string near = text::nearest(name, names);
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    throw InputError(fmt::format("{}: no field '{}' ({}){}{}; fields are: {}", where_label, name,
+                                 role, near.empty() ? "" : " (did you mean '" + near + "'?)", hint,
+                                 list));
   };
+  // Tables without a geometry column (CSV, XLSX, ODS) may hold the geometry as WKT text.
+  int wkt_idx = -1;
+  if (defn->GetGeomFieldCount() == 0) {
+    for (const char* name : {"WKT", "geometry", "geom", "the_geom", "shape", "wkt_geom", "几何"}) {
+      for (std::size_t i = 0; i < out.fields.size() && wkt_idx < 0; ++i)
+        if (text::to_lower(out.fields[i].name) == text::to_lower(name))
+          wkt_idx = static_cast<int>(i);
+      if (wkt_idx >= 0) break;
+    }
+    if (wkt_idx >= 0) out.geometry_type = "Unknown (WKT)";
+  }
   std::vector<int> keep_idx;
   for (const auto& f : options.fields) keep_idx.push_back(field_index(f, "requested field"));
   int id_idx = options.id_field.empty() ? -1 : field_index(options.id_field, "id field");
@@ -107,11 +162,29 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
   } else {
     out.source_crs = gis::Crs::from_srs(layer->GetSpatialRef());
   }
+  const std::string crs_option = !options.crs_option.empty()
+                                     ? options.crs_option
+                                     : fmt::format("crs = \"EPSG:...\" in [layers.{}]", spec.id);
   if (out.source_crs.empty() && !work.empty() && !options.allow_no_crs)
     throw InputError(fmt::format(
-        "{}: the layer has no CRS and none is given; add crs = \"EPSG:...\" to [layers.{}] (or "
-        "--crs) saying what its coordinates are",
-        where_label, spec.id));
+        "{}: the layer has no CRS and none is given; declare it with {} saying what its "
+        "coordinates are (e.g. EPSG:4542 for CGCS2000 3-degree GK CM 99E)",
+        where_label, options.crs_option.empty() ? crs_option : options.crs_option + " EPSG:..."));
+  const bool strict = options.require_crs_fit && !work.empty() && !out.source_crs.empty();
+  auto refuse_misfit = [&](const gis::Extent& native) {
+    for (const auto& f : gis::check_zone(out.source_crs, native)) {
+      if (!f.fatal) continue;
+      std::string how =
+          options.crs_option.empty()
+              ? fmt::format("crs = \"{}\" in [layers.{}]",
+                            f.fitting_crs.empty() ? "EPSG:..." : f.fitting_crs, spec.id)
+              : options.crs_option + " " + (f.fitting_crs.empty() ? "EPSG:..." : f.fitting_crs);
+      throw InputError(
+          fmt::format("{}: {}. Nothing was checked: declare the CRS the coordinates "
+                      "are in with {}",
+                      where_label, f.message, how));
+    }
+  };
 
   std::string filter = spec.where;
   if (!options.extra_where.empty())
@@ -119,10 +192,27 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
         filter.empty() ? options.extra_where : "(" + filter + ") AND (" + options.extra_where + ")";
   apply_filter(*layer, spec.source, filter);
 
-  if (options.validate_only) return out;
-
   std::optional<gis::Transform> to_work;
   if (!work.empty() && !out.source_crs.empty()) to_work.emplace(out.source_crs, work);
+
+  // The whole layer's extent as the source reports it: the coordinates must fit their CRS
+  // before anything is read near the parcels (a prefixed layer declared un-prefixed would
+  // otherwise simply have no features "near" them). An extent spoilt by a corrupted coordinate
+  // is not judged here; the features read are, below.
+  bool fit_checked = false;
+  if (!work.empty() && !out.source_crs.empty() && layer->GetGeometryColumn()) {
+    OGREnvelope env;
+    gis::GdalErrorCapture quiet;
+    if (layer->GetExtent(&env, TRUE) == OGRERR_NONE &&
+        !gis::absurd_coordinates(env.MinX, env.MinY, env.MaxX, env.MaxY)) {
+      gis::Extent native{env.MinX, env.MinY, env.MaxX, env.MaxY, true};
+      if (strict) refuse_misfit(native);
+      fit_checked = true;
+      out.layer_work_extent = to_work ? to_work->apply(native) : native;
+    }
+  }
+
+  if (options.validate_only) return out;
 
   if (options.spatial_filter.valid && to_work) {
     gis::Transform back(work, out.source_crs);
@@ -133,7 +223,6 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
     layer->SetSpatialFilterRect(e.minx, e.miny, e.maxx, e.maxy);
   }
 
-  const bool recode = !spec.encoding.empty() && out.driver != "ESRI Shapefile";
   const GIntBig count_hint = layer->GetFeatureCount(FALSE);
   Progress progress(fmt::format("loading {}", spec.id),
                     count_hint > 0 ? static_cast<std::uint64_t>(count_hint) : 0,
@@ -154,29 +243,43 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
         if (!f->IsFieldSetAndNotNull(id_idx))
           feat.key.clear();
         else
-          feat.key = f->GetFieldAsString(id_idx);
+          feat.key = decode(f->GetFieldAsString(id_idx));
       } else {
         feat.key = std::to_string(feat.fid);
       }
-      for (int idx : keep_idx) {
-        std::string v = f->IsFieldSetAndNotNull(idx) ? f->GetFieldAsString(idx) : "";
-        if (recode && !v.empty()) {
-          char* r = CPLRecode(v.c_str(), spec.encoding.c_str(), CPL_ENC_UTF8);
-          v = r;
-          CPLFree(r);
-        }
-        feat.values.push_back(std::move(v));
-      }
+      for (int idx : keep_idx)
+        feat.values.push_back(f->IsFieldSetAndNotNull(idx) ? decode(f->GetFieldAsString(idx)) : "");
       gis::OgrGeomPtr g(f->StealGeometry());
+      bool wkt_unreadable = false;
+      if (!g && wkt_idx >= 0 && f->IsFieldSetAndNotNull(wkt_idx)) {
+        OGRGeometry* parsed = nullptr;
+        const char* wkt = f->GetFieldAsString(wkt_idx);
+        if (OGRGeometryFactory::createFromWkt(wkt, nullptr, &parsed) == OGRERR_NONE && parsed) {
+          g.reset(parsed);
+        } else {
+          delete parsed;
+          wkt_unreadable = true;
+        }
+      }
       bool polygonal = false;
-      if (!g) {
+      OGREnvelope env;
+      if (wkt_unreadable) {
+        feat.status = GeomStatus::Unrepairable;
+        feat.problem = fmt::format("field '{}' does not hold readable WKT",
+                                   out.fields[static_cast<std::size_t>(wkt_idx)].name);
+      } else if (!g) {
         feat.status = GeomStatus::Null;
       } else if (g->IsEmpty()) {
         feat.status = GeomStatus::Empty;
         g.reset();
+      } else if (g->getEnvelope(&env),
+                 gis::absurd_coordinates(env.MinX, env.MinY, env.MaxX, env.MaxY)) {
+        feat.status = GeomStatus::BadCoordinates;
+        feat.problem = fmt::format(
+            "coordinates out of any range (x {:g} .. {:g}, y {:g} .. {:g}): corrupted values",
+            env.MinX, env.MaxX, env.MinY, env.MaxY);
+        g.reset();
       } else {
-        OGREnvelope env;
-        g->getEnvelope(&env);
         native.expand(env.MinX, env.MinY);
         native.expand(env.MaxX, env.MaxY);
         const OGRwkbGeometryType flat = wkbFlatten(g->getGeometryType());
@@ -350,6 +453,8 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
     }
   }
 
+  if (strict && !fit_checked) refuse_misfit(out.native_extent);
+
   // Phase 2 (parallel): reproject, convert to GEOS, validate and repair. Each worker has its own
   // GEOS context and PROJ transformation; results land by index, so order never depends on threads.
   const std::size_t n = out.features.size();
@@ -460,6 +565,18 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
     }
     out.stats.add(feat.status);
   }
+  if (strict && out.stats.transform_failed) {
+    std::string list;
+    int shown = 0;
+    for (const auto& feat : out.features)
+      if (feat.status == GeomStatus::TransformFailed && shown++ < 10)
+        list += (list.empty() ? "" : ", ") + feat.key;
+    throw InputError(fmt::format(
+        "{}: {} features cannot be transformed from {} to {} ({}{}): their coordinates do not "
+        "fit the declared CRS. Nothing was checked: declare the right one with {}",
+        where_label, out.stats.transform_failed, out.source_crs.label(), work.label(), list,
+        out.stats.transform_failed > 10 ? ", ..." : "", crs_option));
+  }
   progress.finish(out.stats.far ? fmt::format("{} features near the parcels ({} further away)",
                                               out.stats.total, out.stats.far)
                                 : fmt::format("{} features", out.stats.total));
@@ -467,6 +584,11 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
   // Findings about the coordinates.
   for (auto& f : gis::check_zone(out.source_crs, out.native_extent))
     out.findings.push_back(f.message);
+  if (out.stats.bad_coordinates)
+    out.findings.push_back(
+        fmt::format("{} features have corrupted coordinates (non-finite or "
+                    "beyond 1e8) and are unusable",
+                    out.stats.bad_coordinates));
   if (!work.empty() && !work.same_as(out.source_crs) && work.transverse_mercator() &&
       out.work_extent.valid) {
     for (auto& f : gis::check_zone(work, out.work_extent))

@@ -14,7 +14,16 @@
 
 namespace siteplan::io {
 
-enum class GeomStatus { Valid, Repaired, Empty, Null, NotPolygon, Unrepairable, TransformFailed };
+enum class GeomStatus {
+  Valid,
+  Repaired,
+  Empty,
+  Null,
+  NotPolygon,
+  Unrepairable,
+  TransformFailed,
+  BadCoordinates  // non-finite or absurd (|v| > 1e8) coordinates, e.g. a corrupted 7e82
+};
 const char* to_string(GeomStatus s);
 inline bool usable(GeomStatus s) {
   return s == GeomStatus::Valid || s == GeomStatus::Repaired;
@@ -36,7 +45,7 @@ struct Feature {
 
 struct LayerStats {
   std::uint64_t total = 0, valid = 0, repaired = 0, empty = 0, null = 0, not_polygon = 0,
-                unrepairable = 0, transform_failed = 0;
+                unrepairable = 0, transform_failed = 0, bad_coordinates = 0;
   std::uint64_t far = 0;  // polygons skipped by LoadOptions::near (not in `total`)
   void add(GeomStatus s);
 };
@@ -55,6 +64,14 @@ struct LoadOptions {
   // boxes are skipped before conversion and validation (counted in LayerStats::far only).
   const gis::BoxIndex* near = nullptr;
   double near_margin = 0.0;
+  // Coordinates must fit their CRS when reading into a working CRS: a fatal gis::check_zone
+  // finding (zone prefix present or missing, swapped axes, far outside the area of use) or a
+  // failed transformation is an InputError, never a warning followed by results. `info` turns
+  // this off to report instead.
+  bool require_crs_fit = true;
+  // How the caller's user declares this layer's CRS, for messages ("--parcels-crs", or by
+  // default `crs = "..."` in [layers.ID]).
+  std::string crs_option;
 };
 
 struct LoadedLayer {
@@ -67,6 +84,10 @@ struct LoadedLayer {
   std::vector<FieldInfo> fields;
   gis::Extent native_extent;  // in the source CRS
   gis::Extent work_extent;    // in the working CRS
+  // The whole layer's extent as the source reports it (all features, not only those read), in
+  // the working CRS; invalid when unknown.
+  gis::Extent layer_work_extent;
+  std::string encoding;  // attribute encoding used ("" = as the source declares / UTF-8)
   std::vector<Feature> features;
   LayerStats stats;
   std::vector<std::string> findings;  // warnings about CRS, zone, encoding

@@ -24,6 +24,10 @@ GDALDatasetUniquePtr open_source(const std::string& source, const std::string& e
       throw InputError(fmt::format("{}: no such file{}", source,
                                    what.empty() ? "" : fmt::format(" (layer '{}')", what)));
   }
+  if (!encoding.empty() && !text::encoding_known(encoding))
+    throw InputError(fmt::format(
+        "{}: unknown encoding '{}'; use a name iconv knows, e.g. GBK, GB18030, UTF-8, BIG5", source,
+        encoding));
   CPLStringList open_options;
   if (!encoding.empty()) open_options.SetNameValue("ENCODING", encoding.c_str());
   gis::GdalErrorCapture capture;
@@ -151,6 +155,54 @@ void apply_filter(OGRLayer& layer, const std::string& source, const std::string&
   std::string why = capture.first_error();
   throw InputError(fmt::format("{}:{}: bad attribute filter \"{}\": {}; fields are: {}", source,
                                layer.GetName(), filter, why.empty() ? "syntax error" : why, list));
+}
+
+namespace {
+// Whether every string value and field name of the layer is valid UTF-8 (reads attributes only).
+bool layer_is_utf8(OGRLayer& layer) {
+  OGRFeatureDefn* defn = layer.GetLayerDefn();
+  std::vector<int> strings;
+  for (int i = 0; i < defn->GetFieldCount(); ++i) {
+    if (!text::valid_utf8(defn->GetFieldDefn(i)->GetNameRef())) return false;
+    if (defn->GetFieldDefn(i)->GetType() == OFTString) strings.push_back(i);
+  }
+  if (strings.empty()) return true;
+  const char* no_geometry[] = {"OGR_GEOMETRY", nullptr};
+  layer.SetIgnoredFields(no_geometry);
+  layer.ResetReading();
+  bool ok = true;
+  for (auto& f : layer) {
+    for (int i : strings)
+      if (f->IsFieldSetAndNotNull(i) && !text::valid_utf8(f->GetFieldAsString(i))) ok = false;
+    if (!ok) break;
+  }
+  layer.SetIgnoredFields(nullptr);
+  layer.ResetReading();
+  return ok;
+}
+}  // namespace
+
+std::string undeclared_encoding(GDALDataset& ds, OGRLayer& layer, const std::string& source,
+                                const std::string& driver) {
+  if (driver == "CSV") return layer_is_utf8(layer) ? "" : "GB18030";
+  if (driver != "ESRI Shapefile") return "";
+  (void)ds;
+  const char* cpg = layer.GetMetadataItem("ENCODING_FROM_CPG", "SHAPEFILE");
+  const char* ldid = layer.GetMetadataItem("ENCODING_FROM_LDID", "SHAPEFILE");
+  if (cpg && *cpg) return "";
+  // LDID 87 ("ANSI") is read by GDAL as ISO-8859-1, but on a Chinese Windows ANSI is GBK:
+  // treat it, like no code page at all, as undeclared.
+  if (ldid && *ldid && std::string(ldid) != "ISO-8859-1" && std::string(ldid) != "CP1252")
+    return "";
+  // Read the attributes raw (no recoding) to decide.
+  CPLStringList raw_options;
+  raw_options.SetNameValue("ENCODING", "");
+  gis::GdalErrorCapture quiet;
+  GDALDatasetUniquePtr raw(GDALDataset::Open(source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                                             nullptr, raw_options.List(), nullptr));
+  OGRLayer* rl = raw ? raw->GetLayerByName(layer.GetName()) : nullptr;
+  if (!rl) return "";
+  return layer_is_utf8(*rl) ? "UTF-8" : "GB18030";
 }
 
 std::vector<std::string> list_layers(const std::string& source) {

@@ -21,6 +21,12 @@ std::vector<std::string> unknown_identifiers(const std::string& filter,
                                              const std::vector<std::string>& fields);
 // Sets the filter, reading one feature so drivers that parse late (GPKG, PostgreSQL) fail here.
 void apply_filter(OGRLayer& layer, const std::string& source, const std::string& filter);
+// The attribute encoding of a layer that does not declare one: a shapefile without .cpg whose
+// .dbf has no code page (or only the ANSI/Latin-1 one), or a CSV. Its string values and field
+// names are read raw: all valid UTF-8 → "UTF-8", otherwise "GB18030" (which decodes GBK and
+// GB2312). "" when the source declares its encoding or the format is always UTF-8.
+std::string undeclared_encoding(GDALDataset& ds, OGRLayer& layer, const std::string& source,
+                                const std::string& driver);
 // Names of the layers of a data source.
 std::vector<std::string> list_layers(const std::string& source);
 

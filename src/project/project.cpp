@@ -83,6 +83,7 @@ void Project::validate() const {
         pos.str(), what, ref, near.empty() ? "" : " (did you mean '" + near + "'?)", ref, ref));
   };
   if (!study_area.empty()) check_ref(study_area, SourcePos{path, 0, 0}, "study_area");
+  if (!coverage.empty()) check_ref(coverage, SourcePos{path, 0, 0}, "coverage");
   std::set<std::string> ids;
   for (const auto& r : rules) {
     check_ref(r.layer, r.pos, fmt::format("constraint '{}'", r.id));
@@ -187,11 +188,14 @@ void parse_into(Project& proj, const std::string& text, const std::string& file,
   if (const toml::node* pn = root.get("project")) {
     const toml::table* t = pn->as_table();
     if (!t) throw InputError(fmt::format("{}: [project] must be a table", pos_of(*pn, file).str()));
-    check_keys(*t, {"name", "crs", "study_area", "threads", "description"}, file, "[project]");
+    check_keys(*t, {"name", "crs", "study_area", "coverage", "threads", "description"}, file,
+               "[project]");
     if (auto v = get_string(*t, "name", file, false, "[project]"); !v.empty()) proj.name = v;
     if (auto v = get_string(*t, "crs", file, false, "[project]"); !v.empty()) proj.crs = v;
     if (auto v = get_string(*t, "study_area", file, false, "[project]"); !v.empty())
       proj.study_area = v;
+    if (auto v = get_string(*t, "coverage", file, false, "[project]"); !v.empty())
+      proj.coverage = v;
     proj.threads = static_cast<int>(get_number(*t, "threads", file, proj.threads, "[project]"));
   }
 

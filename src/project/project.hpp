@@ -101,7 +101,10 @@ struct Project {
   std::string name;
   std::string crs;         // working CRS, e.g. "EPSG:4542"; "" when not set
   std::string study_area;  // a layer id or ""
-  int threads = 0;         // 0 = all cores
+  // Clearance: a layer id whose polygons are where the rule data are complete ("" = the study
+  // area, else a breakdown's coverage, else the rule layers' extents).
+  std::string coverage;
+  int threads = 0;  // 0 = all cores
   std::vector<LayerSpec> layers;
   std::vector<RuleSpec> rules;
   std::vector<BreakdownSpec> breakdowns;

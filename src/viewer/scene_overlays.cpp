@@ -62,10 +62,11 @@ void Scene::build_overlays() {
 
   auto symbol = square_symbol();
   verdict_legend_ = vtkSmartPointer<vtkLegendBoxActor>::New();
-  const char* verdicts[] = {"blocked", "approval", "clear", "invalid"};
-  const char* labels[] = {"禁止 blocked", "需审批 approval", "可行 clear", "无效 invalid"};
-  verdict_legend_->SetNumberOfEntries(4);
-  for (int i = 0; i < 4; ++i) {
+  const char* verdicts[] = {"blocked", "unchecked", "approval", "clear", "invalid"};
+  const char* labels[] = {"禁止 blocked", "未核查 unchecked", "需审批 approval", "可行 clear",
+                          "无效 invalid"};
+  verdict_legend_->SetNumberOfEntries(5);
+  for (int i = 0; i < 5; ++i) {
     double c[3] = {0.5, 0.5, 0.5};
     auto it = st.verdict.find(verdicts[i]);
     if (it != st.verdict.end()) rgb(it->second, c);

@@ -33,10 +33,15 @@ fi
 grep -q '^P1,farmland,block,5000.000000,50.000000,' "$WORK/quick/overlaps.csv" && echo "ok: quick form" || fail "quick form rows"
 grep -q '^P1,dl:0103,info,6000.000000,60.000000,' "$WORK/quick/overlaps.csv" && echo "ok: breakdown" || fail "breakdown rows"
 
-# A legacy GBK shapefile without .cpg: names read right when told.
+# A legacy GBK shapefile without .cpg: names read right when told, and when not told (its bytes
+# are not UTF-8, so GB18030), with the choice in the log.
 "$SITEPLAN" -q clearance --parcels data/gbk_nocpg/dltb.shp --name-field DLMC --encoding GBK \
-  --constraint a=data/constraints.gpkg:yjjbnt --out "$WORK/gbk" >/dev/null || fail "gbk exit $?"
+  --constraint a=data/constraints.gpkg:yjjbnt --coverage data/constraints.gpkg:dltb --out "$WORK/gbk" >/dev/null || fail "gbk exit $?"
 grep -q ',乔木林地,' "$WORK/gbk/parcels.csv" && echo "ok: GBK names" || fail "GBK names: $(cat "$WORK/gbk/parcels.csv")"
+"$SITEPLAN" clearance --parcels data/gbk_nocpg/dltb.shp --name-field DLMC \
+  --constraint a=data/constraints.gpkg:yjjbnt --coverage data/constraints.gpkg:dltb --out "$WORK/gbk2" >/dev/null 2>"$WORK/gbk2.log" || fail "gbk auto exit $?"
+grep -q ',乔木林地,' "$WORK/gbk2/parcels.csv" && echo "ok: GBK detected" || fail "GBK auto names: $(cat "$WORK/gbk2/parcels.csv")"
+grep -q "read as GB18030" "$WORK/gbk2.log" && echo "ok: encoding logged" || fail "encoding not logged: $(cat "$WORK/gbk2.log")"
 
 # Bad input: message, exit 2, nothing written.
 bad() {
