@@ -329,7 +329,7 @@ int run_clearance() {
   // 2. Parcels.
   io::LoadOptions popt;
   popt.polygons_only = true;
-  popt.crs_option = "--parcels-crs";
+  popt.crs_option = "--parcels-crs {crs}";
   popt.id_field = g_args.id_field;
   if (!g_args.name_field.empty()) popt.fields = {g_args.name_field};
   io::LoadedLayer parcels = io::load_layer(pspec, work, ctx, popt);

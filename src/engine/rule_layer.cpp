@@ -64,6 +64,8 @@ RuleLayer make_rule_layer(const RuleSpec& rule, const LayerSpec& layer, const gi
     opt.spatial_filter.maxx += rule.buffer_m;
     opt.spatial_filter.maxy += rule.buffer_m;
   }
+  if (layer.id.rfind("cli:", 0) != 0)
+    opt.crs_option = fmt::format("crs = \"{{crs}}\" in [layers.{}]", layer.id);
   LayerSpec spec = layer;
   spec.id = rule.id;
   io::LoadedLayer loaded = io::load_layer(spec, work, ctx, opt);
@@ -93,6 +95,8 @@ RuleLayer make_breakdown_layer(const BreakdownSpec& b, const LayerSpec& layer, c
   opt.spatial_filter = near;
   opt.near = options.near_boxes;
   opt.show_progress = options.show_progress;
+  if (layer.id.rfind("cli:", 0) != 0)
+    opt.crs_option = fmt::format("crs = \"{{crs}}\" in [layers.{}]", layer.id);
   LayerSpec spec = layer;
   spec.id = b.id;
   io::LoadedLayer loaded = io::load_layer(spec, work, ctx, opt);

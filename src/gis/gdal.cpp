@@ -29,6 +29,13 @@ void init_gdal() {
     CPLSetConfigOption("OGR_SQLITE_JOURNAL", "MEMORY");
     // Never write .aux.xml side-car files next to inputs (statistics, etc.).
     CPLSetConfigOption("GDAL_PAM_ENABLED", "NO");
+    // Spreadsheets (XLSX, ODS): the first row names the columns. GDAL cannot tell when every
+    // cell is text (a parcel table of ids, names and WKT), and reads the sheet lazily, so the
+    // option must hold for the whole run. A user's own setting wins.
+    if (!CPLGetConfigOption("OGR_XLSX_HEADERS", nullptr))
+      CPLSetConfigOption("OGR_XLSX_HEADERS", "FORCE");
+    if (!CPLGetConfigOption("OGR_ODS_HEADERS", nullptr))
+      CPLSetConfigOption("OGR_ODS_HEADERS", "FORCE");
   });
 }
 

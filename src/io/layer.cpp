@@ -162,27 +162,32 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
   } else {
     out.source_crs = gis::Crs::from_srs(layer->GetSpatialRef());
   }
-  const std::string crs_option = !options.crs_option.empty()
-                                     ? options.crs_option
-                                     : fmt::format("crs = \"EPSG:...\" in [layers.{}]", spec.id);
+  // How the user declares this layer's CRS, with `crs` filled in.
+  auto declare = [&](const std::string& crs) {
+    std::string how = options.crs_option;
+    if (how.empty())
+      how = spec.id.rfind("cli:", 0) == 0
+                ? "a CRS in the data itself ({crs}), or a rule file declaring the layer with "
+                  "crs = \"{crs}\""
+                : fmt::format("crs = \"{{crs}}\" in [layers.{}]", spec.id);
+    for (std::size_t at; (at = how.find("{crs}")) != std::string::npos;)
+      how.replace(at, 5, crs.empty() ? "EPSG:..." : crs);
+    return how;
+  };
   if (out.source_crs.empty() && !work.empty() && !options.allow_no_crs)
     throw InputError(fmt::format(
         "{}: the layer has no CRS and none is given; declare it with {} saying what its "
         "coordinates are (e.g. EPSG:4542 for CGCS2000 3-degree GK CM 99E)",
-        where_label, options.crs_option.empty() ? crs_option : options.crs_option + " EPSG:..."));
+        where_label, declare("")));
   const bool strict = options.require_crs_fit && !work.empty() && !out.source_crs.empty();
   auto refuse_misfit = [&](const gis::Extent& native) {
     for (const auto& f : gis::check_zone(out.source_crs, native)) {
       if (!f.fatal) continue;
-      std::string how =
-          options.crs_option.empty()
-              ? fmt::format("crs = \"{}\" in [layers.{}]",
-                            f.fitting_crs.empty() ? "EPSG:..." : f.fitting_crs, spec.id)
-              : options.crs_option + " " + (f.fitting_crs.empty() ? "EPSG:..." : f.fitting_crs);
-      throw InputError(
-          fmt::format("{}: {}. Nothing was checked: declare the CRS the coordinates "
-                      "are in with {}",
-                      where_label, f.message, how));
+      throw InputError(fmt::format(
+          "{}: {}. Nothing was checked: {}", where_label, f.message,
+          f.fitting_crs.empty()
+              ? "correct the coordinates, or declare the CRS they are in with " + declare("")
+              : "declare their CRS with " + declare(f.fitting_crs)));
     }
   };
 
@@ -575,7 +580,7 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
         "{}: {} features cannot be transformed from {} to {} ({}{}): their coordinates do not "
         "fit the declared CRS. Nothing was checked: declare the right one with {}",
         where_label, out.stats.transform_failed, out.source_crs.label(), work.label(), list,
-        out.stats.transform_failed > 10 ? ", ..." : "", crs_option));
+        out.stats.transform_failed > 10 ? ", ..." : "", declare("")));
   }
   progress.finish(out.stats.far ? fmt::format("{} features near the parcels ({} further away)",
                                               out.stats.total, out.stats.far)

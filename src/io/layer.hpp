@@ -69,8 +69,8 @@ struct LoadOptions {
   // failed transformation is an InputError, never a warning followed by results. `info` turns
   // this off to report instead.
   bool require_crs_fit = true;
-  // How the caller's user declares this layer's CRS, for messages ("--parcels-crs", or by
-  // default `crs = "..."` in [layers.ID]).
+  // How the caller's user declares this layer's CRS, for messages, with {crs} where the CRS
+  // goes ("--parcels-crs {crs}"); by default `crs = "{crs}"` in [layers.ID].
   std::string crs_option;
 };
 
