@@ -113,6 +113,7 @@ class CategoryFactor : public Factor {
       if (best <= std::max<std::size_t>(2, code.size() / 3 + 1))
         for (std::size_t k = 0; k < near.size(); ++k)
           hint += fmt::format("{}\"{}\"", k == 0 ? "; did you mean " : " or ", near[k]);
+      if (!hint.empty()) hint += "?";
       log::warn(
           "{}: factor '{}': category \"{}\" (score {}) occurs in no feature of {} (field {}) in "
           "the study area, so it scores nothing{}",
