@@ -18,18 +18,20 @@ double random_index(std::size_t n) {
 AhpResult ahp(const std::vector<std::vector<double>>& a) {
   const std::size_t n = a.size();
   if (n == 0) throw InputError("AHP matrix is empty");
-  for (std::size_t i = 0; i < n; ++i) {
+  // The whole shape first: the reciprocity check below reads a[j][i] for every j.
+  for (std::size_t i = 0; i < n; ++i)
     if (a[i].size() != n)
       throw InputError(
           fmt::format("AHP matrix row {} has {} entries, expected {}", i + 1, a[i].size(), n));
+  for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < n; ++j) {
-      if (!(a[i][j] > 0))
-        throw InputError(fmt::format("AHP matrix entry ({},{}) must be > 0", i + 1, j + 1));
+      if (!(a[i][j] > 0) || !std::isfinite(a[i][j]))
+        throw InputError(
+            fmt::format("AHP matrix entry ({},{}) must be a finite number > 0", i + 1, j + 1));
       if (std::fabs(a[i][j] * a[j][i] - 1.0) > 1e-3)
         throw InputError(fmt::format("AHP matrix is not reciprocal at ({},{}): {} × {} != 1", i + 1,
                                      j + 1, a[i][j], a[j][i]));
     }
-  }
   AhpResult r;
   std::vector<double> w(n, 1.0 / static_cast<double>(n)), next(n);
   for (int iter = 0; iter < 1000; ++iter) {

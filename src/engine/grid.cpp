@@ -2,12 +2,21 @@
 
 #include <gdal_alg.h>
 
+#include <fmt/core.h>
+
+#include <algorithm>
+
 #include "core/error.hpp"
 
 namespace siteplan::engine {
 
 Grid Grid::covering(const gis::Extent& e, double cell, const gis::Crs& crs) {
   if (!e.valid) throw InputError("the study area is empty: nothing to analyse");
+  if (!std::isfinite(cell) || !(cell > 0))
+    throw InputError(fmt::format("grid_m = {} is not a cell size; use e.g. 30 (metres)", cell));
+  if (!std::isfinite(e.minx) || !std::isfinite(e.maxx) || !std::isfinite(e.miny) ||
+      !std::isfinite(e.maxy))
+    throw InputError("the study area has coordinates that are not finite numbers");
   Grid g;
   g.cell = cell;
   g.crs = crs;
@@ -15,11 +24,33 @@ Grid Grid::covering(const gis::Extent& e, double cell, const gis::Crs& crs) {
   double x1 = std::ceil(e.maxx / cell) * cell;
   double y0 = std::floor(e.miny / cell) * cell;
   g.y1 = std::ceil(e.maxy / cell) * cell;
-  g.nx = std::max(1, static_cast<int>(std::lround((x1 - g.x0) / cell)));
-  g.ny = std::max(1, static_cast<int>(std::lround((g.y1 - y0) / cell)));
-  if (static_cast<double>(g.nx) * g.ny > 4.0e8)
-    throw InputError("the analysis grid would exceed 400 million cells; use a larger grid_m");
+  // Cell counts in double first: nothing is cast to int before it is known to fit.
+  const double nx = std::max(1.0, std::round((x1 - g.x0) / cell));
+  const double ny = std::max(1.0, std::round((g.y1 - y0) / cell));
+  if (!std::isfinite(nx) || !std::isfinite(ny) || nx * ny > kMaxCells || nx > kMaxSide ||
+      ny > kMaxSide)
+    throw InputError(fmt::format(
+        "the analysis grid would be {:.4g} × {:.4g} cells at {} m (more than 400 million cells or "
+        "{} per side); use a larger grid_m or a smaller study area",
+        nx, ny, cell, kMaxSide));
+  g.nx = static_cast<int>(nx);
+  g.ny = static_cast<int>(ny);
   return g;
+}
+
+namespace {
+int clamped_index(double v, int n) {
+  if (!(v >= 0)) return -1;  // negative or NaN
+  if (v >= static_cast<double>(n)) return n;
+  return static_cast<int>(v);
+}
+}  // namespace
+
+int Grid::col_of(double x) const {
+  return clamped_index(std::floor((x - x0) / cell), nx);
+}
+int Grid::row_of(double y) const {
+  return clamped_index(std::floor((y1 - y) / cell), ny);
 }
 
 void Grid::geotransform(double gt[6]) const {

@@ -14,13 +14,22 @@
 
 namespace siteplan::engine {
 
+// Limits of a grid: 400 million cells, and a side GDAL can address with int offsets.
+constexpr double kMaxCells = 4.0e8;
+constexpr double kMaxSide = 1.0e6;
+
 struct Grid {
   double x0 = 0, y1 = 0;  // top-left corner
   double cell = 30;
   int nx = 0, ny = 0;
   gis::Crs crs;
 
+  // Throws InputError when the cell size or the extent is not finite, or the grid too large.
   static Grid covering(const gis::Extent& e, double cell, const gis::Crs& crs);
+  // The column / row of a coordinate, clamped to [-1, nx] / [-1, ny] (so -1 and nx or ny mean
+  // "outside"); NaN gives -1. Never casts an out-of-range double.
+  int col_of(double x) const;
+  int row_of(double y) const;
   std::size_t size() const { return static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny); }
   double cx(int col) const { return x0 + (col + 0.5) * cell; }
   double cy(int row) const { return y1 - (row + 0.5) * cell; }

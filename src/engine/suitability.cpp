@@ -142,28 +142,40 @@ void score_and_rank(SuitabilityResult& r, const std::vector<double>& w) {
   for (auto& c : r.candidates) c.rank = io::usable(c.status) ? ++rank : 0;
 }
 
+// A geometry far larger than the grid is clipped to the grid (plus a cell) before it is
+// rasterized, so no coordinate handed to GDAL is far outside the raster.
 CellSet cells_of(const Grid& grid, const gis::GeosContext& ctx, const GEOSGeometry* g) {
   CellSet cs;
-  double x0, y0, x1, y1;
-  GEOSGeom_getXMin_r(ctx, g, &x0);
-  GEOSGeom_getYMin_r(ctx, g, &y0);
-  GEOSGeom_getXMax_r(ctx, g, &x1);
-  GEOSGeom_getYMax_r(ctx, g, &y1);
-  int c0 = std::max(0, static_cast<int>(std::floor((x0 - grid.x0) / grid.cell)));
-  int c1 = std::min(grid.nx - 1, static_cast<int>(std::floor((x1 - grid.x0) / grid.cell)));
-  int r0 = std::max(0, static_cast<int>(std::floor((grid.y1 - y1) / grid.cell)));
-  int r1 = std::min(grid.ny - 1, static_cast<int>(std::floor((grid.y1 - y0) / grid.cell)));
+  double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  if (!GEOSGeom_getXMin_r(ctx, g, &x0) || !GEOSGeom_getYMin_r(ctx, g, &y0) ||
+      !GEOSGeom_getXMax_r(ctx, g, &x1) || !GEOSGeom_getYMax_r(ctx, g, &y1))
+    return cs;
+  const int c0 = std::max(0, grid.col_of(x0));
+  const int c1 = std::min(grid.nx - 1, grid.col_of(x1));
+  const int r0 = std::max(0, grid.row_of(y1));
+  const int r1 = std::min(grid.ny - 1, grid.row_of(y0));
   if (c0 <= c1 && r0 <= r1) {
     Grid win = grid;
     win.x0 = grid.x0 + c0 * grid.cell;
     win.y1 = grid.y1 - r0 * grid.cell;
     win.nx = c1 - c0 + 1;
     win.ny = r1 - r0 + 1;
-    Raster m = rasterize(win, ctx, {g}, {}, 0.0f, false);
-    for (int r = 0; r < win.ny; ++r)
-      for (int c = 0; c < win.nx; ++c)
-        if (m[static_cast<std::size_t>(r) * win.nx + c] > 0.5f)
-          cs.cells.push_back(static_cast<std::size_t>(r + r0) * grid.nx + (c + c0));
+    const double wx1 = win.x0 + win.nx * grid.cell, wy0 = win.y1 - win.ny * grid.cell;
+    gis::GeomPtr clipped;
+    const GEOSGeometry* burn = g;
+    if (x0 < win.x0 - grid.cell || x1 > wx1 + grid.cell || y0 < wy0 - grid.cell ||
+        y1 > win.y1 + grid.cell) {
+      clipped = gis::wrap(ctx, GEOSClipByRect_r(ctx, g, win.x0 - grid.cell, wy0 - grid.cell,
+                                                wx1 + grid.cell, win.y1 + grid.cell));
+      burn = clipped.get();
+    }
+    if (burn) {
+      Raster m = rasterize(win, ctx, {burn}, {}, 0.0f, false);
+      for (int r = 0; r < win.ny; ++r)
+        for (int c = 0; c < win.nx; ++c)
+          if (m[static_cast<std::size_t>(r) * win.nx + c] > 0.5f)
+            cs.cells.push_back(static_cast<std::size_t>(r + r0) * grid.nx + (c + c0));
+    }
   }
   if (cs.cells.empty()) {
     // Smaller than a cell: take the cell under a point inside it.
@@ -173,13 +185,47 @@ CellSet cells_of(const Grid& grid, const gis::GeosContext& ctx, const GEOSGeomet
       GEOSGeomGetX_r(ctx, pt, &px);
       GEOSGeomGetY_r(ctx, pt, &py);
       GEOSGeom_destroy_r(ctx, pt);
-      int c = static_cast<int>(std::floor((px - grid.x0) / grid.cell));
-      int r = static_cast<int>(std::floor((grid.y1 - py) / grid.cell));
+      const int c = grid.col_of(px), r = grid.row_of(py);
       if (c >= 0 && c < grid.nx && r >= 0 && r < grid.ny)
         cs.cells.push_back(static_cast<std::size_t>(r) * grid.nx + c);
     }
   }
   return cs;
+}
+
+// Why a candidate's geometry cannot be a real place in the working CRS, or "" when it can: a
+// coordinate beyond ±1e8 m (projected CRSs stay within ±4e7 m, zone prefix included) or a
+// non-finite area.
+std::string implausible_geometry(const gis::GeosContext& ctx, const GEOSGeometry* g) {
+  double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  if (!GEOSGeom_getXMin_r(ctx, g, &x0) || !GEOSGeom_getYMin_r(ctx, g, &y0) ||
+      !GEOSGeom_getXMax_r(ctx, g, &x1) || !GEOSGeom_getYMax_r(ctx, g, &y1))
+    return "its extent cannot be computed";
+  for (double v : {x0, y0, x1, y1})
+    if (!(std::fabs(v) <= kMaxCoordinate))
+      return fmt::format(
+          "a vertex lies at {:.3g} m in the working CRS, beyond ±{:.0e} m: not a real position "
+          "(check the source coordinates and CRS)",
+          v, kMaxCoordinate);
+  if (!std::isfinite(gis::area(ctx, g))) return "its area is not a finite number";
+  return "";
+}
+
+// The stable id of a derived region: "D-r<row>c<col>" of its first cell in reading order (the
+// top-most row, then the left-most column) on the analysis grid, which is snapped to multiples of
+// the cell size around the study area. It depends on where the region is, not on its rank, so
+// it stays the same when weights, penalties or other candidates change.
+std::string derived_id(const Grid& grid, const CellSet& cells, const gis::GeosContext& ctx,
+                       const GEOSGeometry* g) {
+  if (!cells.cells.empty()) {
+    std::size_t first = *std::min_element(cells.cells.begin(), cells.cells.end());
+    const auto nx = static_cast<std::size_t>(grid.nx);
+    return fmt::format("D-r{}c{}", first / nx, first % nx);
+  }
+  double x0 = 0, y1 = 0;
+  GEOSGeom_getXMin_r(ctx, g, &x0);
+  GEOSGeom_getYMax_r(ctx, g, &y1);
+  return fmt::format("D-r{}c{}", grid.row_of(y1), grid.col_of(x0));
 }
 
 double compactness(const gis::GeosContext& ctx, const GEOSGeometry* g) {
@@ -308,6 +354,7 @@ SuitabilityResult run_suitability(const Project& p, const SuitabilityOptions& op
   // 6. Candidates.
   io::LoadedLayer cand_layer;
   std::vector<std::string> origins, names;
+  std::vector<std::optional<CellSet>> cell_cache;  // per candidate: its cells, when known
   if (!ss.parcels.empty()) {
     io::LoadOptions po;
     po.polygons_only = true;
@@ -318,7 +365,18 @@ SuitabilityResult run_suitability(const Project& p, const SuitabilityOptions& op
     for (auto& f : given.features) {
       names.push_back(f.values.empty() ? "" : f.values[0]);
       origins.push_back("given");
+      if (f.geom && io::usable(f.status)) {
+        std::string why = implausible_geometry(ctx, f.geom.get());
+        if (!why.empty()) {
+          log::warn("{}: candidate '{}' is not scored: {}", p.find_layer(ss.parcels)->display(),
+                    f.key, why);
+          f.status = io::GeomStatus::Unrepairable;
+          f.problem = why;
+          f.geom.reset();
+        }
+      }
       cand_layer.features.push_back(std::move(f));
+      cell_cache.emplace_back();
     }
   }
   if (ss.derive) {
@@ -344,7 +402,6 @@ SuitabilityResult run_suitability(const Project& p, const SuitabilityOptions& op
     if (blocked_union) blocked_prep = gis::prepare(ctx, blocked_union.get());
     gis::PreparedPtr area_prep = gis::prepare(ctx, area.get());
     const double min_area = ss.min_area_ha * 10000.0;
-    int serial = 0;
     std::vector<std::pair<double, gis::GeomPtr>> regions;
     for (auto& feat : *polys) {
       OGRGeometry* og = feat->GetGeometryRef();
@@ -367,11 +424,37 @@ SuitabilityResult run_suitability(const Project& p, const SuitabilityOptions& op
         if (a >= min_area) regions.emplace_back(a, gis::clone(ctx, part));
       }
     }
+    // Stable ids (see derived_id); regions sharing a first cell (cut apart inside it by blocked
+    // land) are told apart by a suffix in order of size, then position.
+    struct Derived {
+      std::string id;
+      double area;
+      double x, y;
+      gis::GeomPtr geom;
+      CellSet cells;
+    };
+    std::vector<Derived> derived;
     for (auto& [a, g] : regions) {
+      Derived d{"", a, 0, 0, std::move(g), {}};
+      d.cells = cells_of(grid, ctx, d.geom.get());
+      d.id = derived_id(grid, d.cells, ctx, d.geom.get());
+      GEOSGeom_getXMin_r(ctx, d.geom.get(), &d.x);
+      GEOSGeom_getYMax_r(ctx, d.geom.get(), &d.y);
+      derived.push_back(std::move(d));
+    }
+    std::stable_sort(derived.begin(), derived.end(), [](const Derived& a, const Derived& b) {
+      if (a.id != b.id) return a.id < b.id;
+      if (a.area != b.area) return a.area > b.area;
+      if (a.y != b.y) return a.y > b.y;
+      return a.x < b.x;
+    });
+    for (std::size_t i = 0, dup = 0; i < derived.size(); ++i) {
+      dup = i > 0 && derived[i].id == derived[i - 1].id ? dup + 1 : 0;
       io::Feature f;
-      f.key = fmt::format("D{:04d}", ++serial);
-      f.geom = std::move(g);
+      f.key = dup ? fmt::format("{}-{}", derived[i].id, dup + 1) : derived[i].id;
+      f.geom = std::move(derived[i].geom);
       cand_layer.features.push_back(std::move(f));
+      cell_cache.push_back(std::move(derived[i].cells));
       names.push_back("");
       origins.push_back("derived");
     }
@@ -386,12 +469,14 @@ SuitabilityResult run_suitability(const Project& p, const SuitabilityOptions& op
       c.name = names[i];
       c.origin = origins[i];
       c.status = f.status;
+      c.problem = f.problem;
       if (f.geom) {
         gis::warm_envelope(ctx, f.geom.get());
         c.geometry.reset(OGRGeometryFactory::createFromGEOS(ctx.get(), f.geom.get()));
         c.area_m2 = gis::area(ctx, f.geom.get());
         c.compactness = compactness(ctx, f.geom.get());
-        CellSet cells = cells_of(grid, ctx, f.geom.get());
+        CellSet cells =
+            cell_cache[i] ? std::move(*cell_cache[i]) : cells_of(grid, ctx, f.geom.get());
         for (auto& fac : factors) c.values.push_back(fac->evaluate(f.geom.get(), cells, ctx));
       }
       r.candidates.push_back(std::move(c));

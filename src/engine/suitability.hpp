@@ -17,6 +17,7 @@ namespace siteplan::engine {
 struct Candidate {
   std::string id, name, origin;  // origin: "given" | "derived"
   io::GeomStatus status = io::GeomStatus::Valid;
+  std::string problem;                  // why it is not scored, when it is not
   gis::OgrGeomPtr geometry;             // working CRS
   double area_m2 = 0, compactness = 0;  // Polsby–Popper 4πA/P²
   std::vector<FactorValue> values;      // one per factor
@@ -62,6 +63,9 @@ struct SuitabilityResult {
 std::vector<double> resolve_weights(const Project& project, std::optional<AhpResult>& ahp_out);
 
 SuitabilityResult run_suitability(const Project& project, const SuitabilityOptions& options);
+
+// Candidate coordinates beyond this (metres, working CRS) are no real place: not scored.
+constexpr double kMaxCoordinate = 1e8;
 
 // Cell states of the map.
 enum CellState : std::uint8_t { kOutside = 0, kBlocked = 1, kOpen = 2 };

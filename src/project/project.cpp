@@ -71,6 +71,58 @@ void Project::set_layer(LayerSpec spec) {
   layers.push_back(std::move(spec));
 }
 
+namespace {
+// The AHP settings against the factors: the matrix compares exactly the factors named by
+// ahp_factors (all factors when not given), each of them declared; no factor sets a weight the
+// matrix would silently override.
+void validate_ahp(const Project& p) {
+  const auto& s = p.suitability;
+  if (s.ahp_matrix.empty()) {
+    if (!s.ahp_factors.empty())
+      throw InputError(
+          fmt::format("{}: ahp_factors is set but there is no ahp_matrix; add the matrix or remove "
+                      "ahp_factors and give each factor a weight",
+                      s.ahp_factors_pos.str()));
+    return;
+  }
+  std::vector<std::string> factor_ids;
+  for (const auto& f : p.factors) factor_ids.push_back(f.id);
+  const std::size_t n = s.ahp_matrix.size();
+  if (s.ahp_factors.empty()) {
+    if (factor_ids.size() != n)
+      throw InputError(fmt::format(
+          "{}: ahp_matrix is {}×{} but {} factors are declared; list the compared factors in "
+          "ahp_factors = [...] in the order of the rows",
+          s.ahp_matrix_pos.str(), n, n, factor_ids.size()));
+  } else {
+    if (s.ahp_factors.size() != n)
+      throw InputError(fmt::format(
+          "{}: ahp_matrix is {}×{} but ahp_factors (at {}) names {} factors; the matrix needs "
+          "one row and one column per factor",
+          s.ahp_matrix_pos.str(), n, n, s.ahp_factors_pos.str(), s.ahp_factors.size()));
+    for (const auto& id : s.ahp_factors)
+      if (std::find(factor_ids.begin(), factor_ids.end(), id) == factor_ids.end()) {
+        std::string near = text::nearest(id, factor_ids);
+        throw InputError(fmt::format(
+            "{}: ahp_factors names '{}', which is not a declared [[factor]]{}",
+            s.ahp_factors_pos.str(), id, near.empty() ? "" : " (did you mean '" + near + "'?)"));
+      }
+    for (const auto& id : factor_ids)
+      if (std::find(s.ahp_factors.begin(), s.ahp_factors.end(), id) == s.ahp_factors.end())
+        throw InputError(fmt::format(
+            "{}: factor '{}' is not in ahp_factors, so the AHP matrix gives it no weight; add it "
+            "to ahp_factors and the matrix, or remove the factor",
+            s.ahp_factors_pos.str(), id));
+  }
+  for (const auto& f : p.factors)
+    if (f.weight_pos.line > 0)
+      throw InputError(fmt::format(
+          "{}: factor '{}' sets weight = {}, but ahp_matrix (at {}) sets the weights; remove the "
+          "weight or the matrix",
+          f.weight_pos.str(), f.id, f.weight, s.ahp_matrix_pos.str()));
+}
+}  // namespace
+
 void Project::validate() const {
   std::vector<std::string> layer_ids;
   for (const auto& l : layers) layer_ids.push_back(l.id);
@@ -97,6 +149,7 @@ void Project::validate() const {
   }
   if (!suitability.parcels.empty())
     check_ref(suitability.parcels, suitability.pos, "[suitability] parcels");
+  validate_ahp(*this);
   for (const auto& b : breakdowns) {
     check_ref(b.layer, b.pos, fmt::format("breakdown '{}'", b.id));
     if (!ids.insert(b.id).second)
@@ -136,6 +189,10 @@ SourceRef split_source_ref(const std::string& text) {
 
 namespace {
 
+// Setbacks up to 100 km; a penalty is score per unit share of the candidate, scores are 0..1.
+const Range kBufferRange{0, 100000};
+const Range kPenaltyRange{0, 1};
+
 std::string resolve_source(const std::string& source, const std::string& file) {
   if (source.empty() || is_connection_string(source)) return source;
   fs::path p(source);
@@ -146,14 +203,33 @@ std::string resolve_source(const std::string& source, const std::string& file) {
 
 void parse_into(Project& proj, const std::string& text, const std::string& file, int depth);
 
+// Project and profile files are small text files; anything else (a directory, a device such as
+// /dev/zero, a FIFO, a huge file) is refused before reading.
+constexpr std::uintmax_t kMaxProjectFileBytes = 16u << 20;
+
 void parse_file_into(Project& proj, const std::string& file, int depth) {
+  std::error_code ec;
+  fs::file_status st = fs::status(file, ec);
+  if (ec || !fs::exists(st))
+    throw InputError(fmt::format("{}: cannot open the project file (no such file)", file));
+  if (fs::is_directory(st))
+    throw InputError(
+        fmt::format("{}: is a directory, not a project file; give the .toml file inside it", file));
+  if (!fs::is_regular_file(st))
+    throw InputError(fmt::format(
+        "{}: is not a regular file (a device, pipe or socket); give a project file (.toml)", file));
+  std::uintmax_t size = fs::file_size(file, ec);
+  if (ec || size > kMaxProjectFileBytes)
+    throw InputError(fmt::format(
+        "{}: is {} bytes, more than a project file can be (16 MiB); give the .toml file", file,
+        ec ? 0 : size));
   std::ifstream in(file, std::ios::binary);
   if (!in)
-    throw InputError(fmt::format("{}: cannot open the project file ({})", file,
-                                 fs::exists(file) ? "permission denied" : "no such file"));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  parse_into(proj, ss.str(), file, depth);
+    throw InputError(fmt::format("{}: cannot open the project file (permission denied)", file));
+  std::string text(static_cast<std::size_t>(size), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  parse_into(proj, text, file, depth);
 }
 
 void parse_into(Project& proj, const std::string& text, const std::string& file, int depth) {
@@ -173,15 +249,16 @@ void parse_into(Project& proj, const std::string& text, const std::string& file,
   // Profiles first, so the project's own settings override them.
   if (const toml::node* prof = root.get("profile")) {
     std::vector<std::string> paths;
-    if (auto s = prof->value<std::string>())
-      paths.push_back(*s);
-    else if (const auto* arr = prof->as_array()) {
-      for (const auto& item : *arr)
-        if (auto s2 = item.value<std::string>()) paths.push_back(*s2);
-    } else {
-      throw InputError(fmt::format("{}: 'profile' must be a path or a list of paths",
-                                   pos_of(*prof, file).str()));
-    }
+    auto path_of = [&](const toml::node& n) {
+      if (!n.is_string() || n.value<std::string>()->empty())
+        throw InputError(fmt::format("{}: 'profile' must be a path or a list of paths, not {}",
+                                     pos_of(n, file).str(), describe_node(n)));
+      paths.push_back(*n.value<std::string>());
+    };
+    if (const auto* arr = prof->as_array())
+      for (const auto& item : *arr) path_of(item);
+    else
+      path_of(*prof);
     for (const auto& p : paths) parse_file_into(proj, resolve_source(p, file), depth + 1);
   }
 
@@ -196,7 +273,8 @@ void parse_into(Project& proj, const std::string& text, const std::string& file,
       proj.study_area = v;
     if (auto v = get_string(*t, "coverage", file, false, "[project]"); !v.empty())
       proj.coverage = v;
-    proj.threads = static_cast<int>(get_number(*t, "threads", file, proj.threads, "[project]"));
+    proj.threads =
+        static_cast<int>(get_int(*t, "threads", file, proj.threads, "[project]", 0, 1024));
   }
 
   if (const toml::node* ln = root.get("layers")) {
@@ -243,9 +321,7 @@ void parse_into(Project& proj, const std::string& text, const std::string& file,
       r.name = get_string(*t, "name", file, false, where);
       r.layer = get_string(*t, "layer", file, true, where);
       r.where = get_string(*t, "where", file, false, where);
-      r.buffer_m = get_number(*t, "buffer_m", file, 0.0, where);
-      if (r.buffer_m < 0)
-        throw InputError(fmt::format("{}: buffer_m of {} must be >= 0", r.pos.str(), where));
+      r.buffer_m = get_number(*t, "buffer_m", file, 0.0, where, kBufferRange);
       std::string sev = get_string(*t, "severity", file, false, where);
       if (!sev.empty()) {
         const toml::node* sn = t->get("severity");
@@ -253,7 +329,7 @@ void parse_into(Project& proj, const std::string& text, const std::string& file,
       }
       r.basis = get_string(*t, "basis", file, false, where);
       r.note = get_string(*t, "note", file, false, where);
-      r.penalty = get_number(*t, "penalty", file, 0.0, where);
+      r.penalty = get_number(*t, "penalty", file, 0.0, where, kPenaltyRange);
       // A later file (the project) replaces a profile's rule of the same id.
       bool replaced = false;
       for (auto& existing : proj.rules)

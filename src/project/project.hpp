@@ -74,6 +74,7 @@ struct FactorSpec {
   std::string field;  // category: attribute
   std::string units;  // slope: degrees | percent
   double weight = 0;
+  SourcePos weight_pos;  // where `weight` was written (line 0: not written)
   ScoreSpec score;
   std::string basis;
   SourcePos pos;
@@ -91,7 +92,8 @@ struct SuitabilitySpec {
   int sensitivity_runs = 0;
   double sensitivity_spread = 0.2;
   std::vector<std::string> ahp_factors;
-  std::vector<std::vector<double>> ahp_matrix;
+  std::vector<std::vector<double>> ahp_matrix;  // square, positive, reciprocal (checked)
+  SourcePos ahp_factors_pos, ahp_matrix_pos;
   SourcePos pos;
   bool present = false;
 };
@@ -114,7 +116,8 @@ struct Project {
   const LayerSpec* find_layer(const std::string& id) const;
   // Adds or replaces a layer (CLI overrides). Keeps declaration order.
   void set_layer(LayerSpec spec);
-  // Checks cross references (rules → layers, study area → layer, unique ids).
+  // Checks cross references (rules → layers, study area → layer, unique ids) and the settings
+  // that only make sense together (AHP matrix vs ahp_factors / factors / factor weights).
   void validate() const;
 };
 

@@ -2,14 +2,39 @@
 
 #include <fmt/core.h>
 
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <optional>
+
 #include "core/error.hpp"
 #include "core/text.hpp"
 
 namespace siteplan::toml_read {
 
+bool Range::contains(double v) const {
+  if (!std::isfinite(v)) return false;
+  return (lo_open ? v > lo : v >= lo) && v <= hi;
+}
+
+std::string Range::str() const {
+  if (lo_open) return fmt::format("greater than {} and at most {}", lo, hi);
+  return fmt::format("from {} to {}", lo, hi);
+}
+
 SourcePos pos_of(const toml::node& n, const std::string& file) {
   const auto& s = n.source();
   return SourcePos{file, static_cast<long>(s.begin.line), static_cast<long>(s.begin.column)};
+}
+
+std::string describe_node(const toml::node& n) {
+  if (n.is_integer()) return fmt::format("{}", *n.value<std::int64_t>());
+  if (n.is_floating_point()) return fmt::format("{}", *n.value<double>());
+  if (n.is_string()) return fmt::format("the string \"{}\"", *n.value<std::string>());
+  if (n.is_boolean()) return *n.value<bool>() ? "true" : "false";
+  if (n.is_table()) return "a table";
+  if (n.is_array()) return "an array";
+  return "a date or time";
 }
 
 const toml::array& array_at(const toml::node& n, const std::string& file,
@@ -62,18 +87,80 @@ std::string get_string(const toml::table& t, const std::string& key, const std::
     return {};
   }
   if (!n->is_string())
+    throw InputError(fmt::format("{}: '{}' in {} must be a string, not {}", pos_of(*n, file).str(),
+                                 key, where, describe_node(*n)));
+  std::string v(*n->value<std::string>());
+  if (required && v.empty())
     throw InputError(
-        fmt::format("{}: '{}' in {} must be a string", pos_of(*n, file).str(), key, where));
-  return std::string(*n->value<std::string>());
+        fmt::format("{}: '{}' in {} must not be empty", pos_of(*n, file).str(), key, where));
+  return v;
+}
+
+double number_at(const toml::node& n, const std::string& file, const std::string& what,
+                 const Range& range) {
+  std::optional<double> v;
+  if (n.is_integer() || n.is_floating_point()) v = n.value<double>();
+  if (!v || !range.contains(*v))
+    throw InputError(fmt::format("{}: {} must be a number {}, not {}", pos_of(n, file).str(), what,
+                                 range.str(), describe_node(n)));
+  return *v;
 }
 
 double get_number(const toml::table& t, const std::string& key, const std::string& file,
-                  double fallback, const std::string& where) {
+                  double fallback, const std::string& where, const Range& range) {
   const toml::node* n = t.get(key);
   if (!n) return fallback;
-  if (auto v = n->value<double>()) return *v;
-  throw InputError(
-      fmt::format("{}: '{}' in {} must be a number", pos_of(*n, file).str(), key, where));
+  return number_at(*n, file, fmt::format("'{}' in {}", key, where), range);
+}
+
+std::int64_t get_int(const toml::table& t, const std::string& key, const std::string& file,
+                     std::int64_t fallback, const std::string& where, std::int64_t lo,
+                     std::int64_t hi) {
+  const toml::node* n = t.get(key);
+  if (!n) return fallback;
+  if (n->is_integer()) {
+    std::int64_t v = *n->value<std::int64_t>();
+    if (v >= lo && v <= hi) return v;
+  }
+  throw InputError(fmt::format("{}: '{}' in {} must be a whole number from {} to {}, not {}",
+                               pos_of(*n, file).str(), key, where, lo, hi, describe_node(*n)));
+}
+
+bool get_bool(const toml::table& t, const std::string& key, const std::string& file, bool fallback,
+              const std::string& where) {
+  const toml::node* n = t.get(key);
+  if (!n) return fallback;
+  if (n->is_boolean()) return *n->value<bool>();
+  throw InputError(fmt::format("{}: '{}' in {} must be true or false (unquoted), not {}",
+                               pos_of(*n, file).str(), key, where, describe_node(*n)));
+}
+
+namespace {
+// A plain unsigned decimal number ("3", "0.5", "1e2") taking the whole text.
+bool plain_number(std::string_view s, double& v) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  if (s.empty() || !(std::isdigit(static_cast<unsigned char>(s.front())) || s.front() == '.'))
+    return false;
+  for (char c : s)
+    if (!std::isdigit(static_cast<unsigned char>(c)) && c != '.' && c != 'e' && c != 'E' &&
+        c != '+' && c != '-')
+      return false;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && end == s.data() + s.size() && std::isfinite(v);
+}
+}  // namespace
+
+bool parse_fraction(const std::string& text, double& value) {
+  auto slash = text.find('/');
+  if (slash == std::string::npos) return plain_number(text, value);
+  if (text.find('/', slash + 1) != std::string::npos) return false;
+  double a = 0, b = 0;
+  if (!plain_number(std::string_view(text).substr(0, slash), a) ||
+      !plain_number(std::string_view(text).substr(slash + 1), b) || !(b > 0))
+    return false;
+  value = a / b;
+  return std::isfinite(value);
 }
 
 }  // namespace siteplan::toml_read

@@ -2,9 +2,13 @@
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <cmath>
 #include <cstdlib>
+
 #include <filesystem>
+#include <fstream>
+#include <map>
 
 #include "core/error.hpp"
 #include "core/progress.hpp"
@@ -263,4 +267,82 @@ TEST(Suitability, BadProfilesAreRefusedWithAReason) {
     p.set_layer(area);
   });
   EXPECT_NE(m.find("does not cover the study area"), std::string::npos) << m;
+}
+
+TEST(Suitability, DerivedIdsDependOnThePlaceNotTheWeights) {
+  auto ids = [](const SuitabilityResult& r) {
+    std::map<std::string, double> m;  // id → area
+    for (const auto& c : r.candidates)
+      if (c.origin == "derived") m[c.id] = c.area_m2;
+    return m;
+  };
+  auto a = ids(run_tiny(1));
+  auto b = ids(run_tiny(1, [](Project& p) {
+    p.factors[0].weight = 0.9;
+    p.factors[1].weight = 0.1;
+    p.suitability.top_k = 1;
+    p.rules[0].penalty = 0.5;
+  }));
+  ASSERT_FALSE(a.empty());
+  EXPECT_EQ(a.size(), b.size());
+  for (const auto& [id, area] : a) {
+    EXPECT_TRUE(id.rfind("D-r", 0) == 0 && id.find('c') != std::string::npos) << id;
+    ASSERT_TRUE(b.count(id)) << id << " lost its id when only the weights changed";
+    EXPECT_NEAR(b[id], area, 1e-6) << id;
+  }
+}
+
+TEST(Suitability, AParcelFarOutsideTheGridIsNotScored) {
+  // One parcel with a vertex at 7.2e82 m: not ranked (no 3.6e78 ha candidate), no UB.
+  auto path =
+      (std::filesystem::temp_directory_path() / fmt::format("siteplan_far_{}.geojson", ::getpid()))
+          .string();
+  {
+    std::ofstream out(path);
+    out << R"({"type": "FeatureCollection",
+"crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4542"}},
+"features": [
+{"type": "Feature", "properties": {"XMBH": "FAR"}, "geometry": {"type": "Polygon",
+ "coordinates": [[[620300, 2899000], [7.2e82, 2899000], [620400, 2899100], [620300, 2899000]]]}},
+{"type": "Feature", "properties": {"XMBH": "NEAR"}, "geometry": {"type": "Polygon",
+ "coordinates": [[[620300, 2899000], [620400, 2899000], [620400, 2899100], [620300, 2899100],
+ [620300, 2899000]]]}}]})";
+  }
+  auto r = run_tiny(1, [&](Project& p) {
+    LayerSpec sites = *p.find_layer("sites");
+    sites.source = path;
+    sites.layer = "";
+    sites.crs = "EPSG:4542";
+    p.set_layer(sites);
+    p.suitability.name_field = "";
+  });
+  std::filesystem::remove(path);
+  const Candidate* far = by_id(r, "FAR");
+  const Candidate* near = by_id(r, "NEAR");
+  ASSERT_NE(far, nullptr);
+  ASSERT_NE(near, nullptr);
+  EXPECT_EQ(far->rank, 0);
+  EXPECT_NE(far->problem.find("7.2e+82"), std::string::npos) << far->problem;
+  EXPECT_GT(near->rank, 0);
+  for (const auto& c : r.candidates) EXPECT_LT(c.area_m2, 1e12) << c.id;
+}
+
+TEST(Suitability, ACategoryCodeNoFeatureCarriesIsNamedWithTheNearestCodes) {
+  testing::internal::CaptureStderr();
+  auto r = run_tiny(1, [](Project& p) {
+    FactorSpec cat;
+    cat.id = "site";
+    cat.kind = "category";
+    cat.layer = "sites";
+    cat.field = "XMBH";
+    cat.weight = 0.5;
+    cat.score.kind = "category";
+    cat.score.categories = {{"S1", 1.0}, {"2", 0.5}};
+    p.factors.push_back(cat);
+    p.suitability.normalize = true;
+  });
+  std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("category \"2\""), std::string::npos) << err;
+  EXPECT_NE(err.find("did you mean \"S2\""), std::string::npos) << err;
+  EXPECT_EQ(err.find("category \"S1\""), std::string::npos) << err;
 }

@@ -6,8 +6,11 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/text.hpp"
 #include "engine/factors/terrain_factors.hpp"
 #include "engine/score_function.hpp"
 #include "io/layer.hpp"
@@ -43,6 +46,7 @@ class CategoryFactor : public Factor {
     if (geoms_.empty())
       throw InputError(fmt::format("{}: factor '{}': the layer has no polygon in the study area",
                                    fc.layer(spec_.layer).display(), spec_.id));
+    warn_absent_codes(fc.layer(spec_.layer).display());
     for (std::size_t i = 0; i < geoms_.size(); ++i)
       GEOSSTRtree_insert_r(fc.ctx, tree_.get(), geoms_[i].get(), reinterpret_cast<void*>(i));
     score_ = rasterize(fc.grid, fc.ctx, raw, burn, kNoData, false);
@@ -89,6 +93,34 @@ class CategoryFactor : public Factor {
   }
 
  private:
+  // A scored code that no feature carries is most likely a typo ("601" for "0601"): say so,
+  // with the present codes nearest to it.
+  void warn_absent_codes(const std::string& layer) const {
+    std::set<std::string> present(classes_.begin(), classes_.end());
+    for (const auto& [code, score] : spec_.score.categories) {
+      if (present.count(code)) continue;
+      std::size_t best = std::string::npos;
+      std::vector<std::string> near;
+      for (const auto& p : present) {
+        std::size_t d = text::edit_distance(code, p);
+        if (d < best) {
+          best = d;
+          near.clear();
+        }
+        if (d == best && near.size() < 3) near.push_back(p);
+      }
+      std::string hint;
+      if (best <= std::max<std::size_t>(2, code.size() / 3 + 1))
+        for (std::size_t k = 0; k < near.size(); ++k)
+          hint += fmt::format("{}\"{}\"", k == 0 ? "; did you mean " : " or ", near[k]);
+      if (!hint.empty()) hint += "?";
+      log::warn(
+          "{}: factor '{}': category \"{}\" (score {}) occurs in no feature of {} (field {}) in "
+          "the study area, so it scores nothing{}",
+          spec_.score.pos.str(), spec_.id, code, score, layer, spec_.field, hint);
+    }
+  }
+
   std::vector<gis::GeomPtr> geoms_;
   std::vector<std::string> classes_;
   std::vector<double> scores_;
