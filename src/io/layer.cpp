@@ -133,7 +133,9 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
     layer->SetSpatialFilterRect(e.minx, e.miny, e.maxx, e.maxy);
   }
 
-  const bool recode = !spec.encoding.empty() && out.driver != "ESRI Shapefile";
+  // Shapefiles recode themselves; in-memory data sets (coordinate TXT) are already UTF-8.
+  const bool recode =
+      !spec.encoding.empty() && out.driver != "ESRI Shapefile" && out.driver != "Memory";
   const GIntBig count_hint = layer->GetFeatureCount(FALSE);
   Progress progress(fmt::format("loading {}", spec.id),
                     count_hint > 0 ? static_cast<std::uint64_t>(count_hint) : 0,
