@@ -624,6 +624,9 @@ const std::vector<std::string>& coord_txt_fields(bool extended) {
 bool is_coord_txt(const std::string& path) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) return false;
+  // An empty .txt is a coordinate file without content (a clearer message than GDAL's).
+  const std::string ext = text::to_lower(fs::path(path).extension().string());
+  if (ext == ".txt" && fs::file_size(path, ec) == 0 && !ec) return true;
   std::ifstream in(path, std::ios::binary);
   if (!in) return false;
   std::string head(4096, '\0');
