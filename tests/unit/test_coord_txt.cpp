@@ -283,6 +283,7 @@ TEST(CoordTxt, EpsgMappingMatchesProj) {
 
 TEST(CoordTxt, WriteThenReadGivesTheSameVerticesToTheMillimetre) {
   TempDir tmp;
+  gis::init_gdal();
   // A layer with arbitrary decimals, a hole and a two-part parcel, in EPSG:4542.
   GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("Memory");
   GDALDatasetUniquePtr ds(mem->Create("", 0, 0, 0, GDT_Unknown, nullptr));
