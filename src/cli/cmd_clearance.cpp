@@ -28,6 +28,7 @@
 #include "export/output_dir.hpp"
 #include "gis/gdal.hpp"
 #include "gis/geos.hpp"
+#include "io/coord_txt.hpp"
 #include "io/layer.hpp"
 #include "project/project.hpp"
 
@@ -254,6 +255,10 @@ int run_clearance() {
 
   gis::GeosContext ctx;
   LayerSpec pspec = parcel_spec(project);
+  if (io::is_coord_txt(pspec.source)) {  // DESIGN: a coordinate TXT's own id and name
+    if (g_args.id_field.empty()) g_args.id_field = "地块编号";
+    if (g_args.name_field.empty()) g_args.name_field = "地块名称";
+  }
 
   // Working CRS.
   std::string crs_text = !g_args.crs.empty() ? g_args.crs : project.crs;

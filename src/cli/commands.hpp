@@ -9,6 +9,7 @@ void register_info(CLI::App& app);
 void register_clearance(CLI::App& app);
 void register_suitability(CLI::App& app);
 void register_view(CLI::App& app);
+void register_export_txt(CLI::App& app);
 int run(const std::string& subcommand);
 
 }  // namespace siteplan::cli

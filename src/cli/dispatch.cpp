@@ -6,6 +6,7 @@ int run_info();
 int run_clearance();
 int run_suitability();
 int run_view_command(bool interactive);
+int run_export_txt();
 
 int run(const std::string& subcommand) {
   if (subcommand == "info") return run_info();
@@ -13,6 +14,7 @@ int run(const std::string& subcommand) {
   if (subcommand == "suitability") return run_suitability();
   if (subcommand == "view") return run_view_command(true);
   if (subcommand == "map") return run_view_command(false);
+  if (subcommand == "export-txt") return run_export_txt();
   return 2;
 }
 

@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "gis/gdal.hpp"
+#include "io/coord_txt.hpp"
 #include "project/project.hpp"
 
 namespace fs = std::filesystem;
@@ -23,6 +24,8 @@ GDALDatasetUniquePtr open_source(const std::string& source, const std::string& e
     if (!fs::exists(source, ec))
       throw InputError(fmt::format("{}: no such file{}", source,
                                    what.empty() ? "" : fmt::format(" (layer '{}')", what)));
+    // The Ministry coordinate TXT (坐标文件) is read into an in-memory data set.
+    if (is_coord_txt(source)) return open_coord_txt(source, encoding);
   }
   if (!encoding.empty() && !text::encoding_known(encoding))
     throw InputError(fmt::format(
