@@ -466,7 +466,7 @@ void Parser::settle_crs(int line) {
     z.datum = GkDatum::Xian1980;
   else if (datum.find("54") != std::string::npos || datum.find("北京") != std::string::npos)
     z.datum = GkDatum::Beijing1954;
-  else
+  else if (!datum.empty())
     fail(line, fmt::format("坐标系 is '{}'; write 坐标系=2000国家大地坐标系 (or 1980西安坐标系, "
                            "1954北京坐标系) under [属性描述]",
                            datum));
@@ -479,11 +479,16 @@ void Parser::settle_crs(int line) {
                            *proj));
   std::optional<long> zone = declared_zone_;
   if (!zone && prefixed_line_) zone = prefix_zone_;
-  if (!zone)
-    fail(line,
-         "带号 is missing and the eastings carry no zone prefix, so the zone is unknown; "
-         "add 带号=NN under [属性描述] (e.g. 带号=33 for the 3-degree zone of CM 99E) or "
-         "pass the parcels' CRS (--parcels-crs EPSG:...)");
+  if (!zone || datum.empty()) {
+    // No 带号 and no prefix (or no 坐标系): the CRS is unknown. The data set gets none, so a
+    // run asks for --parcels-crs / crs = ... instead of guessing a zone.
+    out_.warnings.push_back(fmt::format(
+        "{}: {} is missing, so the CRS is unknown; add it under [属性描述] or declare the "
+        "parcels' CRS (--parcels-crs EPSG:...)",
+        path_, datum.empty() ? "坐标系" : "带号 (with eastings that carry no zone prefix)"));
+    out_.epsg = 0;
+    return;
+  }
   const std::string width = prop("几度分带").value_or("");
   if (width.empty())
     z.width = (*zone >= 25 && *zone <= 45) ? 3 : 6;
@@ -694,8 +699,10 @@ GDALDatasetUniquePtr coord_txt_dataset(const CoordTxt& txt) {
   if (!drv) throw RuntimeError("GDAL has no Memory driver");
   GDALDatasetUniquePtr ds(drv->Create(txt.path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
   if (!ds) throw RuntimeError(gis::last_gdal_error("cannot create an in-memory data set"));
+  // epsg 0: the file does not say its zone (or datum); the layer has no CRS and the caller must
+  // declare one (--parcels-crs, crs = ...), never guess.
   OGRSpatialReference srs;
-  if (srs.importFromEPSG(txt.epsg) != OGRERR_NONE)
+  if (txt.epsg && srs.importFromEPSG(txt.epsg) != OGRERR_NONE)
     throw RuntimeError(fmt::format("PROJ does not know EPSG:{}", txt.epsg));
   srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
   bool multi = false, polygons = true;
@@ -705,7 +712,8 @@ GDALDatasetUniquePtr coord_txt_dataset(const CoordTxt& txt) {
     polygons = polygons && (t == wkbPolygon || t == wkbMultiPolygon);
   }
   const OGRwkbGeometryType type = !polygons ? wkbUnknown : multi ? wkbMultiPolygon : wkbPolygon;
-  OGRLayer* layer = ds->CreateLayer(file_stem(txt.path).c_str(), &srs, type, nullptr);
+  OGRLayer* layer =
+      ds->CreateLayer(file_stem(txt.path).c_str(), txt.epsg ? &srs : nullptr, type, nullptr);
   if (!layer) throw RuntimeError(gis::last_gdal_error("cannot create an in-memory layer"));
   const auto& names = coord_txt_fields(txt.extended);
   for (const auto& n : names) {

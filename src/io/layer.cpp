@@ -102,8 +102,7 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
   // The shapefile driver decodes itself; other drivers hand over raw bytes.
   // In-memory data sets (a coordinate TXT) are already UTF-8.
   const bool recode = !out.encoding.empty() && out.driver != "ESRI Shapefile" &&
-                      out.driver != "Memory" &&
-                      text::to_lower(out.encoding) != "utf-8" &&
+                      out.driver != "Memory" && text::to_lower(out.encoding) != "utf-8" &&
                       text::to_lower(out.encoding) != "utf8";
   auto decode = [&](const char* raw) -> std::string {
     if (!recode || !raw || !*raw) return raw ? raw : "";

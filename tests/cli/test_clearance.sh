@@ -59,4 +59,54 @@ bad "the parcel layer is empty" --parcels data/parcels.gpkg:empty --constraint a
 bad "duplicate parcel ids.*'P1'" --parcels data/parcels.gpkg:parcels_dup --id-field XMBH --constraint a=data/constraints.gpkg:yjjbnt
 bad "needs rules" --parcels data/parcels.gpkg:parcels
 bad "no layer 'yjjbtn'" --parcels data/parcels.gpkg:parcels --constraint a=data/constraints.gpkg:yjjbtn
+
+# Parcels in the forms a county office receives them (tests/data/make_guard_data.py): the same
+# five parcels from a .prj-less shapefile, a UTF-8 CSV, a GBK CSV and an XLSX with WKT columns
+# get the same verdicts as from the GeoPackage.
+G=data/guards
+verdicts() { cut -d, -f1,3 "$1/parcels.csv" | grep -E '^P[12389],'; }
+"$SITEPLAN" -q clearance --parcels data/parcels.gpkg:parcels --id-field XMBH --rules data/clearance_rules.toml --out "$WORK/f_gpkg" >/dev/null
+for form in "$G/noprj.shp --id-field XMBH" "$G/parcels_wkt.csv --id-field 地块编号" \
+            "$G/parcels_wkt_gbk.csv --id-field 地块编号" "$G/parcels_wkt.xlsx --id-field 地块编号"; do
+  rm -rf "$WORK/f"
+  # shellcheck disable=SC2086
+  "$SITEPLAN" -q clearance --parcels $form --parcels-crs EPSG:4542 --rules data/clearance_rules.toml --out "$WORK/f" >/dev/null \
+    || fail "$form: exit $?"
+  [[ "$(verdicts "$WORK/f")" == "$(verdicts "$WORK/f_gpkg")" ]] && echo "ok: same verdicts from $form" \
+    || fail "$form: $(verdicts "$WORK/f") vs $(verdicts "$WORK/f_gpkg")"
+done
+grep -q ',完全落入重叠农田' "$WORK/f/parcels.csv" || true
+"$SITEPLAN" -q clearance --parcels "$G/parcels_wkt_gbk.csv" --id-field 地块编号 --name-field 地块名称 --parcels-crs EPSG:4542 \
+  --rules data/clearance_rules.toml --out "$WORK/gbkcsv" >/dev/null
+grep -q '^P2,.*,完全落入重叠农田,' "$WORK/gbkcsv/parcels.csv" && echo "ok: GBK CSV names" || fail "GBK CSV names: $(cat "$WORK/gbkcsv/parcels.csv")"
+
+# Coordinates that do not fit their CRS: exit 2 naming the CRS that fits, nothing written.
+R=(--rules data/clearance_rules.toml --id-field XMBH)
+bad "carry a zone prefix \(33\).*--parcels-crs EPSG:4521" --parcels data/prefixed.gpkg:parcels "${R[@]}"
+bad "have no zone prefix.*--parcels-crs EPSG:4542" --parcels "$G/plain_as_4521.gpkg:parcels" "${R[@]}"
+bad "have no zone prefix.*--parcels-crs EPSG:4542" --parcels data/parcels.gpkg:parcels --parcels-crs EPSG:4521 "${R[@]}"
+bad "X and Y are swapped" --parcels "$G/swapped.gpkg:parcels" "${R[@]}"
+bad "rule_prefixed.gpkg:yjjbnt: eastings .* carry a zone prefix" --parcels data/parcels.gpkg:parcels "${R[@]}" --constraint p="$G/rule_prefixed.gpkg:yjjbnt"
+bad "no CRS and none is given.*--parcels-crs" --parcels "$G/noprj.shp" --id-field XMBH --rules data/clearance_rules.toml
+bad "unknown encoding 'GB-2312x'.*GBK" --parcels "$G/parcels_wkt.csv" --encoding GB-2312x --parcels-crs EPSG:4542 --rules data/clearance_rules.toml
+bad "the field names are GBK-encoded: add --encoding GBK" --parcels "$G/parcels_wkt_gbk.csv" --encoding UTF-8 --id-field 地块编号 --parcels-crs EPSG:4542 --rules data/clearance_rules.toml
+
+# Parcels 80 km from every rule layer: unchecked, exit 3, every output written and saying so.
+rm -rf "$WORK/far"
+"$SITEPLAN" clearance --parcels "$G/far.gpkg:parcels" "${R[@]}" --out "$WORK/far" >"$WORK/far.out" 2>/dev/null; rc=$?
+[[ $rc == 3 ]] && echo "ok: far parcels exit 3" || fail "far parcels exit $rc"
+[[ $(grep -c ',unchecked,' "$WORK/far/parcels.csv") == 5 ]] && echo "ok: 5 unchecked" || fail "far: $(cat "$WORK/far/parcels.csv")"
+! grep -q ',clear,' "$WORK/far/parcels.csv" || fail "a far parcel is clear"
+head -1 "$WORK/far.out" | grep -q "UNCHECKED" && echo "ok: summary says unchecked first" || fail "summary: $(cat "$WORK/far.out")"
+grep -q "UNCHECKED" "$WORK/far/report.html" && echo "ok: report says unchecked" || fail "report"
+# A declared coverage wins over the breakdown's footprint; a blocked parcel stays blocked.
+"$SITEPLAN" -q clearance --parcels data/parcels.gpkg:parcels "${R[@]}" --coverage data/constraints.gpkg:yjjbnt --out "$WORK/cov" >/dev/null; rc=$?
+[[ $rc == 3 ]] && grep -q '^P1,10000.000000,blocked,[0-9.]*,5000.000000,' "$WORK/cov/parcels.csv" \
+  && grep -q '^P3,10000.000000,unchecked,[0-9.]*,10000.000000,' "$WORK/cov/parcels.csv" \
+  && echo "ok: declared coverage" || fail "declared coverage (exit $rc): $(cat "$WORK/cov/parcels.csv")"
+
+# A corrupted coordinate (7e82) makes its parcel invalid, with the reason; the others are checked.
+"$SITEPLAN" -q clearance --parcels "$G/corrupt.gpkg:parcels" "${R[@]}" --out "$WORK/corrupt" >/dev/null || fail "corrupt exit $?"
+grep -q '^PX,0.000000,invalid,.*bad-coordinates' "$WORK/corrupt/parcels.csv" && grep -q '^P1,10000.000000,blocked' "$WORK/corrupt/parcels.csv" \
+  && echo "ok: corrupted coordinate" || fail "corrupt: $(cat "$WORK/corrupt/parcels.csv")"
 finish

@@ -30,12 +30,16 @@ grep -q "EPSG:4521" "$WORK/info.txt" && grep -q "features:   5" "$WORK/info.txt"
 
 # clearance --parcels file.txt: 地块编号 is the id, 地块名称 the name, without saying so.
 "$SITEPLAN" -q clearance --parcels "$WORK/good.txt" --rules data/clearance_rules.toml \
-  --out "$WORK/c1" >/dev/null || fail "clearance txt exit $?"
+  --out "$WORK/c1" >/dev/null; rc=$?
+# BY-04 lies beyond the land-use coverage (the run's coverage): unchecked, exit 3.
+[[ $rc == 3 ]] || fail "clearance txt exit $rc (want 3)"
+grep -q '^BY-04,60000.000000,unchecked,' "$WORK/c1/parcels.csv" && echo "ok: BY-04 unchecked" || fail "BY-04 not unchecked"
 grep -q '^BY-01,10000.000000,blocked,' "$WORK/c1/parcels.csv" && grep -q ',北衙地块一,' "$WORK/c1/parcels.csv" \
   && echo "ok: clearance ids and names" || fail "parcels.csv: $(cat "$WORK/c1/parcels.csv")"
 grep -q '^BY-05,.*,repaired,' "$WORK/c1/parcels.csv" && echo "ok: bow-tie repaired" || fail "bow-tie: $(grep BY-05 "$WORK/c1/parcels.csv")"
 "$SITEPLAN" -q clearance --parcels "$WORK/good.txt" --id-field 地块编号 --rules data/clearance_rules.toml \
-  --out "$WORK/c2" >/dev/null || fail "clearance --id-field exit $?"
+  --out "$WORK/c2" >/dev/null; rc=$?
+[[ $rc == 3 ]] || fail "clearance --id-field exit $rc (want 3)"
 cmp -s "$WORK/c1/overlaps.csv" "$WORK/c2/overlaps.csv" && echo "ok: --id-field 地块编号 same" || fail "overlaps differ"
 # The same parcels from the GeoPackage give the same overlaps for the shared squares.
 grep -q '^BY-01,permanent-farmland,block,5000.000000,50.000000,' "$WORK/c1/overlaps.csv" \

@@ -173,6 +173,17 @@ TEST(CoordTxt, InMemoryDataSet) {
   EXPECT_FALSE(io::is_coord_txt(kTxt));  // a folder
 }
 
+TEST(CoordTxt, WithoutZoneTheLayerHasNoCrs) {
+  // No 带号 and no zone prefix: the CRS is unknown, so the layer declares none (a run then asks
+  // for --parcels-crs) and the reader says why; it never guesses a zone.
+  auto txt = io::read_coord_txt(kTxt + "bad_no_zone.txt");
+  EXPECT_EQ(txt.epsg, 0);
+  ASSERT_FALSE(txt.warnings.empty());
+  EXPECT_NE(txt.warnings.back().find("带号"), std::string::npos) << txt.warnings.back();
+  auto ds = io::coord_txt_dataset(txt);
+  EXPECT_EQ(ds->GetLayer(0)->GetSpatialRef(), nullptr);
+}
+
 TEST(CoordTxt, EveryMalformedCaseNamesItsLine) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"bad_empty.txt", "bad_empty.txt:1: the coordinate file is empty"},
@@ -199,9 +210,6 @@ TEST(CoordTxt, EveryMalformedCaseNamesItsLine) {
       {"bad_zone.txt",
        "bad_zone.txt:16: parcel BY-01 (北衙地块一): point J3: easting "
        "34620100.000 carries zone prefix 34 but 带号 (line 9) is 33"},
-      {"bad_no_zone.txt",
-       "bad_no_zone.txt:1: 带号 is missing and the eastings carry no zone "
-       "prefix"},
       {"bad_zone_width.txt", "bad_zone_width.txt:9: 带号 33 does not exist in 6-degree zones"},
       {"bad_point_fields.txt",
        "bad_point_fields.txt:15: parcel BY-01 (北衙地块一): a point row "
