@@ -321,7 +321,13 @@ int run_clearance() {
     check.keep_geometry = false;
     check.show_progress = false;
     check.validate_only = true;
-    io::load_layer(*coverage.spec, work, ctx, check);
+    auto probe = io::load_layer(*coverage.spec, work, ctx, check);
+    const std::string type = text::to_lower(probe.geometry_type);
+    if (type.find("point") != std::string::npos || type.find("line") != std::string::npos)
+      throw InputError(
+          fmt::format("{}: the coverage ({}) holds {} geometries; it must be the "
+                      "polygons where the rule data are complete",
+                      probe.spec.display(), coverage.description, probe.geometry_type));
   }
   for (const auto& b : project.breakdowns) {
     io::LoadOptions check;

@@ -82,8 +82,20 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
   const std::string where_label = fmt::format("{}:{}", spec.source, out.layer_name);
 
   // Attribute encoding. A shapefile without .cpg or code page, or a CSV, declares none: its
-  // bytes decide (valid UTF-8, else GB18030), and the log says which.
+  // bytes decide (valid UTF-8, else GB18030), and the log says which. Formats that store text
+  // as UTF-8 by definition are never recoded, whatever --encoding says.
   out.encoding = spec.encoding;
+  static const char* const utf8_drivers[] = {
+      "GPKG",        "GeoJSON", "GeoJSONSeq", "XLSX",   "ODS",    "FlatGeobuf", "PostgreSQL",
+      "OpenFileGDB", "FileGDB", "KML",        "LIBKML", "SQLite", "Memory"};
+  if (!out.encoding.empty() &&
+      std::find_if(std::begin(utf8_drivers), std::end(utf8_drivers),
+                   [&](const char* d) { return out.driver == d; }) != std::end(utf8_drivers)) {
+    if (!options.validate_only && out.driver != "Memory")
+      log::warn("{}: --encoding {} ignored: {} stores text as UTF-8", where_label, out.encoding,
+                out.driver);
+    out.encoding.clear();
+  }
   if (out.encoding.empty()) {
     out.encoding = undeclared_encoding(*ds, *layer, spec.source, out.driver);
     if (!out.encoding.empty()) {
