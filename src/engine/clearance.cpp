@@ -102,19 +102,14 @@ class Worker {
     return hits;
   }
 
-  // The parcel's area outside the coverage. For a breakdown coverage the covered area is the sum
-  // of the parcel's class areas (already made); should that sum exceed the parcel — the coverage
-  // overlaps itself here — the union is made instead, so an overlap can never hide a gap.
+  // The parcel's area outside the coverage: area(parcel) − area(parcel ∩ ∪ coverage features),
+  // exact also for a land-use (breakdown) coverage. Summing its class areas would be cheaper but
+  // is not safe: a cell digitised 2 m east of its place overlaps its neighbour by exactly the gap
+  // it leaves, so the sum still equals the parcel's area.
   double outside(const GEOSGeometry* parcel, const GEOSPreparedGeometry* prepared,
                  const gis::Extent& pe, const ParcelResult& out) {
     const RuleLayer& cov = *opt_.coverage;
     const double area = out.area_m2;
-    if (cov.breakdown && coverage_index_ < rules_.size()) {
-      double sum = 0;
-      for (const auto& o : out.overlaps)
-        if (o.rule_index == coverage_index_) sum += o.area_m2;
-      if (sum <= area + 1e-6 * std::max(1.0, area)) return clean_outside(area - sum);
-    }
     const std::vector<std::size_t> hits = query(coverage_index_, parcel);
     if (hits.empty()) return area;
     gis::GeomPtr covered = intersection(coverage_index_, cov, hits, parcel, prepared, pe, out.id);

@@ -49,9 +49,8 @@ struct ClearanceOptions {
   double min_overlap_m2 = 1e-6;  // smaller intersections are floating-point noise (1 mm²)
   bool keep_pieces = true;       // overlap polygons for the GeoPackage
   bool show_progress = true;
-  // Where the rule data are complete (polygons). A breakdown layer among the rules may serve
-  // (a wall-to-wall 三调): then the parcel's covered area is the sum of its class areas, made
-  // exact by a union where the classes overlap each other. Null: no coverage check.
+  // Where the rule data are complete (polygons); may be one of the rules (a wall-to-wall 三调
+  // breakdown). Null: no coverage check.
   const RuleLayer* coverage = nullptr;
   double coverage_tolerance_m2 = 1.0;  // more than this outside → unchecked
   // Called from the worker threads as soon as parcel i is complete (verdict included), in no

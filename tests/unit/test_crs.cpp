@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "core/error.hpp"
 #include "gis/crs.hpp"
 
@@ -89,4 +91,74 @@ TEST(Crs, NoCrsAndMetresInDegreesAreReported) {
   e.expand(620000, 2899000);
   EXPECT_EQ(check_zone(Crs(), e).size(), 1u);
   EXPECT_EQ(check_zone(Crs::from_user("EPSG:4490", "t"), e).size(), 1u);
+}
+
+TEST(Crs, MisfitsAreFatalAndNameTheCrsThatFits) {
+  Extent prefixed;
+  prefixed.expand(33620000, 2899000);
+  prefixed.expand(33620100, 2899100);
+  auto f = check_zone(Crs::from_user("EPSG:4542", "t"), prefixed);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_TRUE(f[0].fatal);
+  EXPECT_EQ(f[0].fitting_crs, "EPSG:4521");
+  Extent plain;
+  plain.expand(620000, 2899000);
+  plain.expand(620100, 2899100);
+  f = check_zone(Crs::from_user("EPSG:4521", "t"), plain);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_TRUE(f[0].fatal);
+  EXPECT_EQ(f[0].fitting_crs, "EPSG:4542");
+  // Northing first (x = 2.9 M, y = 620 k): swapped, not a zone prefix "2".
+  Extent swapped;
+  swapped.expand(2899000, 620000);
+  swapped.expand(2899100, 620100);
+  f = check_zone(Crs::from_user("EPSG:4542", "t"), swapped);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_TRUE(f[0].fatal);
+  EXPECT_NE(f[0].message.find("swapped"), std::string::npos) << f[0].message;
+  // Prefixed eastings of another zone than the CRS's.
+  Extent zone34;
+  zone34.expand(34620000, 2899000);
+  zone34.expand(34620100, 2899100);
+  f = check_zone(Crs::from_user("EPSG:4521", "t"), zone34);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_TRUE(f[0].fatal);
+  EXPECT_EQ(f[0].fitting_crs, "EPSG:4522");
+}
+
+TEST(Crs, FarOutsideTheAreaOfUseIsFatalALittleIsAWarning) {
+  Transform t(Crs::from_user("EPSG:4490", "t"), Crs::from_user("EPSG:4542", "t"));
+  auto at = [&](double lon, double lat) {
+    double x = lon, y = lat;
+    EXPECT_TRUE(t.apply(x, y));
+    Extent e;
+    e.expand(x, y);
+    e.expand(x + 100, y + 100);
+    return check_zone(Crs::from_user("EPSG:4542", "t"), e);
+  };
+  // 80 km east of Heqing (101.0°E): outside the zone (a warning), within 1° of its area of use.
+  auto f = at(101.0, 26.2);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_FALSE(f[0].fatal);
+  // Degrees declared as GK metres land near the projection's origin: far outside, fatal.
+  Extent degrees;
+  degrees.expand(100.1, 26.1);
+  degrees.expand(100.3, 26.3);
+  f = check_zone(Crs::from_user("EPSG:4542", "t"), degrees);
+  ASSERT_FALSE(f.empty());
+  EXPECT_TRUE(f[0].fatal);
+  // Metres declared as degrees.
+  Extent metres;
+  metres.expand(620000, 2899000);
+  f = check_zone(Crs::from_user("EPSG:4490", "t"), metres);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_TRUE(f[0].fatal);
+}
+
+TEST(Crs, AbsurdCoordinates) {
+  EXPECT_TRUE(absurd_coordinates(620000, 2899000, 7e82, 2899100));
+  EXPECT_TRUE(absurd_coordinates(620000, std::nan(""), 620100, 2899100));
+  EXPECT_TRUE(absurd_coordinates(-INFINITY, 0, 0, 0));
+  EXPECT_FALSE(absurd_coordinates(33620000, 2899000, 33620100, 2899100));
+  EXPECT_FALSE(absurd_coordinates(-180, -90, 180, 90));
 }
