@@ -15,6 +15,7 @@ namespace {
 struct ExportTxtArgs {
   std::string source;
   std::string out;
+  std::string where;
   io::CoordTxtWriteOptions options;
 } g_export;
 }  // namespace
@@ -25,6 +26,9 @@ void register_export_txt(CLI::App& app) {
       "write a polygon layer as a coordinate file (建设用地报批 / 勘测定界 坐标文件)");
   sub->add_option("source", g_export.source, "polygon layer, PATH[:LAYER]")->required();
   sub->add_option("--out", g_export.out, "the .txt file to write")->required();
+  sub->add_option("--where", g_export.where,
+                  "OGR SQL filter choosing the parcels, e.g. \"verdict = 'clear'\" on "
+                  "clearance.gpkg:parcels or \"rank <= 3\" on candidates.gpkg:candidates");
   sub->add_option("--id-field", g_export.options.id_field,
                   "field for 地块编号 (default: a field named 地块编号, else 1, 2, ...)");
   sub->add_option("--name-field", g_export.options.name_field,
@@ -46,6 +50,7 @@ int run_export_txt() {
   SourceRef ref = split_source_ref(g_export.source);
   auto ds = io::open_source(ref.path, "", ref.layer);
   OGRLayer* layer = io::pick_layer(*ds, ref.path, ref.layer);
+  io::apply_filter(*layer, ref.path, g_export.where);
   const std::size_t n =
       io::write_coord_txt(*layer, g_export.source, g_export.out, g_export.options);
   std::printf("%zu parcels\nwrote %s\n", n, g_export.out.c_str());

@@ -858,7 +858,8 @@ std::size_t write_coord_txt(OGRLayer& layer, const std::string& source, const st
     if (!g0 || g0->IsEmpty())
       throw InputError(
           fmt::format("{}: feature {} (FID {}) has no geometry; a coordinate file "
-                      "holds polygons only — drop or fix it",
+                      "holds polygons only — drop or fix it, or choose the parcels with --where "
+                      "(e.g. \"verdict <> 'invalid'\" for a clearance result)",
                       source, id, f->GetFID()));
     const auto t = wkbFlatten(g0->getGeometryType());
     if (t != wkbPolygon && t != wkbMultiPolygon)

@@ -56,4 +56,15 @@ bad "bad_zone.txt:16: .*zone prefix 34 but 带号 \(line 9\) is 33" data/txt/bad
 bad "bad_unclosed.txt:14: .*not closed" data/txt/bad_unclosed.txt
 bad "bad_empty.txt:1: the coordinate file is empty" data/txt/bad_empty.txt
 expect_exit 2 "bad_count.txt:13: .*界址点数 is 7" -- "$SITEPLAN" -q info data/txt/bad_count.txt
+# A clearance result written as a coordinate file (the submission after the check) and read back:
+# the same verdicts.
+"$SITEPLAN" -q clearance --parcels data/parcels.gpkg:parcels --id-field XMBH --name-field XMMC \
+  --rules data/clearance_rules.toml --out "$WORK/r1" >/dev/null
+expect_exit 2 "no geometry.*--where" -- "$SITEPLAN" -q export-txt "$WORK/r1/clearance.gpkg:parcels" --id-field parcel_id --out "$WORK/r1.txt"
+"$SITEPLAN" -q export-txt "$WORK/r1/clearance.gpkg:parcels" --id-field parcel_id --name-field name \
+  --where "verdict <> 'invalid'" --out "$WORK/r1.txt" >/dev/null || fail "export-txt --where exit $?"
+"$SITEPLAN" -q clearance --parcels "$WORK/r1.txt" --rules data/clearance_rules.toml --out "$WORK/r2" >/dev/null \
+  || fail "clearance of the exported result exit $?"
+[[ "$(cut -d, -f1,3 "$WORK/r2/parcels.csv")" == "$(grep -v ',invalid,' "$WORK/r1/parcels.csv" | cut -d, -f1,3)" ]] \
+  && echo "ok: result → TXT → same verdicts" || fail "round trip verdicts differ"
 finish
