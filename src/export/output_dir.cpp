@@ -17,6 +17,7 @@ OutputDir::OutputDir(const std::string& dir) : dir_(dir) {
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
     throw UsageError(fmt::format("{}: --out must be a directory, and this is a file", dir));
+  created_ = !fs::exists(dir, ec);
   fs::create_directories(dir, ec);
   if (ec)
     throw RuntimeError(fmt::format("{}: cannot create the output folder: {}", dir, ec.message()));
@@ -31,6 +32,8 @@ OutputDir::~OutputDir() {
   if (committed_) return;
   std::error_code ec;
   fs::remove_all(staging_, ec);
+  // A failed run leaves no trace: a folder it made is removed again (only when empty).
+  if (created_) fs::remove(dir_, ec);
 }
 
 std::string OutputDir::staged(const std::string& name) {

@@ -26,6 +26,7 @@ class OutputDir {
   std::string staging_;
   std::vector<std::string> names_;
   bool committed_ = false;
+  bool created_ = false;  // the folder did not exist before this run
 };
 
 // Writes text to a file, throwing RuntimeError with the path on failure.

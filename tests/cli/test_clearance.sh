@@ -48,7 +48,7 @@ bad() {
   local pattern="$1"; shift
   rm -rf "$WORK/bad"
   expect_exit 2 "$pattern" -- "$SITEPLAN" -q clearance "$@" --out "$WORK/bad"
-  [[ -z "$(ls -A "$WORK/bad" 2>/dev/null)" ]] || fail "files written on bad input: $(ls -A "$WORK/bad")"
+  [[ ! -e "$WORK/bad" ]] || fail "output folder left on bad input: $(ls -A "$WORK/bad")"
 }
 bad "no field 'XMBHH'.*did you mean 'XMBH'" --parcels data/parcels.gpkg:parcels --id-field XMBHH --constraint a=data/constraints.gpkg:yjjbnt
 bad "parcels must be polygons" --parcels data/parcels.gpkg:points --constraint a=data/constraints.gpkg:yjjbnt
