@@ -191,37 +191,53 @@ std::string epsg_text(std::optional<int> code) {
   return code ? fmt::format("EPSG:{}", *code) : std::string();
 }
 
+// The CGCS2000 Gauss-Krüger CRS whose prefixed eastings carry `zone`: 3-degree zones 25–45
+// (EPSG:4513–4533) or 6-degree zones 13–23 (EPSG:4491–4501); "" for other numbers.
+std::string prefixed_crs_of_zone(double zone) {
+  if (zone >= 25 && zone <= 45)
+    return epsg_text(cgcs2000_gk3_epsg(static_cast<int>(zone) * 3, true));
+  if (zone >= 13 && zone <= 23) return fmt::format("EPSG:{}", 4491 + static_cast<int>(zone) - 13);
+  return "";
+}
+
 // Zone-prefix checks for a Gauss-Krüger / transverse Mercator CRS.
 std::optional<CrsFinding> check_prefix(const Crs& crs, const Crs::TransverseMercator& tm,
                                        const Extent& e) {
   const bool declared_prefixed = tm.false_easting >= 1'000'000.0;
+  const int cm = static_cast<int>(std::lround(tm.central_meridian));
+  // In China a Gauss-Krüger northing is 1–10 million metres, an easting below 1 million (plain)
+  // or above 10 million (zone prefix): x values that can only be northings, with y values that
+  // can only be eastings, are the two swapped (Chinese survey tables write X for the northing).
+  auto easting_like = [](double lo, double hi) { return hi < 1'000'000.0 || lo >= 10'000'000.0; };
+  if (e.minx >= 1'000'000.0 && e.maxx < 10'000'000.0 && e.miny >= 0 && easting_like(e.miny, e.maxy))
+    return CrsFinding{fmt::format("x {:.0f} .. {:.0f} are northings and y {:.0f} .. {:.0f} "
+                                  "eastings in {}: X and Y are swapped (in Chinese survey tables "
+                                  "X is the northing); swap the columns",
+                                  e.minx, e.maxx, e.miny, e.maxy, crs.label()),
+                      true, ""};
   const bool data_prefixed = e.minx >= 1'000'000.0;
   const bool data_plain = e.maxx < 1'000'000.0;
-  const int cm = static_cast<int>(std::lround(tm.central_meridian));
-  // Northing first (the Chinese survey convention X = northing) read as easting: the "eastings"
-  // are ~2–6 million and the "northings" lie within a zone's 1,000 km of eastings.
-  const bool looks_swapped =
-      e.minx >= 1'000'000.0 && e.maxx < 10'000'000.0 && e.miny >= 0 && e.maxy < 1'000'000.0;
+  const double zone_lo = std::floor(e.minx / 1'000'000.0);
+  const double zone_hi = std::floor(e.maxx / 1'000'000.0);
   if (!declared_prefixed && data_prefixed) {
-    const double zone_d = std::floor(e.minx / 1'000'000.0);
-    const int zone = zone_d < 1000 ? static_cast<int>(zone_d) : -1;
-    const bool zone_ok = zone >= 25 && zone <= 45 && std::floor(e.maxx / 1'000'000.0) == zone_d;
-    if (!zone_ok && looks_swapped)
-      return CrsFinding{fmt::format("x {:.0f} .. {:.0f} look like northings and y {:.0f} .. {:.0f} "
-                                    "like eastings in {}: X and Y are swapped (in Chinese survey "
-                                    "tables X is the northing); swap the columns",
-                                    e.minx, e.maxx, e.miny, e.maxy, crs.label()),
-                        true, ""};
-    const std::string code = zone_ok ? epsg_text(cgcs2000_gk3_epsg(zone * 3, true)) : "";
+    const std::string code = zone_lo == zone_hi ? prefixed_crs_of_zone(zone_lo) : "";
     return CrsFinding{
         fmt::format("eastings {:.0f} .. {:.0f} carry a zone prefix ({}) but {} declares none "
                     "(false easting {:.0f}): the coordinates do not fit their CRS{}",
-                    e.minx, e.maxx, zone_ok ? std::to_string(zone) : std::string("?"), crs.label(),
+                    e.minx, e.maxx,
+                    code.empty() ? std::string("?") : fmt::format("{:.0f}", zone_lo), crs.label(),
                     tm.false_easting, code.empty() ? std::string("") : "; declare " + code),
         true, code};
   }
   if (declared_prefixed && data_plain) {
-    const std::string code = epsg_text(cgcs2000_gk3_epsg(cm, false));
+    // The same zone without the prefix: 3-degree (CM 3n) or 6-degree (CM 6n−3) by the CRS's name.
+    std::string code;
+    if (crs.name().find("6-degree") != std::string::npos) {
+      if (cm >= 75 && cm <= 135 && (cm + 3) % 6 == 0)
+        code = fmt::format("EPSG:{}", 4502 + (cm - 75) / 6);
+    } else {
+      code = epsg_text(cgcs2000_gk3_epsg(cm, false));
+    }
     return CrsFinding{
         fmt::format("eastings {:.0f} .. {:.0f} have no zone prefix but {} declares one (false "
                     "easting {:.0f}): the coordinates do not fit their CRS{}",
@@ -230,15 +246,12 @@ std::optional<CrsFinding> check_prefix(const Crs& crs, const Crs::TransverseMerc
         true, code};
   }
   if (declared_prefixed && data_prefixed) {
-    const double data_zone = std::floor(e.minx / 1'000'000.0);
     const double crs_zone = std::floor(tm.false_easting / 1'000'000.0);
-    if (data_zone != crs_zone || std::floor(e.maxx / 1'000'000.0) != crs_zone) {
-      const bool ok = data_zone >= 25 && data_zone <= 45;
-      const std::string code =
-          ok ? epsg_text(cgcs2000_gk3_epsg(static_cast<int>(data_zone) * 3, true)) : "";
+    if (zone_lo != crs_zone || zone_hi != crs_zone) {
+      const std::string code = zone_lo == zone_hi ? prefixed_crs_of_zone(zone_lo) : "";
       return CrsFinding{fmt::format("eastings {:.0f} .. {:.0f} carry zone prefix {:.0f} but {} is "
                                     "zone {:.0f}: the coordinates do not fit their CRS{}",
-                                    e.minx, e.maxx, data_zone, crs.label(), crs_zone,
+                                    e.minx, e.maxx, zone_lo, crs.label(), crs_zone,
                                     code.empty() ? std::string("") : "; declare " + code),
                         true, code};
     }
@@ -259,6 +272,18 @@ std::vector<CrsFinding> check_zone(const Crs& crs, const Extent& e) {
     return out;
   }
   if (crs.is_geographic()) {
+    // Latitude first (the EPSG axis order of EPSG:4490 / 4326) read as longitude.
+    if (std::fabs(e.miny) > 90.5 || std::fabs(e.maxy) > 90.5) {
+      if (std::fabs(e.minx) <= 90 && std::fabs(e.maxx) <= 90 && std::fabs(e.maxy) <= 180 &&
+          std::fabs(e.miny) <= 180) {
+        out.push_back({fmt::format("x {:.4f} .. {:.4f} look like latitudes and y {:.4f} .. {:.4f} "
+                                   "like longitudes in {}: longitude and latitude are swapped; "
+                                   "write longitude as x",
+                                   e.minx, e.maxx, e.miny, e.maxy, crs.label()),
+                       true, ""});
+        return out;
+      }
+    }
     if (e.minx < -180.5 || e.maxx > 360.5 || e.miny < -90.5 || e.maxy > 90.5) {
       out.push_back({fmt::format("coordinates ({:.0f} .. {:.0f}, {:.0f} .. {:.0f}) are not degrees "
                                  "although the CRS {} is geographic: the declared CRS is wrong "

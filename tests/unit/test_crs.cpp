@@ -162,3 +162,29 @@ TEST(Crs, AbsurdCoordinates) {
   EXPECT_FALSE(absurd_coordinates(33620000, 2899000, 33620100, 2899100));
   EXPECT_FALSE(absurd_coordinates(-180, -90, 180, 90));
 }
+
+TEST(Crs, SixDegreePrefixAndSwappedLatLon) {
+  // 6-degree zone 17 (CM 99E) eastings with their prefix, declared as the 3-degree CM 99E CRS.
+  Extent six;
+  six.expand(17620000, 2899000);
+  six.expand(17620100, 2899100);
+  auto f = check_zone(Crs::from_user("EPSG:4542", "t"), six);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_TRUE(f[0].fatal);
+  EXPECT_EQ(f[0].fitting_crs, "EPSG:4495");
+  // Latitude first in a geographic CRS.
+  Extent latlon;
+  latlon.expand(26.1, 100.1);
+  latlon.expand(26.3, 100.3);
+  f = check_zone(Crs::from_user("EPSG:4490", "t"), latlon);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_TRUE(f[0].fatal);
+  EXPECT_NE(f[0].message.find("swapped"), std::string::npos) << f[0].message;
+  // Prefixed CRS, northing first.
+  Extent swapped;
+  swapped.expand(2899000, 33620000);
+  swapped.expand(2899100, 33620100);
+  f = check_zone(Crs::from_user("EPSG:4521", "t"), swapped);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0].message.find("swapped"), std::string::npos) << f[0].message;
+}
