@@ -34,7 +34,7 @@ std::vector<Seed> seeds() {
   const fs::path data = SITEPLAN_TEST_DATA;
   const fs::path root = data.parent_path().parent_path();
   std::vector<Seed> out;
-  for (const fs::path dir : {data, root / "samples" / "heqing", root / "layers"})
+  for (const fs::path& dir : {data, root / "samples" / "heqing", root / "layers"})
     for (const auto& e : fs::directory_iterator(dir))
       if (e.path().extension() == ".toml") {
         std::ifstream in(e.path());
@@ -75,8 +75,8 @@ class Mutator {
   explicit Mutator(std::uint64_t seed) : rng_(seed) {}
 
   std::string mutate(std::string text) {
-    const int n = 1 + pick(3);
-    for (int k = 0; k < n; ++k) text = once(text);
+    const std::size_t n = 1 + pick(3);
+    for (std::size_t k = 0; k < n; ++k) text = once(text);
     return text;
   }
 
