@@ -285,17 +285,11 @@ int run_clearance() {
                         pspec.display()));
       work = p.source_crs;
     }
-    if (!work.is_projected())
-      throw UsageError(
-          fmt::format("{}: the parcels are in {}, not a metric CRS; pass --crs with "
-                      "the working CRS (e.g. EPSG:4542)",
-                      pspec.display(), work.label()));
+    gis::require_projected(work, fmt::format("{} (the parcels' CRS; pass --crs to choose the "
+                                             "working CRS)",
+                                             pspec.display()));
   }
-  if (!work.is_projected())
-    throw UsageError(
-        fmt::format("working CRS {} is not projected; areas need a metric CRS such as "
-                    "EPSG:4542",
-                    work.label()));
+  gis::require_projected(work, g_args.crs.empty() ? g_args.rules + ": [project] crs" : "--crs");
   // Check every rule layer opens, has the layer, fields, a CRS its coordinates fit — before
   // reading in bulk. Their extents are the coverage of last resort.
   std::vector<gis::Extent> rule_extents;

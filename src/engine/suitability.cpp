@@ -250,9 +250,7 @@ SuitabilityResult run_suitability(const Project& p, const SuitabilityOptions& op
   if (p.study_area.empty())
     throw InputError(fmt::format("{}: [project] needs study_area = \"<layer id>\"", p.path));
   if (p.factors.empty()) throw InputError(fmt::format("{}: no [[factor]] declared", p.path));
-  gis::Crs work = gis::Crs::from_user(p.crs, p.path + ": [project] crs");
-  if (!work.is_projected())
-    throw InputError(fmt::format("{}: working CRS {} is not projected", p.path, work.label()));
+  gis::Crs work = gis::working_crs(p.crs, p.path + ": [project] crs");
   std::vector<std::unique_ptr<Factor>> factors;
   for (const auto& f : p.factors) factors.push_back(make_factor(f));
   r.weights = resolve_weights(p, r.ahp);

@@ -123,6 +123,20 @@ std::optional<Crs::TransverseMercator> Crs::transverse_mercator() const {
   return tm;
 }
 
+void require_projected(const Crs& crs, const std::string& what) {
+  if (crs.is_projected()) return;
+  throw InputError(
+      fmt::format("{}: working CRS {} is not projected; areas need a metric CRS such "
+                  "as EPSG:4542 (CGCS2000 3-degree GK CM 99E)",
+                  what, crs.label()));
+}
+
+Crs working_crs(const std::string& text, const std::string& what) {
+  Crs c = Crs::from_user(text, what);
+  require_projected(c, what);
+  return c;
+}
+
 Transform::Transform(const Crs& from, const Crs& to) {
   if (from.empty() || to.empty() || from.same_as(to)) return;
   GdalErrorCapture capture;

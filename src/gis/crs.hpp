@@ -61,6 +61,12 @@ class Crs {
   std::shared_ptr<OGRSpatialReference> srs_;
 };
 
+// The working CRS of a run: areas and distances need metres, so it must be projected. Throws
+// InputError naming `what` (e.g. "project.toml: [project] crs") otherwise. The one home of this
+// rule for every command and the viewer.
+void require_projected(const Crs& crs, const std::string& what);
+Crs working_crs(const std::string& text, const std::string& what);
+
 // Transformation between two CRSs; identity when they are the same.
 class Transform {
  public:

@@ -62,12 +62,7 @@ InfoReport info_for_project(const Project& project, const gis::GeosContext& ctx)
         fmt::format("{}: [project] has no crs; set the working CRS, e.g. crs = "
                     "\"EPSG:4542\"",
                     project.path));
-  r.work = gis::Crs::from_user(project.crs, project.path + ": [project] crs");
-  if (!r.work.is_projected())
-    throw InputError(
-        fmt::format("{}: working CRS {} is not projected; use a metric CRS such as "
-                    "EPSG:4542 (CGCS2000 3-degree GK CM 99E)",
-                    project.path, r.work.label()));
+  r.work = gis::working_crs(project.crs, project.path + ": [project] crs");
   for (const auto& spec : project.layers) {
     if (is_raster_source(spec.source))
       r.rasters.push_back(describe_raster(spec, r.work));
