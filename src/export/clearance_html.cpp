@@ -56,7 +56,7 @@ std::string group_summary_html(const engine::ClearanceResult& r, const Clearance
       const double m2 = a == g.area.end() ? 0.0 : a->second;
       total.count[v] += n;
       total.area[v] += m2;
-      h += n ? fmt::format("<td class=\"num\">{} <span class=\"muted\">({} ha)</span></td>", n,
+      h += n ? fmt::format("<td class=\"num\">{}<br><span class=\"muted\">{} ha</span></td>", n,
                            ha(m2))
              : "<td class=\"num muted\">0</td>";
     }
@@ -68,7 +68,7 @@ std::string group_summary_html(const engine::ClearanceResult& r, const Clearance
   h += fmt::format("<tr><th>total 合计</th><th class=\"num\">{}</th><th class=\"num\">{}</th>",
                    total.parcels, ha(total.area_m2));
   for (const char* v : kVerdicts)
-    h += fmt::format("<th class=\"num\">{} <span class=\"muted\">({} ha)</span></th>",
+    h += fmt::format("<th class=\"num\">{}<br><span class=\"muted\">{} ha</span></th>",
                      total.count[v], ha(total.area[v]));
   h += fmt::format("<th class=\"num\">{}</th><th class=\"num\">{}</th></tr>\n</table>\n",
                    ha(total.block_overlap_m2), ha(total.approval_overlap_m2));
