@@ -1,6 +1,7 @@
 // siteplan clearance — batch land-clearance check (contract in DESIGN.md).
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -23,9 +24,11 @@
 #include "core/progress.hpp"
 #include "core/text.hpp"
 #include "engine/clearance.hpp"
+#include "engine/suitability.hpp"
 #include "engine/tiling.hpp"
 #include "export/clearance_outputs.hpp"
 #include "export/output_dir.hpp"
+#include "export/report_common.hpp"
 #include "gis/gdal.hpp"
 #include "gis/geos.hpp"
 #include "io/coord_txt.hpp"
@@ -51,7 +54,39 @@ struct ClearanceArgs {
   int threads = 0;
   double min_overlap_m2 = 1e-6;
   bool no_gpkg = false;
+  std::string keep_fields;  // "" = every field of the parcel layer, "none" = none
+  std::string group_field;
+  std::string map;
 } g_args;
+
+// The parcel fields carried into the outputs: --keep-fields F1,F2, or "none", or by default every
+// field of the layer but the id and name fields (already columns) and a table's WKT column.
+std::vector<std::string> kept_fields(const std::vector<io::FieldInfo>& fields) {
+  std::vector<std::string> keep;
+  const std::string lower = text::to_lower(g_args.keep_fields);
+  if (lower == "none") return keep;
+  if (!g_args.keep_fields.empty()) {
+    std::string item;
+    for (std::size_t i = 0; i <= g_args.keep_fields.size(); ++i) {
+      if (i == g_args.keep_fields.size() || g_args.keep_fields[i] == ',') {
+        while (!item.empty() && item.back() == ' ') item.pop_back();
+        if (!item.empty()) keep.push_back(item);
+        item.clear();
+      } else if (!(item.empty() && g_args.keep_fields[i] == ' ')) {
+        item += g_args.keep_fields[i];
+      }
+    }
+    return keep;
+  }
+  for (const auto& f : fields) {
+    const std::string n = text::to_lower(f.name);
+    if (n == text::to_lower(g_args.id_field) || n == text::to_lower(g_args.name_field) ||
+        n == "wkt" || n == "geometry" || n == "geom" || n == "the_geom")
+      continue;
+    keep.push_back(f.name);
+  }
+  return keep;
+}
 
 bool is_severity(const std::string& s) {
   return s == "block" || s == "approval" || s == "warn" || s == "info";
@@ -219,6 +254,13 @@ void register_clearance(CLI::App& app) {
                   "ignore overlaps smaller than this (floating-point slivers)")
       ->check(CLI::Range(0.0, 1e12));
   sub->add_flag("--no-gpkg", g_args.no_gpkg, "skip clearance.gpkg (faster on huge batches)");
+  sub->add_option("--keep-fields", g_args.keep_fields,
+                  "parcel fields carried into parcels.csv/.xlsx, the GeoPackage and the report: "
+                  "F1,F2 or none (default: every field)");
+  sub->add_option("--group-field", g_args.group_field,
+                  "parcel field to summarise the report by (乡镇, 权属单位 ...)");
+  sub->add_option("--map", g_args.map,
+                  "PNG to embed in report.html (default: DIR/map.png when it exists)");
 }
 
 int run_clearance() {
@@ -331,13 +373,46 @@ int run_clearance() {
     check.validate_only = true;
     io::load_layer(*project.find_layer(b.layer), work, ctx, check);
   }
-  // 2. Parcels.
+  const std::string map_png = out::find_map_png(g_args.map, g_args.out);
+  // 2. Parcels, with the fields the outputs carry: the name first (the engine takes it from
+  // there), then the kept fields, then the group field when it is not one of them.
+  std::vector<std::string> keep;
+  {
+    io::LoadOptions probe;
+    probe.keep_geometry = false;
+    probe.show_progress = false;
+    probe.allow_no_crs = true;
+    probe.require_crs_fit = false;
+    probe.validate_only = true;
+    keep = kept_fields(io::load_layer(pspec, gis::Crs(), ctx, probe).fields);
+  }
   io::LoadOptions popt;
   popt.polygons_only = true;
   popt.crs_option = "--parcels-crs {crs}";
   popt.id_field = g_args.id_field;
   if (!g_args.name_field.empty()) popt.fields = {g_args.name_field};
+  const std::size_t keep_at = popt.fields.size();
+  popt.fields.insert(popt.fields.end(), keep.begin(), keep.end());
+  std::size_t group_at = popt.fields.size();
+  if (!g_args.group_field.empty()) {
+    auto it = std::find(keep.begin(), keep.end(), g_args.group_field);
+    if (it != keep.end())
+      group_at = keep_at + static_cast<std::size_t>(it - keep.begin());
+    else
+      popt.fields.push_back(g_args.group_field);
+  }
   io::LoadedLayer parcels = io::load_layer(pspec, work, ctx, popt);
+  const bool no_name = g_args.name_field.empty() && !popt.fields.empty();
+  out::ParcelAttributes attrs;
+  attrs.names = keep;
+  std::vector<std::string> group_of;
+  for (const auto& f : parcels.features) {
+    auto at = [&](std::size_t k) { return k < f.values.size() ? f.values[k] : std::string(); };
+    std::vector<std::string> row;
+    for (std::size_t k = 0; k < keep.size(); ++k) row.push_back(at(keep_at + k));
+    attrs.values.push_back(std::move(row));
+    if (!g_args.group_field.empty()) group_of.push_back(at(group_at));
+  }
   if (parcels.features.empty())
     throw InputError(
         fmt::format("{}: the parcel layer is empty; nothing to check", pspec.display()));
@@ -384,6 +459,21 @@ int run_clearance() {
 
   out::OutputDir outdir(g_args.out);
   log::debug("parcels read at {:.2f} s", since_start());
+  // Every input with its SHA-256, hashed while the parcels are checked.
+  std::vector<const LayerSpec*> input_specs{&pspec};
+  for (const auto& r : project.rules) input_specs.push_back(project.find_layer(r.layer));
+  for (const auto& b : project.breakdowns) input_specs.push_back(project.find_layer(b.layer));
+  if (coverage.spec) input_specs.push_back(&*coverage.spec);
+  auto inputs_future = std::async(std::launch::async, [input_specs] {
+    std::vector<engine::InputRecord> inputs;
+    std::set<std::string> seen;
+    for (const LayerSpec* l : input_specs) {
+      if (!l || !seen.insert(l->id).second) continue;
+      inputs.push_back({l->id, l->display(),
+                        is_connection_string(l->source) ? "" : engine::sha256_file(l->source)});
+    }
+    return inputs;
+  });
 
   // 3. Rule layers, read only near the parcels.
   gis::Extent near = parcels.work_extent;
@@ -495,6 +585,7 @@ int run_clearance() {
   std::thread writer;
   if (!g_args.no_gpkg) {
     copt.on_parcel_done = [&](std::size_t i, engine::ParcelResult& p) {
+      if (no_name) p.name.clear();  // values[0] is a kept field, not a name
       {
         std::lock_guard lock(done_mutex);
         done[i] = &p;
@@ -503,7 +594,7 @@ int run_clearance() {
     };
     writer = std::thread([&, path = outdir.staged("clearance.gpkg")] {
       try {
-        out::ClearanceGpkgWriter gpkg(path, rules, work);
+        out::ClearanceGpkgWriter gpkg(path, rules, work, &attrs);
         for (std::size_t i = 0; i < n; ++i) {
           engine::ParcelResult* p = nullptr;
           {
@@ -533,6 +624,8 @@ int run_clearance() {
   engine::ClearanceResult result;
   try {
     result = engine::run_clearance(parcels, rules, work, ctx, copt);
+    if (no_name)
+      for (auto& p : result.parcels) p.name.clear();
     log::debug("parcels checked at {:.2f} s", since_start());
 
     // 5. Write, then move into place.
@@ -542,8 +635,20 @@ int run_clearance() {
     meta.crs_label = work.label();
     meta.generated_by = std::string("siteplan ") + SITEPLAN_VERSION;
     meta.coverage = coverage.description;
+    meta.run_date = out::run_date_utc();
+    meta.inputs = inputs_future.get();
+    meta.map_png = map_png;
+    meta.attributes = &attrs;
+    meta.group_field = g_args.group_field;
+    meta.group_of = group_of;
     out::write_text(outdir.staged("overlaps.csv"), out::overlaps_csv(result));
-    out::write_text(outdir.staged("parcels.csv"), out::parcels_csv(result));
+    out::write_text(outdir.staged("parcels.csv"), out::parcels_csv(result, &attrs));
+    out::write_xlsx(outdir.staged("overlaps.xlsx"), {out::overlaps_table(result)});
+    std::vector<out::Table> parcel_sheets{out::parcels_table(result, &attrs)};
+    if (!g_args.group_field.empty())
+      parcel_sheets.push_back(
+          out::groups_table(out::summarize_groups(result, group_of), g_args.group_field));
+    out::write_xlsx(outdir.staged("parcels.xlsx"), parcel_sheets);
     out::write_text(outdir.staged("report.html"), out::clearance_html(result, meta));
     log::debug("text outputs written at {:.2f} s", since_start());
   } catch (...) {

@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "engine/suitability.hpp"
 #include "export/output_dir.hpp"
+#include "export/report_common.hpp"
 #include "export/suitability_outputs.hpp"
 #include "project/project.hpp"
 
@@ -18,6 +19,7 @@ struct SuitabilityArgs {
   double spread = -1;
   int threads = 0;
   std::vector<std::string> layers;
+  std::string map;
 } g_s;
 }  // namespace
 
@@ -33,6 +35,8 @@ void register_suitability(CLI::App& app) {
   sub->add_option("--layer", g_s.layers, "bind or replace a layer: ID=PATH[:LAYER]");
   sub->add_option("--threads", g_s.threads, "worker threads (0 = all cores)")
       ->check(CLI::Range(0, 1024));
+  sub->add_option("--map", g_s.map,
+                  "PNG to embed in report.html (default: DIR/map.png when it exists)");
 }
 
 int run_suitability() {
@@ -40,17 +44,23 @@ int run_suitability() {
   Project p = load_project(g_s.project, false);
   for (const auto& text : g_s.layers) bind_layer(p, text);
   p.validate();
+  const std::string map_png = out::find_map_png(g_s.map, g_s.out);
   engine::SuitabilityOptions o;
   o.threads = g_s.threads;
   o.sensitivity_runs = g_s.sensitivity;
   o.sensitivity_spread = g_s.spread;
   engine::SuitabilityResult r = engine::run_suitability(p, o);
   out::OutputDir dir(g_s.out);
+  out::SuitabilityMeta meta;
+  meta.generated_by = std::string("siteplan ") + SITEPLAN_VERSION;
+  meta.run_date = out::run_date_utc();
+  meta.map_png = map_png;
   out::write_text(dir.staged("ranking.csv"), out::ranking_csv(r));
-  out::write_text(dir.staged("report.html"),
-                  out::suitability_html(r, std::string("siteplan ") + SITEPLAN_VERSION));
+  out::write_xlsx(dir.staged("ranking.xlsx"), {out::ranking_table(r)});
+  out::write_text(dir.staged("report.html"), out::suitability_html(r, meta));
   out::write_candidates_gpkg(dir.staged("candidates.gpkg"), r);
   out::write_suitability_tif(dir.staged("suitability.tif"), r);
+  out::write_text(dir.staged("suitability.qml"), out::suitability_qml());
   auto files = dir.commit();
   int ranked = 0;
   for (const auto& c : r.candidates) ranked += c.rank > 0;

@@ -2,14 +2,25 @@
 
 #include "core/text.hpp"
 #include "export/clearance_outputs.hpp"
+#include "export/land_class.hpp"
 
 namespace siteplan::out {
 
-namespace {
-std::string rule_id_of(const engine::RuleLayer& rule, const engine::Overlap& o) {
+const std::string& ParcelAttributes::value(std::size_t parcel, std::size_t field) const {
+  static const std::string none;
+  if (parcel >= values.size() || field >= values[parcel].size()) return none;
+  return values[parcel][field];
+}
+
+std::string overlap_rule_id(const engine::RuleLayer& rule, const engine::Overlap& o) {
   return rule.breakdown ? rule.id + ":" + o.class_value : rule.id;
 }
-}  // namespace
+
+std::string overlap_rule_name(const engine::RuleLayer& rule, const engine::Overlap& o) {
+  if (!rule.breakdown) return rule.name;
+  std::string name = land_class_name(o.class_value);
+  return name.empty() ? rule.name : name;
+}
 
 std::string overlaps_csv(const engine::ClearanceResult& r) {
   const auto& rules = *r.rules;
@@ -20,25 +31,31 @@ std::string overlaps_csv(const engine::ClearanceResult& r) {
     for (const auto& o : p.overlaps) {
       const auto& rule = rules[o.rule_index];
       out += fmt::format("{},{},{},{:.6f},{:.6f},{:.6f},{},{},{}\n", text::csv_field(p.id),
-                         text::csv_field(rule_id_of(rule, o)), to_string(rule.severity), o.area_m2,
-                         o.pct, o.ellipsoidal_m2, text::csv_field(rule.name),
+                         text::csv_field(overlap_rule_id(rule, o)), to_string(rule.severity),
+                         o.area_m2, o.pct, o.ellipsoidal_m2, text::csv_field(rule.name),
                          text::csv_field(rule.basis), text::csv_field(rule.source));
     }
   }
   return out;
 }
 
-std::string parcels_csv(const engine::ClearanceResult& r) {
+std::string parcels_csv(const engine::ClearanceResult& r, const ParcelAttributes* attrs) {
   std::string out =
       "parcel_id,area_m2,verdict,area_ellipsoidal_m2,outside_m2,geometry_status,deciding_rules,"
-      "name,problem\n";
-  for (const auto& p : r.parcels) {
+      "name,problem";
+  const std::size_t nattr = attrs ? attrs->names.size() : 0;
+  for (std::size_t k = 0; k < nattr; ++k) out += "," + text::csv_field(attrs->names[k]);
+  out += "\n";
+  for (std::size_t i = 0; i < r.parcels.size(); ++i) {
+    const auto& p = r.parcels[i];
     std::string deciding;
     for (const auto& d : p.deciding_rules) deciding += (deciding.empty() ? "" : ";") + d;
-    out += fmt::format("{},{:.6f},{},{:.6f},{:.6f},{},{},{},{}\n", text::csv_field(p.id), p.area_m2,
+    out += fmt::format("{},{:.6f},{},{:.6f},{:.6f},{},{},{},{}", text::csv_field(p.id), p.area_m2,
                        engine::to_string(p.verdict), p.ellipsoidal_m2, p.outside_m2,
                        io::to_string(p.status), text::csv_field(deciding), text::csv_field(p.name),
                        text::csv_field(p.problem));
+    for (std::size_t k = 0; k < nattr; ++k) out += "," + text::csv_field(attrs->value(i, k));
+    out += "\n";
   }
   return out;
 }

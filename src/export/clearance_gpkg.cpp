@@ -45,11 +45,14 @@ struct ClearanceGpkgWriter::Impl {
   GDALDatasetUniquePtr ds;
   OGRLayer* parcels = nullptr;
   OGRLayer* pieces = nullptr;
+  const ParcelAttributes* attrs = nullptr;
+  std::vector<int> attr_fields;  // field index of each kept attribute in `parcels`
+  std::size_t next = 0;          // input index of the next parcel added
 };
 
 ClearanceGpkgWriter::ClearanceGpkgWriter(const std::string& path,
                                          const std::vector<engine::RuleLayer>& rules,
-                                         const gis::Crs& crs)
+                                         const gis::Crs& crs, const ParcelAttributes* attrs)
     : impl_(std::make_unique<Impl>()) {
   gis::init_gdal();
   impl_->path = path;
@@ -72,6 +75,19 @@ ClearanceGpkgWriter::ClearanceGpkgWriter(const std::string& path,
                                  {"n_approval", OFTInteger},
                                  {"n_warn", OFTInteger},
                                  {"summary", OFTString}});
+  impl_->attrs = attrs;
+  if (attrs) {
+    // Kept attributes after SitePlan's own fields; a name already taken gets a "src_" prefix.
+    OGRFeatureDefn* defn = impl_->parcels->GetLayerDefn();
+    for (const auto& name : attrs->names) {
+      std::string field = name;
+      while (defn->GetFieldIndex(field.c_str()) >= 0) field = "src_" + field;
+      OGRFieldDefn f(field.c_str(), OFTString);
+      if (impl_->parcels->CreateField(&f) != OGRERR_NONE)
+        throw RuntimeError(fmt::format("{}: cannot create field parcels.{}", path, field));
+      impl_->attr_fields.push_back(defn->GetFieldIndex(field.c_str()));
+    }
+  }
   impl_->pieces = create_layer(*impl_->ds, path, "overlaps", crs,
                                {{"parcel_id", OFTString},
                                 {"rule_id", OFTString},
@@ -114,6 +130,11 @@ void ClearanceGpkgWriter::add(engine::ParcelResult& p) {
   f.SetField("n_approval", na);
   f.SetField("n_warn", nw);
   f.SetField("summary", summary.c_str());
+  const std::size_t index = impl_->next++;
+  for (std::size_t k = 0; k < impl_->attr_fields.size(); ++k) {
+    const std::string& v = impl_->attrs->value(index, k);
+    if (!v.empty()) f.SetField(impl_->attr_fields[k], v.c_str());
+  }
   lend_geometry(f, p.geometry);
   const OGRErr err = impl_->parcels->CreateFeature(&f);
   give_back(f, p.geometry);
@@ -122,9 +143,10 @@ void ClearanceGpkgWriter::add(engine::ParcelResult& p) {
     const auto& rule = rules[o.rule_index];
     OGRFeature g(impl_->pieces->GetLayerDefn());
     g.SetField("parcel_id", p.id.c_str());
-    std::string rid = rule.breakdown ? rule.id + ":" + o.class_value : rule.id;
+    const std::string rid = overlap_rule_id(rule, o);
+    const std::string rname = overlap_rule_name(rule, o);
     g.SetField("rule_id", rid.c_str());
-    g.SetField("rule_name", rule.name.c_str());
+    g.SetField("rule_name", rname.c_str());
     g.SetField("severity", to_string(rule.severity));
     g.SetField("area_m2", o.area_m2);
     g.SetField("overlap_pct", o.pct);
@@ -149,21 +171,15 @@ void ClearanceGpkgWriter::finish() {
   }
   store_qgis_style(*ds, "parcels", "geom", "verdict",
                    qml_categorized("verdict", verdicts, 200, "name"));
-  std::vector<Category> severities;
-  for (const char* v : {"block", "approval", "warn", "info"}) {
-    auto it = st.severity.find(v);
-    severities.push_back({v, v, it != st.severity.end() ? it->second : style::Rgb{128, 128, 128}});
-  }
-  store_qgis_style(*ds, "overlaps", "geom", "severity",
-                   qml_categorized("severity", severities, st.fill_alpha));
+  store_qgis_style(*ds, "overlaps", "geom", "severity", qml_overlaps_by_severity());
   ds.reset();  // close: flush to disk before the file is moved into place
   if (impl_->capture.has_error())
     throw RuntimeError(fmt::format("{}: {}", path, impl_->capture.first_error()));
 }
 
-void write_clearance_gpkg(const std::string& path, engine::ClearanceResult& r,
-                          const gis::Crs& crs) {
-  ClearanceGpkgWriter w(path, *r.rules, crs);
+void write_clearance_gpkg(const std::string& path, engine::ClearanceResult& r, const gis::Crs& crs,
+                          const ParcelAttributes* attrs) {
+  ClearanceGpkgWriter w(path, *r.rules, crs, attrs);
   for (auto& p : r.parcels) w.add(p);
   w.finish();
 }

@@ -7,21 +7,49 @@
 #include <vector>
 
 #include "engine/clearance.hpp"
+#include "engine/suitability.hpp"
+#include "export/report_common.hpp"
+#include "export/xlsx.hpp"
 #include "gis/crs.hpp"
 
 namespace siteplan::out {
 
+// Attributes of the parcel layer carried into the outputs (--keep-fields), after the columns
+// of the contract.
+struct ParcelAttributes {
+  std::vector<std::string> names;                // field names, in output order
+  std::vector<std::vector<std::string>> values;  // [parcel, input order][field] ("" = NULL)
+  const std::string& value(std::size_t parcel, std::size_t field) const;
+};
+
 struct ClearanceMeta {
-  std::string title;         // e.g. the rules file's project name
-  std::string parcels;       // parcel source for the report
-  std::string crs_label;     // working CRS
-  std::string generated_by;  // "siteplan 0.1.0"
-  std::string coverage;      // where the rule data are complete (how it was decided)
+  std::string title;                        // e.g. the rules file's project name
+  std::string parcels;                      // parcel source for the report
+  std::string crs_label;                    // working CRS
+  std::string generated_by;                 // "siteplan 0.1.0"
+  std::string coverage;                     // where the rule data are complete (how it was decided)
+  std::string run_date;                     // ISO 8601, UTC
+  std::vector<engine::InputRecord> inputs;  // every input with its SHA-256
+  std::string map_png;                      // map to embed ("" = none)
+  const ParcelAttributes* attributes = nullptr;
+  std::string group_field;            // --group-field ("" = no group summary)
+  std::vector<std::string> group_of;  // the group of every parcel, input order
 };
 
 std::string overlaps_csv(const engine::ClearanceResult& r);
-std::string parcels_csv(const engine::ClearanceResult& r);
+// Kept attributes follow the contract's columns.
+std::string parcels_csv(const engine::ClearanceResult& r, const ParcelAttributes* attrs = nullptr);
 std::string clearance_html(const engine::ClearanceResult& r, const ClearanceMeta& meta);
+
+// The 压占分析表 and 地块结论表 with Chinese headers, rows as in overlaps.csv / parcels.csv;
+// areas in m² and 公顷 rounded to 4 decimals.
+Table overlaps_table(const engine::ClearanceResult& r);
+Table parcels_table(const engine::ClearanceResult& r, const ParcelAttributes* attrs = nullptr);
+Table groups_table(const std::vector<GroupSummary>& groups, const std::string& field);
+// "dltb:0103" for a breakdown class, the rule id otherwise.
+std::string overlap_rule_id(const engine::RuleLayer& rule, const engine::Overlap& o);
+// "旱地" for a breakdown class of a 地类 field, the rule's name otherwise.
+std::string overlap_rule_name(const engine::RuleLayer& rule, const engine::Overlap& o);
 
 // clearance.gpkg, written parcel by parcel. add() turns the parcel's and its pieces' geometries
 // into MultiPolygons in place (no copy); finish() commits, stores the QGIS styles and closes the
@@ -29,7 +57,7 @@ std::string clearance_html(const engine::ClearanceResult& r, const ClearanceMeta
 class ClearanceGpkgWriter {
  public:
   ClearanceGpkgWriter(const std::string& path, const std::vector<engine::RuleLayer>& rules,
-                      const gis::Crs& crs);
+                      const gis::Crs& crs, const ParcelAttributes* attrs = nullptr);
   ~ClearanceGpkgWriter();
   ClearanceGpkgWriter(const ClearanceGpkgWriter&) = delete;
   ClearanceGpkgWriter& operator=(const ClearanceGpkgWriter&) = delete;
@@ -43,6 +71,7 @@ class ClearanceGpkgWriter {
 
 // All parcels at once. The text writers above never read the geometries, so they may run
 // while this one converts them.
-void write_clearance_gpkg(const std::string& path, engine::ClearanceResult& r, const gis::Crs& crs);
+void write_clearance_gpkg(const std::string& path, engine::ClearanceResult& r, const gis::Crs& crs,
+                          const ParcelAttributes* attrs = nullptr);
 
 }  // namespace siteplan::out

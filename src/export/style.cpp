@@ -43,6 +43,25 @@ Styles load() {
   };
   read_map("verdict", s.verdict);
   read_map("severity", s.severity);
+  int default_level = 3;
+  for (const char* sev : {"block", "approval", "warn", "info"}) {
+    OverlapStyle o;
+    auto it = s.severity.find(sev);
+    o.colour = it != s.severity.end() ? it->second : Rgb{128, 128, 128};
+    o.hatch = std::string(sev) == "block" || std::string(sev) == "approval";
+    o.level = default_level--;
+    if (auto* tab = t["overlap_style"][sev].as_table()) {
+      o.hatch = (*tab)["hatch"].value_or(o.hatch);
+      o.hatch_angle = (*tab)["hatch_angle"].value_or(o.hatch_angle);
+      o.hatch_spacing_mm = (*tab)["hatch_spacing_mm"].value_or(o.hatch_spacing_mm);
+      o.hatch_width_mm = (*tab)["hatch_width_mm"].value_or(o.hatch_width_mm);
+      o.outline_mm = (*tab)["outline_mm"].value_or(o.outline_mm);
+      o.level = (*tab)["level"].value_or(o.level);
+      if (auto c = (*tab)["colour"].value<std::string>()) o.colour = parse_rgb(*c);
+    }
+    s.overlap[sev] = o;
+  }
+  if (auto c = t["raster"]["blocked"].value<std::string>()) s.raster_blocked = parse_rgb(*c);
   if (auto* arr = t["score_ramp"]["stops"].as_array())
     for (auto& v : *arr)
       if (auto str = v.value<std::string>()) s.score_ramp.push_back(parse_rgb(*str));

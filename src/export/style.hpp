@@ -11,9 +11,20 @@ struct Rgb {
   std::string hex() const;
 };
 
+// How overlap pieces of one severity are drawn in QGIS (styles/siteplan.toml [overlap_style]).
+struct OverlapStyle {
+  bool hatch = false;
+  double hatch_angle = 45, hatch_spacing_mm = 2, hatch_width_mm = 0.3;
+  double outline_mm = 0.3;
+  int level = 0;  // symbol level: higher is drawn on top
+  Rgb colour;
+};
+
 struct Styles {
   std::map<std::string, Rgb> verdict;
   std::map<std::string, Rgb> severity;
+  std::map<std::string, OverlapStyle> overlap;  // by severity; colour resolved
+  Rgb raster_blocked{90, 90, 90};
   std::vector<Rgb> score_ramp;
   std::vector<Rgb> terrain_ramp;
   Rgb highlight{0, 229, 255};

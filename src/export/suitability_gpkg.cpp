@@ -18,41 +18,6 @@ void add_field(OGRLayer* l, const std::string& name, OGRFieldType t) {
   if (l->CreateField(&f) != OGRERR_NONE) throw RuntimeError("cannot create field " + name);
 }
 
-// Graduated fill on `score` with the ramp of styles/siteplan.toml.
-std::string qml_graduated_score() {
-  const auto& st = style::styles();
-  const auto& ramp = st.score_ramp;
-  const int n = static_cast<int>(ramp.size());
-  std::string ranges, symbols;
-  for (int i = 0; i < n; ++i) {
-    double lo = static_cast<double>(i) / n, hi = static_cast<double>(i + 1) / n;
-    ranges += fmt::format(
-        R"(      <range render="true" symbol="{}" lower="{:.6f}" upper="{:.6f}" label="{:.2f} – {:.2f}"/>
-)",
-        i, lo, hi, lo, hi);
-    const auto& c = ramp[static_cast<std::size_t>(i)];
-    symbols += qml_fill_symbol(i, c, 220);
-  }
-  return fmt::format(R"(<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
-<qgis version="3.28.0" styleCategories="Symbology|Labeling">
-  <renderer-v2 type="graduatedSymbol" attr="score" graduatedMethod="GraduatedColor" enableorderby="0" forceraster="0" symbollevels="0">
-    <ranges>
-{}    </ranges>
-    <symbols>
-{}    </symbols>
-  </renderer-v2>
-  <labeling type="simple">
-    <settings calloutType="simple">
-      <text-style fieldName="label" fontFamily="{}" fontSize="9" textColor="35,35,35,255" isExpression="0"/>
-      <text-buffer bufferDraw="1" bufferSize="1" bufferColor="255,255,255,255"/>
-      <placement placement="1"/>
-    </settings>
-  </labeling>
-</qgis>
-)",
-                     ranges, symbols,
-                     text::html_escape(st.fonts.empty() ? "Noto Sans CJK SC" : st.fonts.front()));
-}
 }  // namespace
 
 void write_candidates_gpkg(const std::string& path, const engine::SuitabilityResult& r) {
@@ -136,13 +101,13 @@ void write_candidates_gpkg(const std::string& path, const engine::SuitabilityRes
       throw RuntimeError(path + ": cannot write blocked land");
   }
   if (ds->CommitTransaction() != OGRERR_NONE) throw RuntimeError(path + ": cannot commit");
-  store_qgis_style(*ds, "candidates", "geom", "score", qml_graduated_score());
+  store_qgis_style(*ds, "candidates", "geom", "score", qml_candidates("label"));
   const auto& st = style::styles();
   auto it = st.severity.find("block");
   store_qgis_style(
       *ds, "blocked", "geom", "blocked",
       qml_categorized("severity",
-                      {{"block", "blocked land",
+                      {{"block", "blocked land 禁止建设区",
                         it != st.severity.end() ? it->second : style::Rgb{215, 25, 28}}},
                       st.fill_alpha));
   ds.reset();
@@ -151,22 +116,20 @@ void write_candidates_gpkg(const std::string& path, const engine::SuitabilityRes
 
 void write_suitability_tif(const std::string& path, const engine::SuitabilityResult& r) {
   const auto& g = r.grid;
-  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GTiff");
-  CPLStringList co;
-  co.SetNameValue("TILED", "YES");
-  co.SetNameValue("BLOCKXSIZE", "256");
-  co.SetNameValue("BLOCKYSIZE", "256");
-  co.SetNameValue("COMPRESS", "DEFLATE");
-  co.SetNameValue("PREDICTOR", "3");
-  co.SetNameValue("COPY_SRC_OVERVIEWS", "NO");
   gis::GdalErrorCapture capture;
-  GDALDatasetUniquePtr ds(drv->Create(path.c_str(), g.nx, g.ny, 1, GDT_Float32, co.List()));
-  if (!ds) throw RuntimeError(fmt::format("{}: cannot create: {}", path, capture.first_error()));
+  // The band is built in memory, then copied by the COG driver: tiles, DEFLATE, and the
+  // overviews in front of the full-resolution data, so QGIS and web clients read only what they
+  // show.
+  GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
+  GDALDriver* cog = GetGDALDriverManager()->GetDriverByName("COG");
+  if (!mem || !cog) throw RuntimeError("GDAL has no MEM or COG driver");
+  GDALDatasetUniquePtr src(mem->Create("", g.nx, g.ny, 1, GDT_Float32, nullptr));
+  if (!src) throw RuntimeError(fmt::format("{}: cannot create: {}", path, capture.first_error()));
   double gt[6];
   g.geotransform(gt);
-  ds->SetGeoTransform(gt);
-  ds->SetSpatialRef(g.crs.srs());
-  GDALRasterBand* band = ds->GetRasterBand(1);
+  src->SetGeoTransform(gt);
+  src->SetSpatialRef(g.crs.srs());
+  GDALRasterBand* band = src->GetRasterBand(1);
   band->SetNoDataValue(-9999.0);
   band->SetDescription("suitability score 0..1; -1 = blocked land");
   engine::Raster out = r.score_map;
@@ -175,16 +138,27 @@ void write_suitability_tif(const std::string& path, const engine::SuitabilityRes
   if (band->RasterIO(GF_Write, 0, 0, g.nx, g.ny, out.data(), g.nx, g.ny, GDT_Float32, 0, 0) !=
       CE_None)
     throw RuntimeError(path + ": write failed");
-  ds->SetMetadataItem("SITEPLAN_BLOCKED_VALUE", "-1");
-  ds->SetMetadataItem("SITEPLAN_PROJECT", r.name.c_str());
-  std::vector<int> levels;
-  for (int f = 2; g.nx / f >= 64 || g.ny / f >= 64; f *= 2) levels.push_back(f);
-  // Overviews by nearest neighbour so −1 (blocked) and nodata never blend into scores.
-  if (!levels.empty() && ds->BuildOverviews("NEAREST", static_cast<int>(levels.size()),
-                                            levels.data(), 0, nullptr, nullptr, nullptr) != CE_None)
-    throw RuntimeError(path + ": building overviews failed");
+  src->SetMetadataItem("SITEPLAN_BLOCKED_VALUE", "-1");
+  src->SetMetadataItem("SITEPLAN_NODATA_OUTSIDE", "-9999");
+  src->SetMetadataItem("SITEPLAN_PROJECT", r.name.c_str());
+  CPLStringList co;
+  co.SetNameValue("BLOCKSIZE", "256");
+  co.SetNameValue("COMPRESS", "DEFLATE");
+  co.SetNameValue("PREDICTOR", "YES");
+  // Nearest neighbour so −1 (blocked) and nodata never blend into scores.
+  co.SetNameValue("RESAMPLING", "NEAREST");
+  co.SetNameValue("OVERVIEW_RESAMPLING", "NEAREST");
+  co.SetNameValue("OVERVIEWS", "AUTO");
+  co.SetNameValue("NUM_THREADS", "1");  // the same bytes for any number of cores
+  GDALDatasetUniquePtr ds(
+      cog->CreateCopy(path.c_str(), src.get(), FALSE, co.List(), nullptr, nullptr));
+  if (!ds) throw RuntimeError(fmt::format("{}: cannot write: {}", path, capture.first_error()));
   ds.reset();
   if (capture.has_error()) throw RuntimeError(fmt::format("{}: {}", path, capture.first_error()));
+}
+
+std::string suitability_qml() {
+  return qml_score_raster();
 }
 
 }  // namespace siteplan::out

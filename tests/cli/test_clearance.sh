@@ -2,6 +2,15 @@
 # `siteplan clearance`: golden CSVs, identical bytes for 1 and N threads, GeoPackage contents,
 # and bad input (exit 2, nothing written).
 source "$(dirname "$0")/lib.sh" "$@"
+export SOURCE_DATE_EPOCH=1767225600  # the run date in reports: 2026-01-01T00:00:00Z
+
+# Bad input: message, exit 2, nothing written.
+bad() {
+  local pattern="$1"; shift
+  rm -rf "$WORK/bad"
+  expect_exit 2 "$pattern" -- "$SITEPLAN" -q clearance "$@" --out "$WORK/bad"
+  [[ ! -e "$WORK/bad" ]] || fail "output folder left on bad input: $(ls -A "$WORK/bad")"
+}
 
 run() { "$SITEPLAN" -q clearance --parcels data/parcels.gpkg:parcels --id-field XMBH \
           --name-field XMMC --rules data/clearance_rules.toml "$@"; }
@@ -13,7 +22,7 @@ golden clearance_parcels.csv "$WORK/t1/parcels.csv"
 for f in overlaps.csv parcels.csv report.html; do
   cmp -s "$WORK/t1/$f" "$WORK/t4/$f" && echo "ok: $f same for 1 and 4 threads" || fail "$f differs by thread count"
 done
-[[ -z "$(ls -A "$WORK/t1" | grep -v -E '^(overlaps.csv|parcels.csv|report.html|clearance.gpkg)$')" ]] || fail "stray files in output"
+[[ -z "$(ls -A "$WORK/t1" | grep -v -E '^(overlaps.csv|parcels.csv|overlaps.xlsx|parcels.xlsx|report.html|clearance.gpkg)$')" ]] || fail "stray files in output"
 grep -q '<meta charset="utf-8">' "$WORK/t1/report.html" && grep -q '永久基本农田' "$WORK/t1/report.html" || fail "report.html"
 
 # The GeoPackage: parcels with verdicts, overlap pieces, QGIS styles.
@@ -26,12 +35,74 @@ if command -v ogrinfo >/dev/null; then
   [[ "$s" == 2 ]] && echo "ok: QGIS styles" || fail "layer_styles rows: $s"
 fi
 
+# report.html: run date, SHA-256 of every input, 地类 names, print layout.
+grep -q '2026-01-01T00:00:00Z' "$WORK/t1/report.html" && echo "ok: run date" || fail "run date missing"
+for f in data/parcels.gpkg data/constraints.gpkg; do
+  h=$(sha256sum "$f" | cut -d' ' -f1)
+  grep -q "$h" "$WORK/t1/report.html" && echo "ok: SHA-256 of $f" || fail "SHA-256 of $f missing"
+done
+grep -q '0103 旱地' "$WORK/t1/report.html" && grep -q '0301 乔木林地' "$WORK/t1/report.html" && echo "ok: 地类 names" || fail "地类 names"
+grep -q '@page{size:A4' "$WORK/t1/report.html" && grep -q '@media print' "$WORK/t1/report.html" && echo "ok: print CSS" || fail "print CSS"
+! grep -q '<img' "$WORK/t1/report.html" && echo "ok: no map, no img" || fail "img without a map"
+
+# Excel tables: same rows as the CSVs, Chinese headers, areas in m² and 公顷.
+X="/usr/bin/python3 $TESTS/cli/xlsx_check.py"
+if /usr/bin/python3 -c 'from osgeo import ogr' 2>/dev/null; then
+  $X "$WORK/t1/overlaps.xlsx" 压占分析表 "$WORK/t1/overlaps.csv" parcel_id=地块编号 rule_id=规则 \
+    'overlap_m2=压占面积(平方米):4' 'overlap_m2=压占面积(公顷):4/ha' 'overlap_pct=占比(%):4' basis=依据 || fail "overlaps.xlsx"
+  $X "$WORK/t1/parcels.xlsx" 地块结论表 "$WORK/t1/parcels.csv" parcel_id=地块编号 name=地块名称 verdict=结论代码 \
+    'area_m2=面积(平方米):4' 'area_m2=面积(公顷):4/ha' || fail "parcels.xlsx"
+fi
+
+# Attributes carried through (all fields by default) and a summary per 乡镇.
+if command -v ogr2ogr >/dev/null; then
+  ogr2ogr -f GPKG "$WORK/attr.gpkg" data/parcels.gpkg -nln parcels -nlt GEOMETRY -dialect sqlite -sql \
+    "SELECT *, CASE WHEN XMBH IN ('P1','P2','P3','P8') THEN '西邑镇' ELSE '金墩乡' END AS 乡镇, '鹤庆县工业园区管委会' AS 用地单位, 12.5 AS 规划面积 FROM parcels"
+  A=(--parcels "$WORK/attr.gpkg:parcels" --id-field XMBH --name-field XMMC --rules data/clearance_rules.toml)
+  "$SITEPLAN" -q clearance "${A[@]}" --group-field 乡镇 --out "$WORK/attr" >/dev/null || fail "attr exit $?"
+  head -1 "$WORK/attr/parcels.csv" | grep -q '^parcel_id,area_m2,verdict,area_ellipsoidal_m2,outside_m2,geometry_status,deciding_rules,name,problem,乡镇,用地单位,规划面积$' \
+    && grep -q '^P1,.*,部分占用基本农田,,西邑镇,鹤庆县工业园区管委会,12.5$' "$WORK/attr/parcels.csv" \
+    && echo "ok: kept fields in parcels.csv" || fail "kept fields: $(head -2 "$WORK/attr/parcels.csv")"
+  # (SQLite turned P5's empty geometry into NULL: that row differs from the golden file.)
+  diff <(cut -d, -f1-9 "$WORK/attr/parcels.csv" | grep -v ^P5) <(grep -v ^P5 "$TESTS/cli/golden/clearance_parcels.csv") >/dev/null \
+    && echo "ok: contract columns unchanged" || fail "kept fields changed the first columns"
+  grep -q 'Summary by 乡镇' "$WORK/attr/report.html" && grep -q '<td>西邑镇</td><td class="num">4</td>' "$WORK/attr/report.html" \
+    && grep -q '<td>金墩乡</td><td class="num">5</td>' "$WORK/attr/report.html" && echo "ok: group summary" || fail "group summary"
+  grep -q '用地单位: 鹤庆县工业园区管委会' "$WORK/attr/report.html" && echo "ok: kept fields in report" || fail "kept fields in report"
+  n=$(ogrinfo -ro -q -sql "SELECT COUNT(*) AS n FROM parcels WHERE 乡镇 = '西邑镇'" "$WORK/attr/clearance.gpkg" | grep -oE 'n \(Integer\) = [0-9]+' | grep -oE '[0-9]+$')
+  [[ "$n" == 4 ]] && echo "ok: kept fields in gpkg" || fail "kept fields in gpkg: $n"
+  if /usr/bin/python3 -c 'from osgeo import ogr' 2>/dev/null; then
+    $X "$WORK/attr/parcels.xlsx" 地块结论表 "$WORK/attr/parcels.csv" parcel_id=地块编号 乡镇=乡镇 用地单位=用地单位 || fail "kept fields in xlsx"
+    $X "$WORK/attr/parcels.xlsx" 分组汇总 <(printf '乡镇,n\n西邑镇,4\n金墩乡,5\n') 乡镇=乡镇 n=地块数:0 || fail "group sheet"
+  fi
+  "$SITEPLAN" -q clearance "${A[@]}" --keep-fields 用地单位 --out "$WORK/keep1" >/dev/null || fail "keep1 exit $?"
+  head -1 "$WORK/keep1/parcels.csv" | grep -q ',problem,用地单位$' && echo "ok: --keep-fields F" || fail "--keep-fields F: $(head -1 "$WORK/keep1/parcels.csv")"
+  "$SITEPLAN" -q clearance "${A[@]}" --keep-fields none --group-field 乡镇 --out "$WORK/keep0" >/dev/null || fail "keep0 exit $?"
+  cmp -s <(grep -v ^P5 "$WORK/keep0/parcels.csv") <(grep -v ^P5 "$TESTS/cli/golden/clearance_parcels.csv") && grep -q 'Summary by 乡镇' "$WORK/keep0/report.html" \
+    && echo "ok: --keep-fields none" || fail "--keep-fields none"
+  bad "no field '镇'" "${A[@]}" --group-field 镇
+  bad "no field 'XMMD'.*did you mean 'XMMC'" "${A[@]}" --keep-fields XMMD
+fi
+
+# A map: DIR/map.png is embedded; --map FILE.png too; --map of no PNG is bad usage.
+printf '\x89PNG\r\n\x1a\n0000IHDR' >"$WORK/fake.png"
+"$SITEPLAN" -q clearance --parcels data/parcels.gpkg:parcels --id-field XMBH --rules data/clearance_rules.toml --map "$WORK/fake.png" --out "$WORK/map1" >/dev/null
+grep -q '<img alt="map" src="data:image/png;base64,iVBORw0KGgo' "$WORK/map1/report.html" && echo "ok: --map embedded" || fail "--map not embedded"
+mkdir -p "$WORK/map2" && cp "$WORK/fake.png" "$WORK/map2/map.png"
+"$SITEPLAN" -q clearance --parcels data/parcels.gpkg:parcels --id-field XMBH --rules data/clearance_rules.toml --out "$WORK/map2" >/dev/null
+grep -q 'src="data:image/png;base64,' "$WORK/map2/report.html" && echo "ok: DIR/map.png embedded" || fail "DIR/map.png not embedded"
+bad "--map .*not a PNG" --parcels data/parcels.gpkg:parcels --rules data/clearance_rules.toml --map data/clearance_rules.toml
+
 # Quick form.
 "$SITEPLAN" -q clearance --parcels data/parcels.gpkg:parcels --id-field XMBH \
   --constraint farmland=data/constraints.gpkg:yjjbnt --constraint water=data/constraints.gpkg:sysyd:approval \
   --breakdown dl=data/constraints.gpkg:dltb:DLBM --out "$WORK/quick" >/dev/null || fail "quick form exit $?"
 grep -q '^P1,farmland,block,5000.000000,50.000000,' "$WORK/quick/overlaps.csv" && echo "ok: quick form" || fail "quick form rows"
 grep -q '^P1,dl:0103,info,6000.000000,60.000000,' "$WORK/quick/overlaps.csv" && echo "ok: breakdown" || fail "breakdown rows"
+# No --name-field: the name column stays empty while every field (XMMC) is kept after it.
+grep -q '^P1,10000.000000,blocked,.*,,,XMMC$\|^parcel_id,.*,name,problem,XMMC$' "$WORK/quick/parcels.csv" \
+  && grep -q '^P1,10000.000000,blocked,[0-9.]*,[0-9.]*,valid,farmland,,,部分占用基本农田$' "$WORK/quick/parcels.csv" \
+  && echo "ok: no name field, all fields kept" || fail "quick parcels: $(head -2 "$WORK/quick/parcels.csv")"
 
 # A legacy GBK shapefile without .cpg: names read right when told, and when not told (its bytes
 # are not UTF-8, so GB18030), with the choice in the log.
@@ -43,13 +114,6 @@ grep -q ',乔木林地,' "$WORK/gbk/parcels.csv" && echo "ok: GBK names" || fail
 grep -q ',乔木林地,' "$WORK/gbk2/parcels.csv" && echo "ok: GBK detected" || fail "GBK auto names: $(cat "$WORK/gbk2/parcels.csv")"
 grep -q "read as GB18030" "$WORK/gbk2.log" && echo "ok: encoding logged" || fail "encoding not logged: $(cat "$WORK/gbk2.log")"
 
-# Bad input: message, exit 2, nothing written.
-bad() {
-  local pattern="$1"; shift
-  rm -rf "$WORK/bad"
-  expect_exit 2 "$pattern" -- "$SITEPLAN" -q clearance "$@" --out "$WORK/bad"
-  [[ ! -e "$WORK/bad" ]] || fail "output folder left on bad input: $(ls -A "$WORK/bad")"
-}
 bad "no field 'XMBHH'.*did you mean 'XMBH'" --parcels data/parcels.gpkg:parcels --id-field XMBHH --constraint a=data/constraints.gpkg:yjjbnt
 bad "parcels must be polygons" --parcels data/parcels.gpkg:points --constraint a=data/constraints.gpkg:yjjbnt
 bad "nothing.gpkg: no such file" --parcels data/parcels.gpkg:parcels --constraint a=data/nothing.gpkg:yjjbnt
