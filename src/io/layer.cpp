@@ -75,7 +75,8 @@ LoadedLayer load_layer(const LayerSpec& spec, const gis::Crs& work, const gis::G
                        const LoadOptions& options) {
   LoadedLayer out;
   out.spec = spec;
-  auto ds = open_source(spec.source, spec.encoding, spec.layer);
+  auto ds = open_source(spec.source, spec.encoding, spec.layer,
+                        options.id_field.empty() ? spec.id_field : options.id_field);
   out.driver = ds->GetDriver() ? ds->GetDriver()->GetDescription() : "";
   OGRLayer* layer = pick_layer(*ds, spec.source, spec.layer);
   out.layer_name = layer->GetName();
