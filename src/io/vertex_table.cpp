@@ -145,7 +145,8 @@ std::string Reader::decode(const char* raw, long row) const {
 
 double Reader::coordinate(const OGRFeature& f, int idx, const std::string& parcel, long row) const {
   const std::string& col = columns_[static_cast<std::size_t>(idx)];
-  if (!f.IsFieldSetAndNotNull(idx))
+  if (!f.IsFieldSetAndNotNull(idx) ||
+      std::string_view(f.GetFieldAsString(idx)).find_first_not_of(" \t\r") == std::string::npos)
     fail(row, fmt::format("parcel {}: no value in column '{}'", parcel, col));
   const OGRFieldType t = f.GetFieldDefnRef(idx)->GetType();
   double v = 0;
@@ -493,8 +494,8 @@ GDALDatasetUniquePtr Reader::run(const std::string& id_field) {
     first = told.insert(source_).second;
   }
   if (first)
-    log::info("{}: vertex table (界址点坐标表), {} parcels from {} rows, parcel id '{}'{}; {}",
-              source_, parcels_.size(), rows_, keys.id_field,
+    log::info("{}: vertex table (界址点坐标表), {} parcel{} from {} rows, parcel id '{}'{}; {}",
+              source_, parcels_.size(), parcels_.size() == 1 ? "" : "s", rows_, keys.id_field,
               encoding_.empty() ? "" : fmt::format(", text read as {}", encoding_), axis_note_);
   return out;
 }
