@@ -134,6 +134,9 @@ class Reader {
 std::string Reader::decode(const char* raw, long row) const {
   if (!raw) return "";
   if (encoding_.empty()) return raw;
+  bool ascii = true;
+  for (const char* c = raw; *c && ascii; ++c) ascii = !(static_cast<unsigned char>(*c) & 0x80);
+  if (ascii) return raw;  // the same in every encoding read here
   try {
     return text::to_utf8(raw, encoding_);
   } catch (const std::exception&) {
