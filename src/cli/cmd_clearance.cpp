@@ -33,6 +33,7 @@
 #include "gis/geos.hpp"
 #include "io/coord_txt.hpp"
 #include "io/layer.hpp"
+#include "io/vertex_table.hpp"
 #include "project/project.hpp"
 
 namespace siteplan::cli {
@@ -300,6 +301,10 @@ int run_clearance() {
   if (io::is_coord_txt(pspec.source)) {  // DESIGN: a coordinate TXT's own id and name
     if (g_args.id_field.empty()) g_args.id_field = "地块编号";
     if (g_args.name_field.empty()) g_args.name_field = "地块名称";
+  } else if (auto keys = io::vertex_table_keys(pspec.source, pspec.encoding, g_args.id_field)) {
+    if (g_args.id_field.empty()) g_args.id_field = keys->id_field;  // and its name, if any
+    if (g_args.name_field.empty()) g_args.name_field = keys->name_field;
+    pspec.id_field = g_args.id_field;  // groups its rows in every open
   }
 
   // Working CRS.

@@ -155,7 +155,8 @@ class Loader {
 // declares none: its bytes decide (valid UTF-8, else GB18030), and the log says which. Formats
 // that store text as UTF-8 by definition are never recoded, whatever --encoding says.
 void Loader::open() {
-  ds_ = open_source(spec_.source, spec_.encoding, spec_.layer);
+  ds_ = open_source(spec_.source, spec_.encoding, spec_.layer,
+                    opt_.id_field.empty() ? spec_.id_field : opt_.id_field);
   out_.driver = ds_->GetDriver() ? ds_->GetDriver()->GetDescription() : "";
   layer_ = pick_layer(*ds_, spec_.source, spec_.layer);
   out_.layer_name = layer_->GetName();

@@ -10,6 +10,7 @@
 #include "core/text.hpp"
 #include "gis/gdal.hpp"
 #include "io/coord_txt.hpp"
+#include "io/vertex_table.hpp"
 #include "project/project.hpp"
 
 namespace fs = std::filesystem;
@@ -17,7 +18,7 @@ namespace fs = std::filesystem;
 namespace siteplan::io {
 
 GDALDatasetUniquePtr open_source(const std::string& source, const std::string& encoding,
-                                 const std::string& what) {
+                                 const std::string& what, const std::string& id_field) {
   gis::init_gdal();
   if (!is_connection_string(source)) {
     std::error_code ec;
@@ -43,6 +44,8 @@ GDALDatasetUniquePtr open_source(const std::string& source, const std::string& e
         fmt::format("{}: not a vector data set GDAL can read{}; check the path and format", source,
                     why.empty() ? "" : " (" + why + ")"));
   }
+  // A table of boundary points (界址点坐标表) is read into an in-memory data set of parcels.
+  if (auto parcels = open_vertex_table(*ds, source, encoding, id_field)) return parcels;
   return ds;
 }
 

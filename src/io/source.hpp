@@ -11,9 +11,11 @@
 namespace siteplan::io {
 
 // `what` names the layer in "no such file" messages. `encoding` is passed as the ENCODING open
-// option (honoured by the shapefile driver).
+// option (honoured by the shapefile driver). A Ministry coordinate TXT and a vertex table (CSV,
+// XLSX, ODS of boundary points; io/vertex_table.hpp, whose parcels are grouped by `id_field`)
+// come back as in-memory data sets of parcels.
 GDALDatasetUniquePtr open_source(const std::string& source, const std::string& encoding,
-                                 const std::string& what);
+                                 const std::string& what, const std::string& id_field = "");
 // The named layer, or the only one when `name` is empty.
 OGRLayer* pick_layer(GDALDataset& ds, const std::string& source, const std::string& name);
 // Identifiers in an OGR SQL filter that are neither fields nor SQL words.

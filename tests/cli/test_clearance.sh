@@ -140,6 +140,17 @@ for form in "$G/noprj.shp --id-field XMBH" "$G/parcels_wkt.csv --id-field 地块
     || fail "$form: $(verdicts "$WORK/f") vs $(verdicts "$WORK/f_gpkg")"
 done
 grep -q ',完全落入重叠农田' "$WORK/f/parcels.csv" || true
+# Vertex tables (界址点坐标表, one row per point, X = northing): the id column (地块编号) and the
+# name column (地块名称) are found without options; holes and parts come from 圈号.
+for form in "$G/parcels_vertices.csv" "$G/parcels_vertices.xlsx"; do
+  rm -rf "$WORK/f"
+  "$SITEPLAN" -q clearance --parcels "$form" --parcels-crs EPSG:4542 --rules data/clearance_rules.toml --out "$WORK/f" >/dev/null \
+    || fail "$form: exit $?"
+  [[ "$(verdicts "$WORK/f")" == "$(verdicts "$WORK/f_gpkg")" ]] && echo "ok: same verdicts from $form" \
+    || fail "$form: $(verdicts "$WORK/f") vs $(verdicts "$WORK/f_gpkg")"
+  grep -q '^P8,7500.000000,.*,带洞地块,' "$WORK/f/parcels.csv" && grep -q '^P9,5000.000000,.*,多部件地块,' "$WORK/f/parcels.csv" \
+    && echo "ok: holes, parts and names from $form" || fail "$form: $(cat "$WORK/f/parcels.csv")"
+done
 "$SITEPLAN" -q clearance --parcels "$G/parcels_wkt_gbk.csv" --id-field 地块编号 --name-field 地块名称 --parcels-crs EPSG:4542 \
   --rules data/clearance_rules.toml --out "$WORK/gbkcsv" >/dev/null
 grep -q '^P2,.*,完全落入重叠农田,' "$WORK/gbkcsv/parcels.csv" && echo "ok: GBK CSV names" || fail "GBK CSV names: $(cat "$WORK/gbkcsv/parcels.csv")"
@@ -153,6 +164,8 @@ bad "X and Y are swapped" --parcels "$G/swapped.gpkg:parcels" "${R[@]}"
 bad "rule_prefixed.gpkg:yjjbnt: eastings .* carry a zone prefix" --parcels data/parcels.gpkg:parcels "${R[@]}" --constraint p="$G/rule_prefixed.gpkg:yjjbnt"
 bad "no CRS and none is given.*--parcels-crs" --parcels "$G/noprj.shp" --id-field XMBH --rules data/clearance_rules.toml
 bad "unknown encoding 'GB-2312x'.*GBK" --parcels "$G/parcels_wkt.csv" --encoding GB-2312x --parcels-crs EPSG:4542 --rules data/clearance_rules.toml
+bad "parcels_vertices.csv: a vertex table .* without the parcel-id column 'ZDH'.*columns are: 地块编号, 地块名称, 点号, 圈号, X, Y" \
+  --parcels "$G/parcels_vertices.csv" --id-field ZDH --parcels-crs EPSG:4542 --rules data/clearance_rules.toml
 bad "the field names are GBK-encoded: add --encoding GBK" --parcels "$G/parcels_wkt_gbk.csv" --encoding UTF-8 --id-field 地块编号 --parcels-crs EPSG:4542 --rules data/clearance_rules.toml
 
 # Parcels 80 km from every rule layer: unchecked, exit 3, every output written and saying so.

@@ -87,6 +87,47 @@ def write_table(path, encoding="utf-8", column="WKT"):
             f.write(f'{pid},{name},"{wkt}"\r\n')
 
 
+def vertex_rows():
+    """The parcels as a vertex table (界址点坐标表): one row per point, X = northing, Y = easting,
+    rings closed by repeating their first point; 圈号 1 the outer ring, 2 a hole (P8) or a second
+    part (P9)."""
+    rows = []
+    for pid, name, wkt in PARCELS:
+        g = ogr.CreateGeometryFromWkt(wkt)
+        polys = [g] if g.GetGeometryType() == ogr.wkbPolygon else [g.GetGeometryRef(i) for i in range(g.GetGeometryCount())]
+        ring_no = 0
+        for poly in polys:
+            for r in range(poly.GetGeometryCount()):
+                ring = poly.GetGeometryRef(r)
+                ring_no += 1
+                for i in range(ring.GetPointCount()):
+                    rows.append((pid, name, f"J{i + 1 if i + 1 < ring.GetPointCount() else 1}", ring_no,
+                                 ring.GetY(i), ring.GetX(i)))
+    return rows
+
+
+def write_vertices(path):
+    header = ("地块编号", "地块名称", "点号", "圈号", "X", "Y")
+    rows = vertex_rows()
+    if path.endswith(".csv"):
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(",".join(header) + "\r\n")
+            for r in rows:
+                f.write(",".join(str(v) for v in r) + "\r\n")
+        return
+    ds = ogr.GetDriverByName("XLSX").CreateDataSource(path)
+    lyr = ds.CreateLayer("vertices", None, ogr.wkbNone)
+    for name in header:
+        lyr.CreateField(ogr.FieldDefn(name, ogr.OFTReal if name in ("X", "Y") else
+                                      ogr.OFTInteger if name == "圈号" else ogr.OFTString))
+    for r in rows:
+        f = ogr.Feature(lyr.GetLayerDefn())
+        for i, v in enumerate(r):
+            f.SetField(i, v)
+        lyr.CreateFeature(f)
+    ds = None
+
+
 def main():
     if os.path.exists(HERE):
         shutil.rmtree(HERE)
@@ -123,6 +164,9 @@ def main():
         f.SetField(2, wkt)
         lyr.CreateFeature(f)
     ds = None
+    # Vertex tables (one row per boundary point, X = northing): CSV and XLSX.
+    write_vertices(g("parcels_vertices.csv"))
+    write_vertices(g("parcels_vertices.xlsx"))
 
 
 if __name__ == "__main__":
