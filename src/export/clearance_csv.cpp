@@ -44,17 +44,26 @@ std::string parcels_csv(const engine::ClearanceResult& r, const ParcelAttributes
       "parcel_id,area_m2,verdict,area_ellipsoidal_m2,outside_m2,geometry_status,deciding_rules,"
       "name,problem";
   const std::size_t nattr = attrs ? attrs->names.size() : 0;
-  for (std::size_t k = 0; k < nattr; ++k) out += "," + text::csv_field(attrs->names[k]);
+  for (std::size_t k = 0; k < nattr; ++k) {
+    out += ',';
+    out += text::csv_field(attrs->names[k]);
+  }
   out += "\n";
   for (std::size_t i = 0; i < r.parcels.size(); ++i) {
     const auto& p = r.parcels[i];
     std::string deciding;
-    for (const auto& d : p.deciding_rules) deciding += (deciding.empty() ? "" : ";") + d;
+    for (const auto& d : p.deciding_rules) {
+      if (!deciding.empty()) deciding += ';';
+      deciding += d;
+    }
     out += fmt::format("{},{:.6f},{},{:.6f},{:.6f},{},{},{},{}", text::csv_field(p.id), p.area_m2,
                        engine::to_string(p.verdict), p.ellipsoidal_m2, p.outside_m2,
                        io::to_string(p.status), text::csv_field(deciding), text::csv_field(p.name),
                        text::csv_field(p.problem));
-    for (std::size_t k = 0; k < nattr; ++k) out += "," + text::csv_field(attrs->value(i, k));
+    for (std::size_t k = 0; k < nattr; ++k) {
+      out += ',';
+      out += text::csv_field(attrs->value(i, k));
+    }
     out += "\n";
   }
   return out;

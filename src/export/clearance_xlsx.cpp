@@ -99,7 +99,8 @@ Table groups_table(const std::vector<GroupSummary>& groups, const std::string& f
     for (const char* v : kVerdicts) {
       auto c = g.count.find(v);
       auto a = g.area.find(v);
-      row.push_back(static_cast<long long>(c == g.count.end() ? 0 : c->second));
+      const long long n = c == g.count.end() ? 0 : static_cast<long long>(c->second);
+      row.emplace_back(std::in_place_type<long long>, n);
       row.push_back(ha(a == g.area.end() ? 0.0 : a->second));
     }
     row.push_back(ha(g.block_overlap_m2));
