@@ -48,7 +48,7 @@ void register_export_txt(CLI::App& app) {
 
 int run_export_txt() {
   SourceRef ref = split_source_ref(g_export.source);
-  auto ds = io::open_source(ref.path, "", ref.layer);
+  auto ds = io::open_source(ref.path, "", ref.layer, g_export.options.id_field);
   OGRLayer* layer = io::pick_layer(*ds, ref.path, ref.layer);
   io::apply_filter(*layer, ref.path, g_export.where);
   const std::size_t n =

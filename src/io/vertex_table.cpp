@@ -121,7 +121,8 @@ class Reader {
   GDALDataset& ds_;
   std::string source_, driver_, encoding_;
   OGRLayer* layer_ = nullptr;
-  std::vector<std::string> columns_;  // decoded names
+  std::vector<std::string> columns_;              // decoded names
+  mutable std::vector<std::string> order_notes_;  // rings whose 点号 do not follow the rows
   bool names_decoded_ = true;
   int id_ = -1, a_ = -1, b_ = -1, point_ = -1, ring_ = -1, name_ = -1;
   enum class Pair { NorthEast, LatLon, XY } pair_ = Pair::XY;
@@ -225,6 +226,22 @@ void Reader::decide_axes() {
   }
 }
 
+// Whether the point numbers run in the rows' order, up or down, starting anywhere (a rotation).
+template <class P>
+bool numbered_in_row_order(const std::vector<P>& pts) {
+  const std::size_t n = pts.size();
+  if (n < 3) return true;
+  auto runs = [&](int dir) {
+    std::size_t breaks = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double a = *pts[i].point_no, b = *pts[(i + 1) % n].point_no;
+      if (!(dir > 0 ? b > a : b < a)) ++breaks;
+    }
+    return breaks <= 1;  // one wrap-around from the last number back to the first
+  };
+  return runs(1) || runs(-1);
+}
+
 // Holes of the first earlier part whose shell holds the ring and none of whose holes does,
 // otherwise further parts (as in the coordinate TXT).
 OGRGeometry* Reader::build(Parcel& p) const {
@@ -235,9 +252,13 @@ OGRGeometry* Reader::build(Parcel& p) const {
     const long first_row = pts.front().row, last_row = pts.back().row;
     auto same = [](const Pt& u, const Pt& v) { return u.a == v.a && u.b == v.b; };
     if (pts.size() > 1 && same(pts.front(), pts.back())) pts.pop_back();  // the closing point
-    if (std::all_of(pts.begin(), pts.end(), [](const Pt& q) { return q.point_no.has_value(); }))
-      std::stable_sort(pts.begin(), pts.end(),
-                       [](const Pt& u, const Pt& v) { return *u.point_no < *v.point_no; });
+    // The rows' order is the boundary's: 点号 are often numbered county-wide and shared with
+    // neighbours (a parcel running 101, 102, 57, 56, 103), so sorting by them could scramble a
+    // ring without a trace. Rows whose numbers go round in another order are read as they are,
+    // and the log says so (a shuffled table then shows up as a repaired, self-crossing ring).
+    if (std::all_of(pts.begin(), pts.end(), [](const Pt& q) { return q.point_no.has_value(); }) &&
+        !numbered_in_row_order(pts))
+      order_notes_.push_back(fmt::format("parcel {} (rows {}–{})", p.id, first_row, last_row));
     std::vector<Pt> ring;
     for (const auto& q : pts)
       if (ring.empty() || !same(ring.back(), q)) ring.push_back(q);
@@ -454,12 +475,22 @@ GDALDatasetUniquePtr Reader::run(const std::string& id_field) {
   if (!out) throw RuntimeError(gis::last_gdal_error("cannot create an in-memory data set"));
   std::vector<gis::OgrGeomPtr> geoms;
   bool multi = false;
+  // Every id on a single row: a table of points (substations, settlements), one point each.
+  const bool points = parcels_.size() == static_cast<std::size_t>(rows_) && rows_ > 0;
   for (auto& p : parcels_) {
+    if (points) {
+      const Pt& q = p.rings.front().pts.front();
+      geoms.emplace_back(new OGRPoint(a_is_northing_ ? q.b : q.a, a_is_northing_ ? q.a : q.b));
+      continue;
+    }
     geoms.emplace_back(build(p));
     multi = multi || wkbFlatten(geoms.back()->getGeometryType()) == wkbMultiPolygon;
   }
   OGRLayer* layer = out->CreateLayer(fs::path(source_).stem().string().c_str(), nullptr,
-                                     multi ? wkbMultiPolygon : wkbPolygon, nullptr);
+                                     points  ? wkbPoint
+                                     : multi ? wkbMultiPolygon
+                                             : wkbPolygon,
+                                     nullptr);
   if (!layer) throw RuntimeError(gis::last_gdal_error("cannot create an in-memory layer"));
   std::vector<int> kept;  // source column of each output field
   for (int i = 0; i < defn->GetFieldCount(); ++i) {
@@ -500,6 +531,16 @@ GDALDatasetUniquePtr Reader::run(const std::string& id_field) {
     log::info("{}: vertex table (界址点坐标表), {} parcel{} from {} rows, parcel id '{}'{}; {}",
               source_, parcels_.size(), parcels_.size() == 1 ? "" : "s", rows_, keys.id_field,
               encoding_.empty() ? "" : fmt::format(", text read as {}", encoding_), axis_note_);
+  if (first && !order_notes_.empty()) {
+    std::string list;
+    for (std::size_t i = 0; i < order_notes_.size() && i < 10; ++i)
+      list += (i ? ", " : "") + order_notes_[i];
+    log::warn(
+        "{}: the point numbers of {} ring{} do not follow the rows ({}{}); the rows' order "
+        "is taken as the boundary's — check these parcels",
+        source_, order_notes_.size(), order_notes_.size() == 1 ? "" : "s", list,
+        order_notes_.size() > 10 ? ", ..." : "");
+  }
   return out;
 }
 
