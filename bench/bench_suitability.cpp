@@ -53,7 +53,6 @@ BENCHMARK(BM_RescoreCountyMap)->Unit(benchmark::kMillisecond);
 
 static void BM_SlopeAspectSampleDem(benchmark::State& st) {
   gis::init_gdal();
-  Progress::set_enabled(false);
   std::string path = std::string(SITEPLAN_SAMPLES) + "/heqing/dem.tif";
   GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER));
   if (!ds) {

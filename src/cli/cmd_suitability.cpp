@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/commands.hpp"
+#include "cli/progress_bar.hpp"
 #include "core/error.hpp"
 #include "engine/suitability.hpp"
 #include "export/output_dir.hpp"
@@ -49,6 +50,7 @@ int run_suitability() {
   o.threads = g_s.threads;
   o.sensitivity_runs = g_s.sensitivity;
   o.sensitivity_spread = g_s.spread;
+  o.progress = &progress_bar();
   engine::SuitabilityResult r = engine::run_suitability(p, o);
   out::OutputDir dir(g_s.out);
   out::SuitabilityMeta meta;

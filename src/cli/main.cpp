@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "cli/commands.hpp"
+#include "cli/progress_bar.hpp"
 #include "core/error.hpp"
 #include "core/exit.hpp"
 #include "core/log.hpp"
@@ -54,7 +55,7 @@ int main(int argc, char** argv) {
   }
   if (quiet) {
     siteplan::log::set_level(siteplan::log::Level::Warn);
-    siteplan::Progress::set_enabled(false);
+    siteplan::cli::set_quiet(true);
   }
   if (verbose) siteplan::log::set_level(siteplan::log::Level::Debug);
   try {

@@ -366,7 +366,8 @@ ClearanceResult run_clearance(const io::LoadedLayer& parcels, const std::vector<
     const auto& f = parcels.features[i];
     auto& p = result.parcels[i];
     p.id = f.key;
-    p.name = f.values.empty() ? std::string() : f.values[0];
+    const auto name_at = static_cast<std::size_t>(options.name_value);
+    p.name = options.name_value >= 0 && name_at < f.values.size() ? f.values[name_at] : "";
     p.status = f.status;
     p.problem = f.problem;
     if (f.geom) gis::warm_envelope(ctx, f.geom.get());
@@ -379,7 +380,7 @@ ClearanceResult run_clearance(const io::LoadedLayer& parcels, const std::vector<
       std::min<std::size_t>(static_cast<std::size_t>(threads), std::max<std::size_t>(1, n)));
   result.threads_used = threads;
 
-  Progress progress("checking parcels", n, options.show_progress);
+  Progress progress(options.progress, "checking parcels", n);
   std::atomic<std::size_t> next{0};
   std::exception_ptr failure;
   std::mutex failure_mutex;

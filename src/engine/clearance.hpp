@@ -48,11 +48,12 @@ struct ClearanceOptions {
   int threads = 0;               // 0 = hardware concurrency
   double min_overlap_m2 = 1e-6;  // smaller intersections are floating-point noise (1 mm²)
   bool keep_pieces = true;       // overlap polygons for the GeoPackage
-  bool show_progress = true;
+  const ProgressFn* progress = nullptr;
   // Where the rule data are complete (polygons); may be one of the rules (a wall-to-wall 三调
   // breakdown). Null: no coverage check.
   const RuleLayer* coverage = nullptr;
   double coverage_tolerance_m2 = 1.0;  // more than this outside → unchecked
+  int name_value = 0;  // index of the parcel's name among Feature::values (−1: no name)
   // Called from the worker threads as soon as parcel i is complete (verdict included), in no
   // particular order. Must be thread-safe.
   std::function<void(std::size_t, ParcelResult&)> on_parcel_done;

@@ -55,7 +55,7 @@ RuleLayer make_rule_layer(const RuleSpec& rule, const LayerSpec& layer, const gi
   opt.extra_where = rule.where;
   opt.polygons_only = rule.buffer_m <= 0;
   opt.near = options.near_boxes;
-  opt.show_progress = options.show_progress;
+  opt.progress = options.progress;
   opt.near_margin = std::max(0.0, rule.buffer_m);
   if (near.valid) {
     opt.spatial_filter = near;
@@ -94,7 +94,7 @@ RuleLayer make_breakdown_layer(const BreakdownSpec& b, const LayerSpec& layer, c
   opt.fields = {b.field};
   opt.spatial_filter = near;
   opt.near = options.near_boxes;
-  opt.show_progress = options.show_progress;
+  opt.progress = options.progress;
   if (layer.id.rfind("cli:", 0) != 0)
     opt.crs_option = fmt::format("crs = \"{{crs}}\" in [layers.{}]", layer.id);
   LayerSpec spec = layer;

@@ -32,7 +32,7 @@ struct RuleLoadOptions {
   // With boxes, only features whose envelope (after the rule's buffer) meets one of them —
   // e.g. the parcels' envelopes — are converted and kept.
   const gis::BoxIndex* near_boxes = nullptr;
-  bool show_progress = true;
+  const ProgressFn* progress = nullptr;
 };
 
 // Loads the layer of a rule (filtered by the rule's where when given, buffered by buffer_m).

@@ -20,25 +20,6 @@
 
 namespace siteplan::engine {
 
-std::string sha256_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "";
-  EVP_MD_CTX* md = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(md, EVP_sha256(), nullptr);
-  std::vector<char> buf(1 << 20);
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    EVP_DigestUpdate(md, buf.data(), static_cast<std::size_t>(in.gcount()));
-  }
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(md, out, &len);
-  EVP_MD_CTX_free(md);
-  std::string hex;
-  for (unsigned i = 0; i < len; ++i) hex += fmt::format("{:02x}", out[i]);
-  return hex;
-}
-
 std::pair<double, double> rule_overlap(const Candidate& c, std::size_t rule_index) {
   double m2 = 0, pct = 0;
   for (const auto& o : c.overlaps)
@@ -263,15 +244,17 @@ SuitabilityResult run_suitability(const Project& p, const SuitabilityOptions& op
     r.factor_ids.push_back(f.id);
     r.factor_names.push_back(f.name.empty() ? f.id : f.name);
   }
-  for (const auto& l : p.layers)
-    r.inputs.push_back(
-        {l.id, l.display(), is_connection_string(l.source) ? "" : sha256_file(l.source)});
+  {
+    std::vector<const LayerSpec*> layers;
+    for (const auto& l : p.layers) layers.push_back(&l);
+    r.inputs = hash_inputs(layers);
+  }
 
   gis::GeosContext ctx;
   // 2. Study area.
   io::LoadOptions so;
   so.polygons_only = true;
-  so.show_progress = opt.show_progress;
+  so.progress = opt.progress;
   io::LoadedLayer study = io::load_layer(*p.find_layer(p.study_area), work, ctx, so);
   std::vector<gis::GeomPtr> parts;
   for (auto& f : study.features)
@@ -293,7 +276,7 @@ SuitabilityResult run_suitability(const Project& p, const SuitabilityOptions& op
     if (to_geo.apply(cx, cy)) fc.latitude_deg = cy;
   }
   {
-    Progress prog("preparing factors", factors.size(), opt.show_progress);
+    Progress prog(opt.progress, "preparing factors", factors.size());
     for (auto& f : factors) {
       f->prepare(fc);
       bool any = false;
@@ -358,7 +341,7 @@ SuitabilityResult run_suitability(const Project& p, const SuitabilityOptions& op
     po.polygons_only = true;
     po.id_field = ss.id_field;
     if (!ss.name_field.empty()) po.fields = {ss.name_field};
-    po.show_progress = opt.show_progress;
+    po.progress = opt.progress;
     io::LoadedLayer given = io::load_layer(*p.find_layer(ss.parcels), work, ctx, po);
     for (auto& f : given.features) {
       names.push_back(f.values.empty() ? "" : f.values[0]);
@@ -459,7 +442,7 @@ SuitabilityResult run_suitability(const Project& p, const SuitabilityOptions& op
   }
   // 7. Factor values per candidate.
   {
-    Progress prog("scoring candidates", cand_layer.features.size(), opt.show_progress);
+    Progress prog(opt.progress, "scoring candidates", cand_layer.features.size());
     for (std::size_t i = 0; i < cand_layer.features.size(); ++i) {
       auto& f = cand_layer.features[i];
       Candidate c;
@@ -486,7 +469,7 @@ SuitabilityResult run_suitability(const Project& p, const SuitabilityOptions& op
     ClearanceOptions co;
     co.threads = opt.threads;
     co.keep_pieces = false;
-    co.show_progress = opt.show_progress;
+    co.progress = opt.progress;
     ClearanceResult cr = run_clearance(cand_layer, r.rules, work, ctx, co);
     for (std::size_t i = 0; i < cr.parcels.size(); ++i) {
       auto& c = r.candidates[i];

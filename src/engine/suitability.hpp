@@ -10,6 +10,7 @@
 #include "engine/clearance.hpp"
 #include "engine/factor.hpp"
 #include "engine/grid.hpp"
+#include "engine/inputs.hpp"
 #include "project/project.hpp"
 
 namespace siteplan::engine {
@@ -29,13 +30,9 @@ struct Candidate {
   double robust_share = -1;       // share of sensitivity runs in the top K (−1 = not run)
 };
 
-struct InputRecord {
-  std::string id, source, sha256;
-};
-
 struct SuitabilityOptions {
   int threads = 0;
-  bool show_progress = true;
+  const ProgressFn* progress = nullptr;
   int sensitivity_runs = -1;  // −1: the profile's value
   double sensitivity_spread = -1;
   std::uint64_t seed = 20261125;
@@ -78,8 +75,5 @@ void rescore_candidates(SuitabilityResult& result, const std::vector<double>& we
 
 // Overlap of a candidate with rule `rule_index`: (m², % of the candidate); (0, 0) when none.
 std::pair<double, double> rule_overlap(const Candidate& c, std::size_t rule_index);
-
-// SHA-256 of a file, hex ("" when it cannot be read).
-std::string sha256_file(const std::string& path);
 
 }  // namespace siteplan::engine

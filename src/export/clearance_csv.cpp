@@ -6,12 +6,6 @@
 
 namespace siteplan::out {
 
-const std::string& ParcelAttributes::value(std::size_t parcel, std::size_t field) const {
-  static const std::string none;
-  if (parcel >= values.size() || field >= values[parcel].size()) return none;
-  return values[parcel][field];
-}
-
 std::string overlap_rule_id(const engine::RuleLayer& rule, const engine::Overlap& o) {
   return rule.breakdown ? rule.id + ":" + o.class_value : rule.id;
 }

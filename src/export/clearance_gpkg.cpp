@@ -177,11 +177,4 @@ void ClearanceGpkgWriter::finish() {
     throw RuntimeError(fmt::format("{}: {}", path, impl_->capture.first_error()));
 }
 
-void write_clearance_gpkg(const std::string& path, engine::ClearanceResult& r, const gis::Crs& crs,
-                          const ParcelAttributes* attrs) {
-  ClearanceGpkgWriter w(path, *r.rules, crs, attrs);
-  for (auto& p : r.parcels) w.add(p);
-  w.finish();
-}
-
 }  // namespace siteplan::out

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/clearance.hpp"
+#include "engine/clearance_job.hpp"
 #include "engine/suitability.hpp"
 #include "export/report_common.hpp"
 #include "export/xlsx.hpp"
@@ -16,11 +17,7 @@ namespace siteplan::out {
 
 // Attributes of the parcel layer carried into the outputs (--keep-fields), after the columns
 // of the contract.
-struct ParcelAttributes {
-  std::vector<std::string> names;                // field names, in output order
-  std::vector<std::vector<std::string>> values;  // [parcel, input order][field] ("" = NULL)
-  const std::string& value(std::size_t parcel, std::size_t field) const;
-};
+using ParcelAttributes = engine::ParcelAttributes;
 
 struct ClearanceMeta {
   std::string title;                        // e.g. the rules file's project name
@@ -69,9 +66,29 @@ class ClearanceGpkgWriter {
   std::unique_ptr<Impl> impl_;
 };
 
-// All parcels at once. The text writers above never read the geometries, so they may run
-// while this one converts them.
-void write_clearance_gpkg(const std::string& path, engine::ClearanceResult& r, const gis::Crs& crs,
-                          const ParcelAttributes* attrs = nullptr);
+class OutputDir;
+
+// Every output file of a clearance run, as the job's sink: clearance.gpkg written by its own
+// thread while parcels are still being checked (each parcel in input order as soon as it is
+// done), then overlaps.csv, parcels.csv, the Excel tables and report.html — all staged in the
+// output folder, which the caller commits.
+class ClearanceFiles : public engine::ClearanceSink {
+ public:
+  struct Options {
+    bool gpkg = true;
+    std::string title;    // "" = the project's name
+    std::string map_png;  // map to embed in the report ("" = none)
+  };
+  ClearanceFiles(OutputDir& dir, Options options);
+  ~ClearanceFiles() override;
+  void begin(const engine::ClearanceRun& run) override;
+  void parcel(std::size_t index, engine::ParcelResult& p) override;
+  void end(const engine::ClearanceRun& run, engine::ClearanceResult& result) override;
+  void abort() noexcept override;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace siteplan::out

@@ -324,9 +324,8 @@ void Loader::set_spatial_filter() {
 // core; the parts are joined in order, so the result is the same as one serial read.
 void Loader::read() {
   const GIntBig count_hint = layer_->GetFeatureCount(FALSE);
-  progress_.emplace(fmt::format("loading {}", spec_.id),
-                    count_hint > 0 ? static_cast<std::uint64_t>(count_hint) : 0,
-                    opt_.show_progress);
+  progress_.emplace(opt_.progress, fmt::format("loading {}", spec_.id),
+                    count_hint > 0 ? static_cast<std::uint64_t>(count_hint) : 0);
   const auto start = std::chrono::steady_clock::now();
   const std::vector<GIntBig> near_fids = near_fids_from_rtree();
   if (!read_in_parts(out_.read_through_index ? &near_fids : nullptr, count_hint)) {

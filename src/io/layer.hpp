@@ -51,12 +51,12 @@ struct LayerStats {
 };
 
 struct LoadOptions {
-  bool polygons_only = false;       // lines/points become NotPolygon (parcels, constraints)
-  bool keep_geometry = true;        // false: only statistics and extents (info on huge layers)
-  std::vector<std::string> fields;  // attribute values to keep per feature
-  std::string id_field;             // feature key; "" = FID
-  std::string extra_where;          // ANDed with the layer's own filter (rule filters)
-  bool show_progress = true;
+  bool polygons_only = false;            // lines/points become NotPolygon (parcels, constraints)
+  bool keep_geometry = true;             // false: only statistics and extents (info on huge layers)
+  std::vector<std::string> fields;       // attribute values to keep per feature
+  std::string id_field;                  // feature key; "" = FID
+  std::string extra_where;               // ANDed with the layer's own filter (rule filters)
+  const ProgressFn* progress = nullptr;  // null: silent
   bool allow_no_crs = false;
   bool validate_only = false;  // open, check layer/fields/filter/CRS, read nothing
   gis::Extent spatial_filter;  // in the working CRS: read only features near it (if valid)

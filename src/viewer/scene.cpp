@@ -93,7 +93,6 @@ Scene::Scene(const Project& project, const io::ResultSet* results, const ViewOpt
   if (!project.study_area.empty()) {
     gis::GeosContext ctx;
     io::LoadOptions o;
-    o.show_progress = false;
     o.polygons_only = true;
     auto study = io::load_layer(*project.find_layer(project.study_area), work, ctx, o);
     for (auto& f : study.features)

@@ -66,7 +66,6 @@ struct Fixture {
   }
 
   engine::ClearanceResult run(int threads = 1) {
-    Progress::set_enabled(false);
     engine::ClearanceOptions o;
     o.threads = threads;
     return engine::run_clearance(parcels, rules, crs, ctx, o);

@@ -49,7 +49,6 @@ struct Batch {
     return r;
   }
   engine::ClearanceResult run(const engine::RuleLayer* cov, int threads = 1) {
-    Progress::set_enabled(false);
     engine::ClearanceOptions o;
     o.threads = threads;
     o.coverage = cov;

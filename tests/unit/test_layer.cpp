@@ -27,9 +27,7 @@ std::string load_error(const LayerSpec& s, io::LoadOptions o = {}) {
   return "";
 }
 
-struct Quiet : ::testing::Environment {
-  void SetUp() override { Progress::set_enabled(false); }
-};
+struct Quiet : ::testing::Environment {};
 const auto* quiet = ::testing::AddGlobalTestEnvironment(new Quiet);
 }  // namespace
 

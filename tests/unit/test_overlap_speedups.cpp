@@ -137,7 +137,6 @@ TEST(Tiling, TiledLayerGivesTheSameOverlapsAsWholeFeatures) {
     for (auto& g : r.geoms) gis::warm_envelope(ctx, g.get());
     rules.push_back(std::move(r));
   };
-  Progress::set_enabled(false);
   const gis::Crs crs = gis::Crs::from_user("EPSG:4542", "t");
   engine::ClearanceOptions o;
   o.threads = 2;
@@ -232,7 +231,6 @@ TEST(Layer, NearBoxesSkipFarFeaturesOnly) {
   s.source = std::string(SITEPLAN_TEST_DATA) + "/constraints.gpkg";
   s.layer = "yjjbnt";
   const gis::Crs work = gis::Crs::from_user("EPSG:4542", "t");
-  Progress::set_enabled(false);
   // F1 is x 50..150 and F2 x 100..200 (offsets from E 620000, N 2899000).
   gis::BoxIndex near({box(620010, 2899010, 620060, 2899020)});
   io::LoadOptions o;
@@ -311,7 +309,6 @@ TEST(Layer, NearBoxesThroughTheGeoPackageIndexMatchAPlainRead) {
     EXPECT_EQ(l.read_through_index, path == gpkg);
     return std::make_pair(keys, l.stats);
   };
-  Progress::set_enabled(false);
   auto [a, sa] = load(gpkg, "");
   auto [b, sb] = load(json, "");
   EXPECT_EQ(a.size(), 3u * 2u + 2u * 2u);  // 3 × 2 under the first box, 2 × 2 touching the second

@@ -151,12 +151,10 @@ TEST(Ahp, InconsistentMatrixNamesTheWorstPair) {
 
 namespace {
 SuitabilityResult run_tiny(int threads, const std::function<void(Project&)>& edit = {}) {
-  Progress::set_enabled(false);
   Project p = load_project(kData + "/suit_project.toml");
   if (edit) edit(p);
   SuitabilityOptions o;
   o.threads = threads;
-  o.show_progress = false;
   o.sensitivity_runs = 50;
   return run_suitability(p, o);
 }

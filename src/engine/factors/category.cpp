@@ -25,7 +25,6 @@ class CategoryFactor : public Factor {
       throw InputError(
           fmt::format("{}: category factor '{}' needs field = \"...\"", spec_.pos.str(), spec_.id));
     io::LoadOptions opt;
-    opt.show_progress = false;
     opt.polygons_only = true;
     opt.fields = {spec_.field};
     opt.spatial_filter = fc.study_extent;

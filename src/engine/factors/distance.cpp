@@ -18,7 +18,6 @@ class DistanceFactor : public Factor {
   using Factor::Factor;
   void prepare(FactorContext& fc) override {
     io::LoadOptions opt;
-    opt.show_progress = false;
     io::LoadedLayer l = io::load_layer(fc.layer(spec_.layer), fc.work, fc.ctx, opt);
     std::vector<const GEOSGeometry*> raw;
     for (auto& f : l.features)

@@ -1,0 +1,494 @@
+#include "engine/clearance_job.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <future>
+#include <map>
+#include <thread>
+
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/text.hpp"
+#include "engine/tiling.hpp"
+#include "gis/box_index.hpp"
+#include "io/coord_txt.hpp"
+#include "io/layer.hpp"
+#include "io/vertex_table.hpp"
+
+namespace siteplan::engine {
+
+const std::string& ParcelAttributes::value(std::size_t parcel, std::size_t field) const {
+  static const std::string none;
+  if (parcel >= values.size() || field >= values[parcel].size()) return none;
+  return values[parcel][field];
+}
+
+void ClearanceCollector::end(const ClearanceRun& r, ClearanceResult& result) {
+  run.request = r.request;
+  run.work = r.work;
+  run.parcels_label = r.parcels_label;
+  run.coverage = r.coverage;
+  run.rules = r.rules;
+  run.attributes = r.attributes;
+  run.group_of = r.group_of;
+  run.inputs = r.inputs;
+  parcels = std::move(result.parcels);
+  result.parcels.clear();
+}
+
+std::vector<std::string> kept_fields(const std::string& keep,
+                                     const std::vector<std::string>& fields,
+                                     const std::string& id_field, const std::string& name_field) {
+  std::vector<std::string> out;
+  if (text::to_lower(keep) == "none") return out;
+  if (!keep.empty()) {
+    std::string item;
+    for (std::size_t i = 0; i <= keep.size(); ++i) {
+      if (i == keep.size() || keep[i] == ',') {
+        while (!item.empty() && item.back() == ' ') item.pop_back();
+        if (!item.empty()) out.push_back(item);
+        item.clear();
+      } else if (!(item.empty() && keep[i] == ' ')) {
+        item += keep[i];
+      }
+    }
+    return out;
+  }
+  for (const auto& f : fields) {
+    const std::string n = text::to_lower(f);
+    if (n == text::to_lower(id_field) || n == text::to_lower(name_field) || n == "wkt" ||
+        n == "geometry" || n == "geom" || n == "the_geom")
+      continue;
+    out.push_back(f);
+  }
+  return out;
+}
+
+namespace {
+
+io::LoadOptions probe_options() {
+  io::LoadOptions o;
+  o.keep_geometry = false;
+  o.validate_only = true;
+  return o;
+}
+
+gis::Extent widened(gis::Extent e, double m) {
+  e.minx -= m;
+  e.miny -= m;
+  e.maxx += m;
+  e.maxy += m;
+  return e;
+}
+
+// A polygon per extent: the coverage of last resort.
+RuleLayer extent_coverage(const std::vector<gis::Extent>& extents, const gis::GeosContext& ctx) {
+  RuleLayer layer;
+  layer.id = "coverage";
+  layer.name = "rule layer extents";
+  layer.severity = Severity::Info;
+  for (const auto& e : extents) {
+    GEOSGeometry* box = GEOSGeom_createRectangle_r(ctx, e.minx, e.miny, e.maxx, e.maxy);
+    if (!box) continue;
+    gis::GeomPtr g = gis::wrap(ctx, box);
+    gis::warm_envelope(ctx, g.get());
+    layer.geoms.push_back(std::move(g));
+  }
+  return layer;
+}
+
+// Every parcel has an id, and no two the same.
+void check_ids(const io::LoadedLayer& parcels, const std::string& label,
+               const std::string& id_field) {
+  std::map<std::string, int> seen;
+  std::vector<std::string> missing;
+  for (const auto& f : parcels.features) {
+    if (f.key.empty()) missing.push_back(std::to_string(f.fid));
+    seen[f.key]++;
+  }
+  if (!missing.empty()) {
+    std::string list;
+    for (std::size_t i = 0; i < missing.size() && i < 20; ++i) list += (i ? ", " : "") + missing[i];
+    throw InputError(
+        fmt::format("{}: {} parcels have no value in id field '{}' (FID {}{}); fill "
+                    "them or choose another --id-field",
+                    label, missing.size(), id_field, list, missing.size() > 20 ? ", ..." : ""));
+  }
+  std::string dups;
+  int ndup = 0;
+  for (const auto& [k, n] : seen)
+    if (n > 1) {
+      if (ndup < 20) dups += fmt::format("{}'{}' ×{}", dups.empty() ? "" : ", ", k, n);
+      ++ndup;
+    }
+  if (ndup)
+    throw InputError(
+        fmt::format("{}: {} duplicate parcel ids in field '{}': {}{}; ids must be "
+                    "unique",
+                    label, ndup, id_field, dups, ndup > 20 ? ", ..." : ""));
+}
+
+}  // namespace
+
+struct ClearanceJob::State {
+  ClearanceRequest req;
+  bool validated = false;
+  ClearanceRun run;
+  gis::GeosContext ctx;  // owns the parcels' and the coverage's geometries
+  // Where the rule data are complete: a polygon layer, a breakdown's footprint, or the rule
+  // layers' extents.
+  std::optional<LayerSpec> coverage_spec;
+  bool coverage_from_breakdown = false;
+  std::vector<gis::Extent> rule_extents;
+  // The field values loaded per parcel: [name], kept fields, [group field].
+  std::vector<std::string> load_fields;
+  int name_value = -1;
+  std::size_t keep_at = 0, group_at = 0;
+  // Read in run(); declared so that contexts outlive the geometries they made.
+  std::vector<std::unique_ptr<gis::GeosContext>> lane_ctx;
+  io::LoadedLayer parcels;
+  std::vector<RuleLayer> rules;
+  RuleLayer own_coverage;
+
+  void resolve_parcel_fields();
+  void choose_work_crs();
+  void plan_coverage();
+  void probe_layers();
+  void plan_fields();
+  void load_parcels(const ProgressFn* progress);
+  std::future<std::vector<InputRecord>> hash_inputs_async() const;
+  void load_rules(const gis::BoxIndex& near_boxes, const ProgressFn* progress);
+  const RuleLayer* build_coverage(const gis::BoxIndex& near_boxes);
+};
+
+ClearanceJob::ClearanceJob(ClearanceRequest request) : s_(std::make_unique<State>()) {
+  s_->req = std::move(request);
+  s_->run.request = &s_->req;
+}
+ClearanceJob::~ClearanceJob() = default;
+ClearanceJob::ClearanceJob(ClearanceJob&&) noexcept = default;
+ClearanceJob& ClearanceJob::operator=(ClearanceJob&&) noexcept = default;
+
+const ClearanceRun& ClearanceJob::context() const {
+  return s_->run;
+}
+
+void ClearanceJob::validate() {
+  if (s_->validated) return;
+  State& s = *s_;
+  s.req.project.validate();
+  if (s.req.project.rules.empty() && s.req.project.breakdowns.empty())
+    throw InputError(fmt::format("{}: the rule file declares no [[constraint]]",
+                                 s.req.rules_source.empty() ? "clearance" : s.req.rules_source));
+  s.req.parcels.id = "parcels";
+  s.resolve_parcel_fields();
+  s.choose_work_crs();
+  s.plan_coverage();
+  s.probe_layers();
+  s.plan_fields();
+  s.run.parcels_label = s.req.parcels.display();
+  s.validated = true;
+}
+
+// DESIGN: a coordinate TXT's 地块编号 is the parcel id and 地块名称 the name; a vertex table's id
+// column groups its rows (in every open) and names its parcels.
+void ClearanceJob::State::resolve_parcel_fields() {
+  if (io::is_coord_txt(req.parcels.source)) {
+    if (req.id_field.empty()) req.id_field = "地块编号";
+    if (req.name_field.empty()) req.name_field = "地块名称";
+  } else if (auto keys =
+                 io::vertex_table_keys(req.parcels.source, req.parcels.encoding, req.id_field)) {
+    if (req.id_field.empty()) req.id_field = keys->id_field;
+    if (req.name_field.empty()) req.name_field = keys->name_field;
+    req.parcels.id_field = req.id_field;
+  }
+}
+
+// The request's, else the project's, else the parcels' own CRS — projected in every case.
+void ClearanceJob::State::choose_work_crs() {
+  const std::string text = !req.work_crs.empty() ? req.work_crs : req.project.crs;
+  const std::string what =
+      !req.work_crs.empty() ? req.work_crs_option : req.rules_source + ": [project] crs";
+  if (!text.empty()) {
+    run.work = gis::working_crs(text, what);
+    return;
+  }
+  if (!req.parcels.crs.empty()) {
+    run.work = gis::Crs::from_user(req.parcels.crs, "--parcels-crs");
+  } else {
+    io::LoadOptions probe = probe_options();
+    probe.allow_no_crs = true;
+    auto p = io::load_layer(req.parcels, gis::Crs(), ctx, probe);
+    if (p.source_crs.empty())
+      throw InputError(
+          fmt::format("{}: the parcel layer has no CRS and none is given; pass --parcels-crs "
+                      "EPSG:... saying what its coordinates are (e.g. EPSG:4542 for CGCS2000 "
+                      "3-degree GK CM 99E, EPSG:4521 when the eastings carry the zone prefix 33)",
+                      req.parcels.display()));
+    run.work = p.source_crs;
+  }
+  gis::require_projected(run.work,
+                         fmt::format("{} (the parcels' CRS; pass {} to choose the working CRS)",
+                                     req.parcels.display(), req.work_crs_option));
+}
+
+// Where the rule data are complete, in order of preference: the request's coverage, [project]
+// coverage, the study area, a breakdown's footprint (三调 is wall-to-wall), and as a last resort
+// the rule layers' extents (with a warning when the run starts).
+void ClearanceJob::State::plan_coverage() {
+  const Project& p = req.project;
+  if (req.coverage) {
+    coverage_spec = *req.coverage;
+    coverage_spec->id = "coverage";
+    run.coverage = fmt::format("{} {}", req.coverage_option, coverage_spec->display());
+  } else if (!p.coverage.empty()) {
+    coverage_spec = *p.find_layer(p.coverage);
+    run.coverage =
+        fmt::format("[project] coverage = \"{}\" ({})", p.coverage, coverage_spec->display());
+  } else if (!p.study_area.empty()) {
+    coverage_spec = *p.find_layer(p.study_area);
+    run.coverage =
+        fmt::format("the study area \"{}\" ({})", p.study_area, coverage_spec->display());
+  } else if (!p.breakdowns.empty()) {
+    coverage_from_breakdown = true;
+    run.coverage = fmt::format("the footprint of the land-use coverage \"{}\"", p.breakdowns[0].id);
+  } else {
+    run.coverage = "the extents of the rule layers";
+  }
+}
+
+// Every rule layer, the coverage and every breakdown open, have their fields and a CRS their
+// coordinates fit. The rule layers' extents are the coverage of last resort.
+void ClearanceJob::State::probe_layers() {
+  const Project& p = req.project;
+  for (const auto& r : p.rules) {
+    io::LoadOptions check = probe_options();
+    check.extra_where = r.where;
+    auto probe = io::load_layer(*p.find_layer(r.layer), run.work, ctx, check);
+    if (probe.layer_work_extent.valid)
+      rule_extents.push_back(widened(probe.layer_work_extent, r.buffer_m));
+  }
+  if (coverage_spec) {
+    auto probe = io::load_layer(*coverage_spec, run.work, ctx, probe_options());
+    const std::string type = text::to_lower(probe.geometry_type);
+    if (type.find("point") != std::string::npos || type.find("line") != std::string::npos)
+      throw InputError(
+          fmt::format("{}: the coverage ({}) holds {} geometries; it must be the "
+                      "polygons where the rule data are complete",
+                      probe.spec.display(), run.coverage, probe.geometry_type));
+  }
+  for (const auto& b : p.breakdowns) {
+    io::LoadOptions check = probe_options();
+    check.fields = {b.field};
+    io::load_layer(*p.find_layer(b.layer), run.work, ctx, check);
+  }
+}
+
+// The parcel fields to load: the name first, then the kept fields, then the group field when
+// it is not one of them. Unknown fields fail here, before anything is read.
+void ClearanceJob::State::plan_fields() {
+  io::LoadOptions probe = probe_options();
+  probe.allow_no_crs = true;
+  probe.require_crs_fit = false;
+  std::vector<std::string> names;
+  for (const auto& f : io::load_layer(req.parcels, gis::Crs(), ctx, probe).fields)
+    names.push_back(f.name);
+  run.attributes.names = kept_fields(req.keep_fields, names, req.id_field, req.name_field);
+  if (!req.name_field.empty()) {
+    name_value = 0;
+    load_fields.push_back(req.name_field);
+  }
+  keep_at = load_fields.size();
+  load_fields.insert(load_fields.end(), run.attributes.names.begin(), run.attributes.names.end());
+  group_at = load_fields.size();
+  if (!req.group_field.empty()) {
+    const auto& kept = run.attributes.names;
+    auto it = std::find(kept.begin(), kept.end(), req.group_field);
+    if (it != kept.end())
+      group_at = keep_at + static_cast<std::size_t>(it - kept.begin());
+    else
+      load_fields.push_back(req.group_field);
+  }
+  io::LoadOptions check = probe;
+  check.fields = load_fields;
+  check.id_field = req.id_field;
+  io::load_layer(req.parcels, gis::Crs(), ctx, check);
+}
+
+void ClearanceJob::State::load_parcels(const ProgressFn* progress) {
+  io::LoadOptions popt;
+  popt.polygons_only = true;
+  popt.crs_option = "--parcels-crs {crs}";
+  popt.id_field = req.id_field;
+  popt.fields = load_fields;
+  popt.progress = progress;
+  parcels = io::load_layer(req.parcels, run.work, ctx, popt);
+  const std::string label = req.parcels.display();
+  if (parcels.features.empty())
+    throw InputError(fmt::format("{}: the parcel layer is empty; nothing to check", label));
+  if (parcels.stats.not_polygon == parcels.stats.total)
+    throw InputError(
+        fmt::format("{}: the parcel layer holds {} geometries; parcels must be "
+                    "polygons",
+                    label, parcels.geometry_type));
+  if (parcels.stats.null == parcels.stats.total)
+    throw InputError(
+        fmt::format("{}: none of its {} parcels has a geometry; a table (CSV, XLSX) "
+                    "needs its polygons as WKT in a column named WKT, geometry or "
+                    "geom, or one row per vertex with X/Y columns",
+                    label, parcels.stats.total));
+  check_ids(parcels, label, req.id_field);
+  for (const auto& w : parcels.findings) log::warn("{}: {}", label, w);
+  for (const auto& f : parcels.features) {
+    auto at = [&](std::size_t k) { return k < f.values.size() ? f.values[k] : std::string(); };
+    std::vector<std::string> row;
+    for (std::size_t k = 0; k < run.attributes.names.size(); ++k) row.push_back(at(keep_at + k));
+    run.attributes.values.push_back(std::move(row));
+    if (!req.group_field.empty()) run.group_of.push_back(at(group_at));
+  }
+}
+
+// Every input with its SHA-256, hashed while the parcels are checked.
+std::future<std::vector<InputRecord>> ClearanceJob::State::hash_inputs_async() const {
+  std::vector<LayerSpec> specs{req.parcels};
+  for (const auto& r : req.project.rules) specs.push_back(*req.project.find_layer(r.layer));
+  for (const auto& b : req.project.breakdowns) specs.push_back(*req.project.find_layer(b.layer));
+  if (coverage_spec) specs.push_back(*coverage_spec);
+  return std::async(std::launch::async, [specs = std::move(specs)] {
+    std::vector<const LayerSpec*> ptrs;
+    for (const auto& l : specs) ptrs.push_back(&l);
+    return hash_inputs(ptrs);
+  });
+}
+
+// Rule layers, read only near the parcels, side by side: one GEOS context per lane (the contexts
+// own the geometries made in them). Breakdowns first: a land-use coverage is usually by far the
+// largest layer, and starting the longest job first keeps the lanes evenly busy.
+void ClearanceJob::State::load_rules(const gis::BoxIndex& near_boxes, const ProgressFn* progress) {
+  const Project& p = req.project;
+  struct Load {
+    const RuleSpec* rule = nullptr;
+    const BreakdownSpec* breakdown = nullptr;
+    std::size_t slot = 0;  // index in `rules`: rules in declaration order, then breakdowns
+  };
+  std::vector<Load> loads;
+  for (std::size_t i = 0; i < p.breakdowns.size(); ++i)
+    loads.push_back({nullptr, &p.breakdowns[i], p.rules.size() + i});
+  for (std::size_t i = 0; i < p.rules.size(); ++i) loads.push_back({&p.rules[i], nullptr, i});
+  const unsigned lanes = static_cast<unsigned>(std::min<std::size_t>(
+      loads.size(), std::max(1u, std::min(4u, std::thread::hardware_concurrency()))));
+  for (unsigned k = 0; k < lanes; ++k) lane_ctx.push_back(std::make_unique<gis::GeosContext>());
+  rules.resize(loads.size());
+  std::vector<std::exception_ptr> errors(loads.size());
+  std::atomic<std::size_t> next{0};
+  Progress all(progress, fmt::format("loading {} constraint layers", loads.size()), loads.size());
+  RuleLoadOptions lopt;
+  lopt.near_boxes = &near_boxes;
+  lopt.progress = lanes == 1 ? progress : nullptr;
+  const gis::Extent near = parcels.work_extent;
+  auto lane = [&](unsigned k) {
+    const gis::GeosContext& lctx = *lane_ctx[k];
+    for (std::size_t j = next++; j < loads.size(); j = next++) {
+      try {
+        const auto t = std::chrono::steady_clock::now();
+        const Load& load = loads[j];
+        RuleLayer& layer = rules[load.slot];
+        if (load.rule)
+          layer = make_rule_layer(*load.rule, *p.find_layer(load.rule->layer), run.work, lctx, near,
+                                  lopt);
+        else
+          layer = make_breakdown_layer(*load.breakdown, *p.find_layer(load.breakdown->layer),
+                                       run.work, lctx, near, lopt);
+        const std::size_t before = layer.geoms.size();
+        tile_large_features(layer, lctx);
+        log::debug(
+            "{}: {} features near the parcels ({} further away), {} after cutting the "
+            "largest into tiles, {:.2f} s",
+            layer.id, before, layer.stats.far, layer.geoms.size(),
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count());
+        all.advance();
+      } catch (...) {
+        errors[loads[j].slot] = std::current_exception();
+        next = loads.size();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned k = 1; k < lanes; ++k) pool.emplace_back(lane, k);
+  lane(0);
+  for (auto& t : pool) t.join();
+  for (auto& e : errors)  // the first failing layer in declaration order
+    if (e) std::rethrow_exception(e);
+  all.finish();
+  run.rules = &rules;
+}
+
+const RuleLayer* ClearanceJob::State::build_coverage(const gis::BoxIndex& near_boxes) {
+  log::info("coverage: {}", run.coverage);
+  if (coverage_from_breakdown) return &rules[req.project.rules.size()];
+  if (coverage_spec) {
+    RuleSpec cr;
+    cr.id = "coverage";
+    cr.name = "coverage";
+    cr.layer = coverage_spec->id;
+    cr.severity = Severity::Info;
+    RuleLoadOptions lopt;
+    lopt.near_boxes = &near_boxes;
+    own_coverage = make_rule_layer(cr, *coverage_spec, run.work, ctx, parcels.work_extent, lopt);
+    tile_large_features(own_coverage, ctx);
+  } else {
+    log::warn(
+        "no coverage declared (--coverage, [project] coverage or study_area): parcels are "
+        "checked against {}; a parcel reaching outside them is 'unchecked'",
+        run.coverage);
+    own_coverage = extent_coverage(rule_extents, ctx);
+  }
+  return &own_coverage;
+}
+
+ClearanceResult ClearanceJob::run(ClearanceSink& sink, const ProgressFn* progress) {
+  validate();
+  State& s = *s_;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto since_start = [&t0] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  s.load_parcels(progress);
+  log::debug("parcels read at {:.2f} s", since_start());
+  auto inputs = s.hash_inputs_async();
+  std::vector<gis::Extent> boxes;
+  boxes.reserve(s.parcels.features.size());
+  for (const auto& f : s.parcels.features)
+    if (f.geom) boxes.push_back(gis::envelope(s.ctx, f.geom.get()));
+  const gis::BoxIndex near_boxes(boxes);
+  s.load_rules(near_boxes, progress);
+  const RuleLayer* coverage = s.build_coverage(near_boxes);
+  log::debug("rule layers ready at {:.2f} s", since_start());
+
+  ClearanceOptions copt;
+  copt.threads = s.req.threads > 0 ? s.req.threads : s.req.project.threads;
+  copt.min_overlap_m2 = s.req.min_overlap_m2;
+  copt.keep_pieces = s.req.keep_pieces;
+  copt.coverage = coverage;
+  copt.name_value = s.name_value;
+  copt.progress = progress;
+  copt.on_parcel_done = [&sink](std::size_t i, ParcelResult& p) { sink.parcel(i, p); };
+  ClearanceResult result;
+  sink.begin(s.run);
+  try {
+    result = run_clearance(s.parcels, s.rules, s.run.work, s.ctx, copt);
+    log::debug("parcels checked at {:.2f} s", since_start());
+    s.run.inputs = inputs.get();
+    sink.end(s.run, result);
+  } catch (...) {
+    sink.abort();
+    throw;
+  }
+  return result;
+}
+
+}  // namespace siteplan::engine
