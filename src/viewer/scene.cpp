@@ -430,7 +430,10 @@ void Scene::reset_camera() {
     cam->SetPosition(w / 2 + 0.25 * w, h / 2 - 1.25 * std::max(w, h), zc + 0.9 * std::max(w, h));
     cam->SetViewUp(0, 0, 1);
     cam->SetViewAngle(30);
-    renderer_->ResetCamera();
+    // Fit the view's extent, not every actor: rule layers reach far beyond it (whole-county
+    // features), and all of them are drawn.
+    double bounds[6] = {0, w, 0, h, 0, std::max(1.0, (zmax_ - zmin_) * exaggeration_)};
+    renderer_->ResetCamera(bounds);
     cam->Zoom(1.7);
     renderer_->ResetCameraClippingRange();
   }
