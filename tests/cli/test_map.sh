@@ -60,6 +60,16 @@ pdffonts "$WORK/map.pdf" | grep -iE "cjk|wenquanyi|zenhei" | grep -qE "yes +yes 
   && echo "ok: pdf text and embedded CJK subset" || { pdffonts "$WORK/map.pdf"; fail "no embedded CJK subset font"; }
 grep -q "^rule permanent-farmland block decides=2 drawn=1 " "$WORK/legend.txt" || fail "--legend-out"
 
+# Unchecked parcels (outside a declared coverage): the map says so first, under the title.
+"$SITEPLAN" -q clearance --parcels data/parcels.gpkg:parcels --id-field XMBH --name-field XMMC \
+  --rules data/clearance_rules.toml --coverage data/constraints.gpkg:yjjbnt --out "$WORK/unc" >/dev/null 2>&1
+[[ $? == 3 ]] || fail "clearance with a small coverage should exit 3"
+n_unc="$(awk -F, 'NR > 1 && $3 == "unchecked"' "$WORK/unc/parcels.csv" | wc -l)"
+"$SITEPLAN" -q map data/view_project.toml --result "$WORK/unc" --out "$WORK/unc.pdf" --mode 2d \
+  --paper A4 --landscape --color verdict | grep -q "^legend: verdict unchecked $n_unc$" || fail "unchecked count in the legend"
+pdftotext "$WORK/unc.pdf" - | sed -n 3p | grep -qF "$n_unc parcels UNCHECKED: outside the coverage" \
+  && echo "ok: unchecked line under the title" || fail "no UNCHECKED line under the title"
+
 # Print size: A4 landscape at 300 dpi, the title's ink height as printed (~16 pt type).
 "$SITEPLAN" -q map data/view_project.toml --result "$WORK/res" --out "$WORK/a4.png" --mode 2d \
   --paper A4 --landscape --dpi 300 >/dev/null || fail "a4 exit $?"
