@@ -5,10 +5,10 @@ set -euo pipefail
 PKGS=(cmake g++ make pkg-config
       libgdal-dev gdal-bin libproj-dev proj-bin libgeos-dev
       libssl-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libfmt-dev libtbb-dev
-      libvtk9-dev xvfb xauth fonts-noto-cjk libgoogle-perftools-dev
+      libvtk9-dev xvfb xauth fonts-noto-cjk libcairo2-dev libpango1.0-dev libgoogle-perftools-dev
       libgtest-dev libgmock-dev libbenchmark-dev)
 if [[ "${1:-}" == "--test" ]]; then
-  PKGS+=(python3 python3-gdal python3-numpy clang-format)
+  PKGS+=(python3 python3-gdal python3-numpy clang-format poppler-utils)
 fi
 missing=()
 for p in "${PKGS[@]}"; do

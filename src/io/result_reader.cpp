@@ -106,6 +106,16 @@ ResultSet read_results(const std::string& dir) {
       }
       auto& p = rs.parcels[it->second];
       p.verdict = field(*f, "verdict");
+      p.geometry_status = field(*f, "geometry_status");
+      p.outside_m2 = number(*f, "outside_m2", 0);
+      p.deciding_rules.clear();
+      std::string rules = field(*f, "deciding_rules");
+      for (std::size_t s = 0; s < rules.size();) {
+        std::size_t e = rules.find(';', s);
+        if (e == std::string::npos) e = rules.size();
+        if (e > s) p.deciding_rules.push_back(rules.substr(s, e - s));
+        s = e + 1;
+      }
       p.explain.push_back(
           "verdict: " + p.verdict +
           (field(*f, "deciding_rules").empty() ? "" : " (" + field(*f, "deciding_rules") + ")"));
@@ -116,6 +126,15 @@ ResultSet read_results(const std::string& dir) {
         if (it == index.end()) continue;
         std::string sev = field(*f, "severity");
         if (sev == "info") continue;
+        if (f->GetGeometryRef()) {
+          ResultOverlap ov;
+          ov.parcel_id = field(*f, "parcel_id");
+          ov.rule_id = field(*f, "rule_id");
+          ov.rule_name = field(*f, "rule_name");
+          ov.severity = sev;
+          ov.geometry.reset(f->GetGeometryRef()->clone());
+          rs.overlaps.push_back(std::move(ov));
+        }
         rs.parcels[it->second].explain.push_back(fmt::format(
             "  [{}] {} {:.2f}% ({:.2f} ha) - {}", sev, field(*f, "rule_name"),
             number(*f, "overlap_pct", 0), number(*f, "area_m2", 0) / 1e4, field(*f, "basis")));

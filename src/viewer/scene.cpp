@@ -20,7 +20,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <ctime>
 #include <filesystem>
+#include <set>
 
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -80,6 +83,30 @@ Scene::Scene(const Project& project, const io::ResultSet* results, const ViewOpt
                  : (results_ && results_->has_verdicts ? "verdict" : "score");
   if (project.crs.empty()) throw InputError(project.path + ": [project] needs crs");
   gis::Crs work = gis::Crs::from_user(project.crs, project.path + ": [project] crs");
+  crs_label_ = work.label();
+  {
+    // The map's date: SOURCE_DATE_EPOCH when set (reproducible images), else today.
+    std::time_t t = std::time(nullptr);
+    if (const char* e = std::getenv("SOURCE_DATE_EPOCH"); e && *e) t = std::atoll(e);
+    char buf[16];
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    date_ = buf;
+  }
+  {
+    std::set<std::string> seen;
+    auto add = [&](std::vector<std::string>& to, const std::string& path) {
+      std::string name = std::filesystem::path(path).filename().string();
+      if (!name.empty() && seen.insert(name).second) to.push_back(name);
+    };
+    for (const auto& r : project.rules) add(rule_files_, r.pos.file);
+    for (const auto& r : project.rules)
+      if (const LayerSpec* l = project.find_layer(r.layer)) add(layer_files_, l->source);
+  }
+  if (results_)
+    for (const auto& p : results_->parcels)
+      for (const auto& r : p.deciding_rules) ++deciding_[r];
 
   // What to show: the result parcels, else the study area.
   if (results_)
@@ -217,10 +244,13 @@ void Scene::load_layers(const Project& project) {
   gis::GeosContext ctx;
   gis::Crs work = gis::Crs::from_user(project.crs, "crs");
   for (const auto& rule : project.rules) {
-    if (layers_.size() >= 9) break;  // keys 1–9
+    // Every rule is drawn (a rule that decides a parcel must be on the map); keys 1–9 toggle
+    // the first nine.
     const LayerSpec* l = project.find_layer(rule.layer);
     if (!l) continue;
     LayerActors la;
+    la.id = rule.id;
+    la.colour = layer_palette()[layers_.size() % layer_palette().size()];
     la.name = rule.name.empty() ? rule.id : rule.name;
     la.severity = to_string(rule.severity);
     try {
@@ -237,13 +267,11 @@ void Scene::load_layers(const Project& project) {
 
 void Scene::drape_layers() {
   const double lift = lift_for(1);
-  const auto& palette = layer_palette();
-  std::size_t li = 0;
   for (auto& la : layers_) {
     std::vector<const OGRGeometry*> gs;
     for (auto& g : la.geoms) gs.push_back(g.get());
     double c[3];
-    rgb(palette[li++ % palette.size()], c);
+    rgb(la.colour, c);
     auto fm = vtkSmartPointer<vtkPolyDataMapper>::New();
     fm->SetInputData(fill_polygons(gs, {}, lift));
     fm->ScalarVisibilityOff();
@@ -253,8 +281,8 @@ void Scene::drape_layers() {
     if (!la.fill) {
       la.fill = vtkSmartPointer<vtkActor>::New();
       la.fill->GetProperty()->SetColor(c);
-      la.fill->GetProperty()->SetOpacity(0.4);
-      la.visible = la.severity == "block";  // the rest are one key away (1–9)
+      la.fill->GetProperty()->SetOpacity(layer_opacity(la));
+      la.visible = true;
       la.fill->SetVisibility(la.visible);
       la.fill->GetProperty()->LightingOff();
       la.fill->PickableOff();
@@ -328,6 +356,7 @@ void Scene::build_parcels() {
   }
   parcels_->SetMapper(fm);
   parcel_lines_->SetMapper(lm);
+  build_conflicts();
 
   // Labels: every parcel when there are few, else the best ranked.
   for (auto& l : labels_) renderer_->RemoveActor(l);
@@ -400,25 +429,39 @@ void Scene::reset_camera() {
     cam->SetPosition(w / 2 + 0.25 * w, h / 2 - 1.25 * std::max(w, h), zc + 0.9 * std::max(w, h));
     cam->SetViewUp(0, 0, 1);
     cam->SetViewAngle(30);
-    renderer_->ResetCamera();
+    // Fit the view's extent, not every actor: rule layers reach far beyond it (whole-county
+    // features), and all of them are drawn.
+    double bounds[6] = {0, w, 0, h, 0, std::max(1.0, (zmax_ - zmin_) * exaggeration_)};
+    renderer_->ResetCamera(bounds);
     cam->Zoom(1.7);
     renderer_->ResetCameraClippingRange();
   }
 }
 
-double Scene::lift_for(int level) const {
-  // Stacking order above the terrain: 1 layers, 2 parcels, 3 parcel outlines, 4 study outline,
-  // 5 highlight, 6 labels. In 3D the lift grows with the relief shown.
+double Scene::lift_for(double level) const {
+  // Stacking order above the terrain: 1 layers, 2 parcels, 2.5 conflict pieces, 3 parcel
+  // outlines, 4 study outline, 5 highlight, 6 labels. In 3D the lift grows with the relief shown.
   const double size = std::max(extent_.maxx - extent_.minx, extent_.maxy - extent_.miny);
   if (mode_ == "2d") return level * 0.001 * size;
   return level * (0.0015 * size + 4.0 * exaggeration_);
 }
 
+double Scene::layer_opacity(const LayerActors& la) const {
+  // Block layers strongest; a rule that decides some parcel next; the rest (approval, warn,
+  // info that decide nothing here) nearly outlines only, so a full profile stays readable.
+  if (la.severity == "block") return 0.36;
+  if (deciding_.count(la.id)) return 0.2;
+  return la.severity == "approval" && !results_ ? 0.15 : 0.06;
+}
+
 const std::vector<style::Rgb>& Scene::layer_palette() {
   // Qualitative colours (ColorBrewer Set1/Dark2-like) so layers are told apart from verdicts.
-  static const std::vector<style::Rgb> p = {{55, 126, 184},  {152, 78, 163},  {255, 127, 0},
-                                            {166, 86, 40},   {247, 129, 191}, {27, 158, 119},
-                                            {117, 112, 179}, {102, 166, 30},  {230, 171, 2}};
+  // Eighteen, so a full clearance profile repeats no colour.
+  static const std::vector<style::Rgb> p = {
+      {55, 126, 184}, {152, 78, 163},  {255, 127, 0},  {166, 86, 40}, {247, 129, 191},
+      {27, 158, 119}, {117, 112, 179}, {102, 166, 30}, {230, 171, 2}, {31, 120, 180},
+      {106, 61, 154}, {177, 89, 40},   {0, 139, 139},  {128, 128, 0}, {199, 21, 133},
+      {70, 130, 180}, {85, 107, 47},   {139, 69, 19}};
   return p;
 }
 

@@ -19,6 +19,7 @@
 #include "export/style.hpp"
 #include "io/result_reader.hpp"
 #include "project/project.hpp"
+#include "viewer/page.hpp"
 #include "viewer/viewer.hpp"
 
 class vtkScalarBarActor;
@@ -44,6 +45,17 @@ class Scene {
   void reset_camera();
   // Call before each render: keeps the scale bar true to the view.
   void update_overlays(int width, int height);
+  // Printed map: VTK draws the map body only (terrain, fills, conflict pieces); the page (title,
+  // legends, scale, outlines, labels) is drawn by page.cpp. Hides the window's overlays.
+  void set_print(bool on);
+  // The body's size in pixels (sets the camera's aspect and resets the camera).
+  void set_viewport(int width, int height);
+  // What the page shows around and over the body. Geometry (paths, labels, scale) only when
+  // `geometry`, after a render at the body size. `listing` gets one line per legend entry.
+  page::Content page_content(bool geometry, int body_w, int body_h,
+                             std::vector<std::string>* listing = nullptr) const;
+  // Display coordinates (origin bottom-left) of a point in local coordinates.
+  std::pair<double, double> to_display(double x, double y) const;
 
   // Display coordinates (origin bottom-left, as VTK) → parcel index (or −1); highlights it and
   // fills the info panel.
@@ -68,8 +80,11 @@ class Scene {
   void restack();        // re-drape everything after an exaggeration or mode change
   void shade_terrain();  // normals from the relief (flattened afterwards in 2D)
   void flatten_terrain();
-  double lift_for(int level) const;
+  double lift_for(double level) const;
+  void build_conflicts();
   static const std::vector<style::Rgb>& layer_palette();
+  struct LayerActors;
+  double layer_opacity(const LayerActors& la) const;
 
   const io::ResultSet* results_;
   ViewOptions opt_;
@@ -83,13 +98,19 @@ class Scene {
   engine::Raster elevation_;
   double zmin_ = 0, zmax_ = 0;
   std::string font_file_;
+  std::string crs_label_, date_;
+  std::vector<std::string> rule_files_, layer_files_;
+  std::map<std::string, int> deciding_;  // rule id → parcels it decides
+  bool print_ = false;
 
   vtkSmartPointer<vtkRenderer> renderer_;
   vtkSmartPointer<vtkActor> terrain_, parcels_, parcel_lines_, highlight_, study_;
+  vtkSmartPointer<vtkActor> conflicts_block_, conflicts_approval_, conflicts_warn_;
   vtkSmartPointer<vtkPolyData> terrain_pd_, parcels_pd_, parcel_lines_pd_;
   struct LayerActors {
-    std::string name;
+    std::string id, name;
     std::string severity;
+    style::Rgb colour;
     vtkSmartPointer<vtkActor> fill, line;
     std::vector<gis::OgrGeomPtr> geoms;
     bool visible = true;

@@ -8,6 +8,7 @@
 #include <vtkLegendBoxActor.h>
 #include <vtkLookupTable.h>
 #include <vtkPolyDataMapper2D.h>
+#include <vtkProperty.h>
 #include <vtkProperty2D.h>
 #include <vtkScalarBarActor.h>
 #include <vtkTextProperty.h>
@@ -84,7 +85,7 @@ void Scene::build_overlays() {
   use_font(layer_legend_->GetEntryTextProperty(), font_file_, 12);
   place(layer_legend_, 0.01, 0.08);
   layer_legend_->GetPosition2Coordinate()->SetValue(
-      0.24, 0.035 * static_cast<double>(std::max<std::size_t>(1, layers_.size())));
+      0.24, std::min(0.6, 0.03 * static_cast<double>(std::max<std::size_t>(1, layers_.size()))));
   layer_legend_->BoxOn();
   layer_legend_->SetVisibility(!layers_.empty());
   renderer_->AddViewProp(layer_legend_);
@@ -133,6 +134,19 @@ void Scene::recolor() {
                 : (color_ == "score" ? " · 适宜性评分 suitability" : " · 用地预审结论 clearance");
   std::string title = fmt::format("{}{} · {}", title_text_, what, mode_ == "2d" ? "2D" : "3D");
   title_->SetInput(title.c_str());
+  // Layer legend entries show on/off (every entry needs its symbol: VTK complains otherwise).
+  auto symbol = square_symbol();
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    double c[3];
+    rgb(layers_[i].colour, c);
+    if (!layers_[i].visible) c[0] = c[1] = c[2] = 0.6;
+    std::string key = i < 9 ? fmt::format("{} ", i + 1) : "";
+    std::string label = fmt::format("{}{} ({}){}", key, layers_[i].name, layers_[i].severity,
+                                    layers_[i].visible ? "" : " · off");
+    layer_legend_->SetEntry(static_cast<int>(i), symbol, label.c_str(), c);
+  }
+  // Verdict colours show as a wash with the conflict pieces above it; scores fill the parcel.
+  if (parcels_) parcels_->GetProperty()->SetOpacity(color_ == "verdict" ? 0.35 : 1.0);
   if (!parcels_pd_ || parcels_pd_->GetNumberOfCells() == 0) return;
   auto colors = vtkSmartPointer<vtkUnsignedCharArray>::New();
   colors->SetName("colors");
@@ -156,16 +170,6 @@ void Scene::recolor() {
   }
   parcels_pd_->GetCellData()->SetScalars(colors);
   parcels_pd_->Modified();
-  // Layer legend entries show on/off.
-  auto symbol = square_symbol();
-  for (std::size_t i = 0; i < layers_.size(); ++i) {
-    double c[3];
-    rgb(layer_palette()[i % layer_palette().size()], c);
-    if (!layers_[i].visible) c[0] = c[1] = c[2] = 0.6;
-    std::string label = fmt::format("{} {} ({}){}", i + 1, layers_[i].name, layers_[i].severity,
-                                    layers_[i].visible ? "" : " · off");
-    layer_legend_->SetEntry(static_cast<int>(i), symbol, label.c_str(), c);
-  }
 }
 
 void Scene::toggle_help() {

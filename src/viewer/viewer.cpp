@@ -4,7 +4,6 @@
 #include <fmt/core.h>
 #include <vtkCallbackCommand.h>
 #include <vtkCamera.h>
-#include <vtkGL2PSExporter.h>
 #include <vtkInteractorStyleImage.h>
 #include <vtkInteractorStyleTerrain.h>
 #include <vtkPNGWriter.h>
@@ -15,12 +14,14 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "io/result_reader.hpp"
 #include "project/project.hpp"
+#include "viewer/page.hpp"
 #include "viewer/scene.hpp"
 #include "viewer/xvfb.hpp"
 
@@ -191,51 +192,80 @@ int render_map(const ViewOptions& o) {
   Loaded l = load(o);
   XDisplay display(o.width, o.height);
   auto t0 = std::chrono::steady_clock::now();
+  // The page: VTK renders the map body at the frame's size; page.cpp draws the rest around and
+  // over it (see docs/maps.md).
+  Scene scene(l.project, l.results.get(), o);
+  scene.set_print(true);
+  page::Layout lay = page::layout(o.width, o.height, o.dpi, scene.page_content(false, 0, 0));
+  scene.set_viewport(lay.frame_w, lay.frame_h);
   auto win = vtkSmartPointer<vtkRenderWindow>::New();
   win->SetOffScreenRendering(1);
-  win->SetSize(o.width, o.height);
+  win->SetSize(lay.frame_w, lay.frame_h);
   win->SetMultiSamples(0);
-  Scene scene(l.project, l.results.get(), o);
   win->AddRenderer(scene.renderer());
-  scene.update_overlays(o.width, o.height);
-  win->Render();
-  scene.update_overlays(o.width, o.height);
   win->Render();
   double first = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
+  // Page pixels (origin top-left) ↔ body display coordinates (origin bottom-left).
   for (const auto& id : o.locate) {
     auto pos = scene.locate(id);  // a parcel id, or "X,Y" in the working CRS
-    if (pos)                      // image coordinates: origin top-left
-      std::printf("locate %s %d %d\n", id.c_str(), static_cast<int>(std::lround(pos->first)),
-                  static_cast<int>(std::lround(o.height - 1 - pos->second)));
+    if (pos)
+      std::printf("locate %s %d %d\n", id.c_str(),
+                  lay.frame_x + static_cast<int>(std::lround(pos->first)),
+                  lay.frame_y + static_cast<int>(std::lround(lay.frame_h - 1 - pos->second)));
     else
       std::printf("locate %s none\n", id.c_str());
   }
   for (auto [x, y] : o.picks) {
-    int idx = scene.pick(x, o.height - 1 - y);
+    int bx = x - lay.frame_x, by = lay.frame_h - 1 - (y - lay.frame_y);
+    int idx = bx >= 0 && by >= 0 && bx < lay.frame_w && by < lay.frame_h ? scene.pick(bx, by) : -1;
     std::printf("pick %d %d %s\n", x, y,
                 idx >= 0 && l.results ? l.results->parcels[static_cast<std::size_t>(idx)].id.c_str()
                                       : "none");
   }
   if (!o.picks.empty()) win->Render();
 
+  auto grab = vtkSmartPointer<vtkWindowToImageFilter>::New();
+  grab->SetInput(win);
+  grab->SetInputBufferTypeToRGB();
+  grab->ReadFrontBufferOff();
+  grab->Update();
+  vtkImageData* img = grab->GetOutput();
+  int dims[3];
+  img->GetDimensions(dims);
+  if (dims[0] != lay.frame_w || dims[1] != lay.frame_h)
+    throw RuntimeError(fmt::format("the map body rendered at {}x{}, not {}x{}", dims[0], dims[1],
+                                   lay.frame_w, lay.frame_h));
+  std::vector<std::string> listing;
+  page::Content content = scene.page_content(true, lay.frame_w, lay.frame_h, &listing);
+
   fs::path out(o.out);
   if (!out.parent_path().empty()) fs::create_directories(out.parent_path());
   std::string tmp = (out.parent_path() / (".siteplan-partial-" + out.filename().string())).string();
-  if (ext == ".png") {
-    save_png(win, tmp);
-  } else {
-    auto exporter = vtkSmartPointer<vtkGL2PSExporter>::New();
-    exporter->SetRenderWindow(win);
-    exporter->SetFileFormatToPDF();
-    exporter->SetFilePrefix(tmp.substr(0, tmp.size() - 4).c_str());
-    exporter->Write3DPropsAsRasterImageOn();  // terrain as an image; text, legend, scale as vectors
-    exporter->CompressOn();
-    exporter->SetTitle("SitePlan map");
-    exporter->Write();
-    if (!fs::exists(tmp)) throw RuntimeError(o.out + ": the PDF export failed");
+  page::Drawn drawn;
+  try {
+    drawn = page::draw(tmp, ext == ".pdf", lay, content,
+                       static_cast<const unsigned char*>(img->GetScalarPointer()));
+  } catch (...) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw;
   }
   fs::rename(tmp, out);
+  for (const auto& line : listing) std::printf("legend: %s\n", line.c_str());
+  if (!o.legend_out.empty()) {
+    std::ofstream f(o.legend_out);
+    for (const auto& line : listing) f << line << "\n";
+    if (!f) throw RuntimeError(o.legend_out + ": cannot write the legend listing");
+  }
+  std::printf(
+      "page %dx%d px at %g dpi (%.0fx%.0f mm), map frame %dx%d px at %d,%d; title %.1f pt\n",
+      o.width, o.height, o.dpi, o.width / o.dpi * 25.4, o.height / o.dpi * 25.4, lay.frame_w,
+      lay.frame_h, lay.frame_x, lay.frame_y, drawn.title_pt);
+  if (drawn.scale_denom > 0)
+    std::printf("scale 1:%ld, scale bar %g m\n", drawn.scale_denom, drawn.scale_bar_m);
+  std::printf("labels %d placed, %d dropped (no room)\n", drawn.labels_placed,
+              drawn.labels_dropped);
   if (o.frames > 0) {
     auto t1 = std::chrono::steady_clock::now();
     for (int i = 0; i < o.frames; ++i) {

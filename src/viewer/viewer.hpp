@@ -7,16 +7,18 @@
 namespace siteplan::viewer {
 
 struct ViewOptions {
-  std::string project;         // project file (layers, DEM, rules)
-  std::string result_dir;      // output of `suitability` or `clearance` ("" = layers only)
-  std::string color = "auto";  // score | verdict | auto
-  std::string mode = "3d";     // 2d | 3d
-  int width = 1600, height = 1000;
+  std::string project;              // project file (layers, DEM, rules)
+  std::string result_dir;           // output of `suitability` or `clearance` ("" = layers only)
+  std::string color = "auto";       // score | verdict | auto
+  std::string mode = "3d";          // 2d | 3d
+  int width = 1600, height = 1000;  // window, or the whole page of a map, in pixels
+  double dpi = 96;                  // map: pixels per inch of the page (text sizes are in points)
   double exaggeration = 2.0;
   std::string out;                         // map: FILE.png | FILE.pdf
   std::vector<std::string> locate;         // map: print the image position of these parcels
   std::vector<std::pair<int, int>> picks;  // map: print the parcel under these image positions
   int frames = 0;                          // map: also time N frames while rotating (benchmark)
+  std::string legend_out;                  // map: also write the legend listing to this file
 };
 
 // Interactive window. Returns the exit code.

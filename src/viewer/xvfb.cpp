@@ -6,9 +6,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "core/error.hpp"
@@ -49,6 +53,11 @@ XDisplay::XDisplay(int width, int height) {
     throw RuntimeError(
         "no X display is available and Xvfb is not installed: VTK on Debian renders through X. "
         "Install it with `apt-get install xvfb xauth` (or run under an X session)");
+  // Xvfb (and the xkbcomp it runs) talk on stdout/stderr: that goes to a log, shown only when
+  // the server fails to start.
+  char log_path[] = "/tmp/siteplan-xvfb-XXXXXX";
+  int log_fd = mkstemp(log_path);
+  if (log_fd >= 0) log_ = log_path;
   for (int n = 91 + static_cast<int>(getpid() % 400); n < 1000; ++n) {
     if (std::filesystem::exists(fmt::format("/tmp/.X11-unix/X{}", n)) ||
         std::filesystem::exists(fmt::format("/tmp/.X{}-lock", n)))
@@ -59,9 +68,10 @@ XDisplay::XDisplay(int width, int height) {
     pid_t pid = fork();
     if (pid < 0) throw RuntimeError("cannot start Xvfb (fork failed)");
     if (pid == 0) {
-      // Child: silence Xvfb's chatter and become the X server.
-      freopen("/dev/null", "w", stdout);
-      freopen("/dev/null", "w", stderr);
+      // Child: Xvfb's chatter to the log, then become the X server.
+      int fd = log_fd >= 0 ? log_fd : open("/dev/null", O_WRONLY);
+      dup2(fd, STDOUT_FILENO);
+      dup2(fd, STDERR_FILENO);
       execl(xvfb.c_str(), "Xvfb", disp.c_str(), "-screen", "0", screen.c_str(), "-nolisten", "tcp",
             "-noreset", static_cast<char*>(nullptr));
       _exit(127);
@@ -76,7 +86,8 @@ XDisplay::XDisplay(int width, int height) {
         break;  // died (display taken?): try the next number
       }
       if (display_usable()) {
-        log::debug("started Xvfb on {}", disp);
+        log::debug("started Xvfb on {} (log {})", disp, log_);
+        if (log_fd >= 0) close(log_fd);
         return;
       }
     }
@@ -86,13 +97,30 @@ XDisplay::XDisplay(int width, int height) {
       pid_ = -1;
     }
   }
-  throw RuntimeError("Xvfb did not start; check `Xvfb :99` by hand (is xauth installed?)");
+  if (log_fd >= 0) close(log_fd);
+  std::string text;
+  if (!log_.empty()) {
+    std::ifstream f(log_);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    text = ss.str();
+    std::error_code ec;
+    std::filesystem::remove(log_, ec);
+    log_.clear();
+  }
+  if (text.size() > 4000) text = "..." + text.substr(text.size() - 4000);
+  throw RuntimeError("Xvfb did not start; check `Xvfb :99` by hand (is xauth installed?)" +
+                     (text.empty() ? std::string() : "\nXvfb said:\n" + text));
 }
 
 XDisplay::~XDisplay() {
   if (pid_ > 0) {
     kill(pid_, SIGTERM);
     waitpid(pid_, nullptr, 0);
+  }
+  if (!log_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove(log_, ec);
   }
 }
 

@@ -16,6 +16,7 @@ class XDisplay {
 
  private:
   pid_t pid_ = -1;
+  std::string log_;  // the server's output (removed with the server)
 };
 
 bool display_usable();
