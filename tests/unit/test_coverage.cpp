@@ -132,7 +132,11 @@ TEST(Coverage, BreakdownFootprintWithGapsAndOverlaps) {
 
 TEST(Coverage, SameForOneAndManyThreads) {
   Batch r;
-  for (int i = 0; i < 40; ++i) r.parcel("p" + std::to_string(i), sq(i * 60, 0, i * 60 + 50, 50));
+  for (int i = 0; i < 40; ++i) {
+    std::string id = "p";
+    id += std::to_string(i);
+    r.parcel(id, sq(i * 60, 0, i * 60 + 50, 50));
+  }
   r.rules.push_back(r.layer("farmland", Severity::Block, {sq(0, 0, 300, 30)}));
   r.coverage = r.layer("coverage", Severity::Info, {sq(0, 0, 1500, 1000)});
   auto one = r.run(&r.coverage, 1);
