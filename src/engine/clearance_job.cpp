@@ -148,10 +148,9 @@ struct ClearanceJob::State {
   std::vector<std::string> load_fields;
   int name_value = -1;
   std::size_t keep_at = 0, group_at = 0;
-  // Read in run(); declared so that contexts outlive the geometries they made.
-  std::vector<std::unique_ptr<gis::GeosContext>> lane_ctx;
+  // Read in run(), after `ctx` (which outlives the geometries made in it).
   io::LoadedLayer parcels;
-  std::vector<RuleLayer> rules;
+  RuleSet rule_set;
   RuleLayer own_coverage;
 
   void resolve_parcel_fields();
@@ -365,71 +364,23 @@ std::future<std::vector<InputRecord>> ClearanceJob::State::hash_inputs_async() c
   });
 }
 
-// Rule layers, read only near the parcels, side by side: one GEOS context per lane (the contexts
-// own the geometries made in them). Breakdowns first: a land-use coverage is usually by far the
-// largest layer, and starting the longest job first keeps the lanes evenly busy.
+// Rule layers (and breakdowns), read only near the parcels, largest features cut into tiles,
+// up to four side by side.
 void ClearanceJob::State::load_rules(const gis::BoxIndex& near_boxes, const ProgressFn* progress) {
-  const Project& p = req.project;
-  struct Load {
-    const RuleSpec* rule = nullptr;
-    const BreakdownSpec* breakdown = nullptr;
-    std::size_t slot = 0;  // index in `rules`: rules in declaration order, then breakdowns
-  };
-  std::vector<Load> loads;
-  for (std::size_t i = 0; i < p.breakdowns.size(); ++i)
-    loads.push_back({nullptr, &p.breakdowns[i], p.rules.size() + i});
-  for (std::size_t i = 0; i < p.rules.size(); ++i) loads.push_back({&p.rules[i], nullptr, i});
-  const unsigned lanes = static_cast<unsigned>(std::min<std::size_t>(
-      loads.size(), std::max(1u, std::min(4u, std::thread::hardware_concurrency()))));
-  for (unsigned k = 0; k < lanes; ++k) lane_ctx.push_back(std::make_unique<gis::GeosContext>());
-  rules.resize(loads.size());
-  std::vector<std::exception_ptr> errors(loads.size());
-  std::atomic<std::size_t> next{0};
-  Progress all(progress, fmt::format("loading {} constraint layers", loads.size()), loads.size());
-  RuleLoadOptions lopt;
-  lopt.near_boxes = &near_boxes;
-  lopt.progress = lanes == 1 ? progress : nullptr;
-  const gis::Extent near = parcels.work_extent;
-  auto lane = [&](unsigned k) {
-    const gis::GeosContext& lctx = *lane_ctx[k];
-    for (std::size_t j = next++; j < loads.size(); j = next++) {
-      try {
-        const auto t = std::chrono::steady_clock::now();
-        const Load& load = loads[j];
-        RuleLayer& layer = rules[load.slot];
-        if (load.rule)
-          layer = make_rule_layer(*load.rule, *p.find_layer(load.rule->layer), run.work, lctx, near,
-                                  lopt);
-        else
-          layer = make_breakdown_layer(*load.breakdown, *p.find_layer(load.breakdown->layer),
-                                       run.work, lctx, near, lopt);
-        const std::size_t before = layer.geoms.size();
-        tile_large_features(layer, lctx);
-        log::debug(
-            "{}: {} features near the parcels ({} further away), {} after cutting the "
-            "largest into tiles, {:.2f} s",
-            layer.id, before, layer.stats.far, layer.geoms.size(),
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count());
-        all.advance();
-      } catch (...) {
-        errors[loads[j].slot] = std::current_exception();
-        next = loads.size();
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned k = 1; k < lanes; ++k) pool.emplace_back(lane, k);
-  lane(0);
-  for (auto& t : pool) t.join();
-  for (auto& e : errors)  // the first failing layer in declaration order
-    if (e) std::rethrow_exception(e);
-  all.finish();
-  run.rules = &rules;
+  RuleSetOptions o;
+  o.near = parcels.work_extent;
+  o.near_boxes = &near_boxes;
+  o.breakdowns = true;
+  o.tile = true;
+  o.lanes = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+  o.progress = progress;
+  rule_set = load_rule_layers(req.project, run.work, o);
+  run.rules = &rule_set.layers;
 }
 
 const RuleLayer* ClearanceJob::State::build_coverage(const gis::BoxIndex& near_boxes) {
   log::info("coverage: {}", run.coverage);
-  if (coverage_from_breakdown) return &rules[req.project.rules.size()];
+  if (coverage_from_breakdown) return &rule_set.layers[req.project.rules.size()];
   if (coverage_spec) {
     RuleSpec cr;
     cr.id = "coverage";
@@ -480,7 +431,7 @@ ClearanceResult ClearanceJob::run(ClearanceSink& sink, const ProgressFn* progres
   ClearanceResult result;
   sink.begin(s.run);
   try {
-    result = run_clearance(s.parcels, s.rules, s.run.work, s.ctx, copt);
+    result = run_clearance(s.parcels, s.rule_set.layers, s.run.work, s.ctx, copt);
     log::debug("parcels checked at {:.2f} s", since_start());
     s.run.inputs = inputs.get();
     sink.end(s.run, result);

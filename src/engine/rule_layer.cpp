@@ -3,9 +3,15 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <thread>
 
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "core/progress.hpp"
+#include "engine/tiling.hpp"
 
 namespace siteplan::engine {
 
@@ -102,6 +108,88 @@ RuleLayer make_breakdown_layer(const BreakdownSpec& b, const LayerSpec& layer, c
   io::LoadedLayer loaded = io::load_layer(spec, work, ctx, opt);
   take_features(out, loaded, ctx, 0.0, true);
   return out;
+}
+
+RuleSet load_rule_layers(const Project& project, const gis::Crs& work,
+                         const RuleSetOptions& options) {
+  struct Load {
+    const RuleSpec* rule = nullptr;
+    const BreakdownSpec* breakdown = nullptr;
+    std::size_t slot = 0;  // rules in declaration order, then breakdowns
+  };
+  // Several lanes: breakdowns first — a land-use coverage is usually by far the largest layer,
+  // and starting the longest load first keeps the lanes evenly busy.
+  std::vector<Load> loads;
+  const std::size_t nrules = project.rules.size();
+  const std::size_t nbreak = options.breakdowns ? project.breakdowns.size() : 0;
+  if (options.lanes > 1)
+    for (std::size_t i = 0; i < nbreak; ++i)
+      loads.push_back({nullptr, &project.breakdowns[i], nrules + i});
+  for (std::size_t i = 0; i < nrules; ++i) loads.push_back({&project.rules[i], nullptr, i});
+  if (options.lanes <= 1)
+    for (std::size_t i = 0; i < nbreak; ++i)
+      loads.push_back({nullptr, &project.breakdowns[i], nrules + i});
+
+  RuleSet set;
+  const unsigned lanes =
+      static_cast<unsigned>(std::clamp<std::size_t>(loads.size(), 1, std::max(1u, options.lanes)));
+  if (lanes > 1 || !options.owner)
+    for (unsigned k = 0; k < lanes; ++k)
+      set.contexts.push_back(std::make_unique<gis::GeosContext>());
+  set.layers.resize(loads.size());
+  set.errors.resize(loads.size());
+  std::vector<std::exception_ptr> failures(loads.size());
+  std::atomic<std::size_t> next{0};
+  Progress all(options.progress, fmt::format("loading {} constraint layers", loads.size()),
+               loads.size());
+  RuleLoadOptions lopt;
+  lopt.near_boxes = options.near_boxes;
+  lopt.progress = lanes == 1 ? options.progress : nullptr;
+  auto lane = [&](unsigned k) {
+    const gis::GeosContext& lctx = set.contexts.empty() ? *options.owner : *set.contexts[k];
+    for (std::size_t j = next++; j < loads.size(); j = next++) {
+      const Load& load = loads[j];
+      RuleLayer& layer = set.layers[load.slot];
+      try {
+        const auto t = std::chrono::steady_clock::now();
+        const std::string& layer_id = load.rule ? load.rule->layer : load.breakdown->layer;
+        if (!project.find_layer(layer_id))
+          throw InputError(fmt::format("layer '{}' is not declared", layer_id));
+        if (load.rule)
+          layer = make_rule_layer(*load.rule, *project.find_layer(load.rule->layer), work, lctx,
+                                  options.near, lopt);
+        else
+          layer = make_breakdown_layer(*load.breakdown, *project.find_layer(load.breakdown->layer),
+                                       work, lctx, options.near, lopt);
+        const std::size_t before = layer.geoms.size();
+        if (options.tile) tile_large_features(layer, lctx);
+        log::debug("{}: {} features near the work ({} further away), {} after tiling, {:.2f} s",
+                   layer.id, before, layer.stats.far, layer.geoms.size(),
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count());
+        all.advance();
+      } catch (const Cancelled&) {
+        failures[load.slot] = std::current_exception();
+        next = loads.size();
+      } catch (const std::exception& e) {
+        if (options.keep_going) {
+          layer = RuleLayer{};
+          layer.id = load.rule ? load.rule->id : load.breakdown->id;
+          set.errors[load.slot] = e.what();
+          continue;
+        }
+        failures[load.slot] = std::current_exception();
+        next = loads.size();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned k = 1; k < lanes; ++k) pool.emplace_back(lane, k);
+  lane(0);
+  for (auto& t : pool) t.join();
+  for (auto& f : failures)  // the first failing layer in declaration order
+    if (f) std::rethrow_exception(f);
+  all.finish();
+  return set;
 }
 
 }  // namespace siteplan::engine

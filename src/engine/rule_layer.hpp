@@ -1,9 +1,11 @@
 #pragma once
 // A rule's (or breakdown's) features in the working CRS, ready for overlap queries: valid
 // polygonal geometries only, buffered when the rule has a setback, each with its class value.
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "core/progress.hpp"
 #include "gis/geos.hpp"
 #include "io/layer.hpp"
 #include "project/project.hpp"
@@ -44,5 +46,27 @@ RuleLayer make_rule_layer(const RuleSpec& rule, const LayerSpec& layer, const gi
 RuleLayer make_breakdown_layer(const BreakdownSpec& breakdown, const LayerSpec& layer,
                                const gis::Crs& work, const gis::GeosContext& ctx,
                                const gis::Extent& near, const RuleLoadOptions& options = {});
+
+// The one loader of a project's rule layers, for clearance, suitability and the viewer alike:
+// only features near the work are read (through a GeoPackage's R-tree when it has one), very
+// large features may be cut into tiles, and layers load side by side.
+struct RuleSetOptions {
+  gis::Extent near;                           // read only features meeting it (when valid)
+  const gis::BoxIndex* near_boxes = nullptr;  // and, finer, meeting one of these boxes
+  bool breakdowns = false;                    // also the project's breakdowns, after the rules
+  bool tile = false;                          // cut very large features (tiling.hpp)
+  unsigned lanes = 1;  // layers loaded side by side; 1 = in `owner`, in declaration order
+  const gis::GeosContext* owner = nullptr;  // with one lane: the context owning the geometries
+  bool keep_going = false;  // a layer that fails is left empty and its error kept, not thrown
+  const ProgressFn* progress = nullptr;
+};
+struct RuleSet {
+  // Declared first, destroyed last: the lanes' contexts own the geometries made in them.
+  std::vector<std::unique_ptr<gis::GeosContext>> contexts;
+  std::vector<RuleLayer> layers;    // the rules in declaration order, then the breakdowns
+  std::vector<std::string> errors;  // with keep_going: "" or why layer i could not be loaded
+};
+RuleSet load_rule_layers(const Project& project, const gis::Crs& work,
+                         const RuleSetOptions& options);
 
 }  // namespace siteplan::engine

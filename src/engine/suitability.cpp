@@ -295,9 +295,14 @@ SuitabilityResult run_suitability(const Project& p, const SuitabilityOptions& op
 
   // 4. Constraints: block rules exclude land; the rest are listed (and may carry a penalty).
   std::vector<const GEOSGeometry*> blocked_geoms;
-  for (const auto& rule : p.rules) {
-    r.rules.push_back(make_rule_layer(rule, *p.find_layer(rule.layer), work, ctx, ext));
-    r.rules.back().penalty_per_share = rule.penalty;
+  {
+    RuleSetOptions ro;
+    ro.near = ext;
+    ro.owner = &ctx;
+    ro.progress = opt.progress;
+    r.rules = load_rule_layers(p, work, ro).layers;
+    for (std::size_t i = 0; i < p.rules.size(); ++i)
+      r.rules[i].penalty_per_share = p.rules[i].penalty;
   }
   std::vector<std::uint8_t> state(grid.size(), kOutside);
   for (std::size_t i = 0; i < grid.size(); ++i) state[i] = inside[i] > 0.5f ? kOpen : kOutside;

@@ -243,24 +243,27 @@ vtkSmartPointer<vtkPolyData> Scene::outline_polygons(const std::vector<const OGR
 void Scene::load_layers(const Project& project) {
   gis::GeosContext ctx;
   gis::Crs work = gis::Crs::from_user(project.crs, "crs");
-  for (const auto& rule : project.rules) {
+  // The same loader as clearance and suitability: features near the view only, uncut.
+  engine::RuleSetOptions ro;
+  ro.near = extent_;
+  ro.owner = &ctx;
+  ro.keep_going = true;  // a layer that cannot be read is left off the map, with a warning
+  engine::RuleSet set = engine::load_rule_layers(project, work, ro);
+  for (std::size_t i = 0; i < project.rules.size(); ++i) {
     // Every rule is drawn (a rule that decides a parcel must be on the map); keys 1–9 toggle
     // the first nine.
-    const LayerSpec* l = project.find_layer(rule.layer);
-    if (!l) continue;
+    const RuleSpec& rule = project.rules[i];
+    if (!set.errors[i].empty()) {
+      log::warn("layer {} not shown: {}", rule.id, set.errors[i]);
+      continue;
+    }
     LayerActors la;
     la.id = rule.id;
     la.colour = layer_palette()[layers_.size() % layer_palette().size()];
     la.name = rule.name.empty() ? rule.id : rule.name;
     la.severity = to_string(rule.severity);
-    try {
-      auto rl = engine::make_rule_layer(rule, *l, work, ctx, extent_);
-      for (auto& g : rl.geoms)
-        la.geoms.emplace_back(OGRGeometryFactory::createFromGEOS(ctx.get(), g.get()));
-    } catch (const InputError& e) {
-      log::warn("layer {} not shown: {}", rule.id, e.what());
-      continue;
-    }
+    for (auto& g : set.layers[i].geoms)
+      la.geoms.emplace_back(OGRGeometryFactory::createFromGEOS(ctx.get(), g.get()));
     layers_.push_back(std::move(la));
   }
 }
