@@ -221,18 +221,47 @@ void rescore_candidates(SuitabilityResult& result, const std::vector<double>& we
   score_and_rank(result, weights);
 }
 
-SuitabilityResult run_suitability(const Project& p, const SuitabilityOptions& opt) {
+// The phases of one suitability run over shared state (each phase a method).
+struct SuitabilityJob::State {
+  SuitabilityRequest req;
+  bool validated = false;
+  const ProgressFn* progress = nullptr;
   SuitabilityResult r;
-  r.name = p.name.empty() ? p.path : p.name;
+  std::shared_ptr<gis::GeosContext> ctx = std::make_shared<gis::GeosContext>();
+  gis::Crs work;
+  std::vector<std::unique_ptr<Factor>> factors;
+  gis::GeomPtr area;  // the study area
+  gis::Extent ext;
+  Raster inside;
+  std::vector<std::uint8_t> state;  // per cell: kOutside / kBlocked / kOpen
+  gis::GeomPtr blocked_union;
+  io::LoadedLayer cand_layer;  // the candidates: given parcels, then derived regions
+  std::vector<std::string> origins, names;
+  std::vector<std::optional<CellSet>> cell_cache;  // per candidate: its cells, when known
+
+  void validate();
+  void study_area();
+  void prepare_factors();
+  void constraints();
+  void given_candidates();
+  void derived_candidates();
+  void score_candidates();
+  void rule_overlaps();
+  void sensitivity();
+};
+
+// 1. The whole run, validated before reading data in bulk.
+void SuitabilityJob::State::validate() {
+  const Project& p = req.project;
+  const SuitabilityOptions& opt = req.options;
   const auto& ss = p.suitability;
-  // 1. Validate the whole run before reading data in bulk.
+  r.name = p.name.empty() ? p.path : p.name;
   if (p.crs.empty())
     throw InputError(fmt::format("{}: [project] needs crs (e.g. \"EPSG:4542\")", p.path));
   if (p.study_area.empty())
     throw InputError(fmt::format("{}: [project] needs study_area = \"<layer id>\"", p.path));
   if (p.factors.empty()) throw InputError(fmt::format("{}: no [[factor]] declared", p.path));
-  gis::Crs work = gis::working_crs(p.crs, p.path + ": [project] crs");
-  std::vector<std::unique_ptr<Factor>> factors;
+  work = gis::working_crs(p.crs, p.path + ": [project] crs");
   for (const auto& f : p.factors) factors.push_back(make_factor(f));
   r.weights = resolve_weights(p, r.ahp);
   r.top_k = ss.top_k;
@@ -244,285 +273,321 @@ SuitabilityResult run_suitability(const Project& p, const SuitabilityOptions& op
     r.factor_ids.push_back(f.id);
     r.factor_names.push_back(f.name.empty() ? f.id : f.name);
   }
-  {
-    std::vector<const LayerSpec*> layers;
-    for (const auto& l : p.layers) layers.push_back(&l);
-    r.inputs = hash_inputs(layers);
-  }
+}
 
-  gis::GeosContext ctx;
-  // 2. Study area.
+// 2. The study area, the grid over it, and which cells lie inside.
+void SuitabilityJob::State::study_area() {
+  const Project& p = req.project;
+  std::vector<const LayerSpec*> layers;
+  for (const auto& l : p.layers) layers.push_back(&l);
+  r.inputs = hash_inputs(layers);
   io::LoadOptions so;
   so.polygons_only = true;
-  so.progress = opt.progress;
-  io::LoadedLayer study = io::load_layer(*p.find_layer(p.study_area), work, ctx, so);
+  so.progress = progress;
+  io::LoadedLayer study = io::load_layer(*p.find_layer(p.study_area), work, *ctx, so);
   std::vector<gis::GeomPtr> parts;
   for (auto& f : study.features)
     if (f.geom) parts.push_back(std::move(f.geom));
   if (parts.empty())
     throw InputError(fmt::format("{}: the study area layer has no usable polygon",
                                  p.find_layer(p.study_area)->display()));
-  gis::GeomPtr area = gis::union_all(ctx, std::move(parts));
-  gis::Extent ext = study.work_extent;
-  r.grid = Grid::covering(ext, ss.grid_m, work);
+  area = gis::union_all(*ctx, std::move(parts));
+  ext = study.work_extent;
+  r.grid = Grid::covering(ext, p.suitability.grid_m, work);
+  inside = rasterize(r.grid, *ctx, {area.get()}, {}, 0.0f, false);
+}
+
+// 3. Factors: raw values and scores on the grid.
+void SuitabilityJob::State::prepare_factors() {
   const Grid& grid = r.grid;
-  Raster inside = rasterize(grid, ctx, {area.get()}, {}, 0.0f, false);
+  FactorContext fc{req.project, grid, *ctx, work, ext, 26.0, {}};
+  gis::Transform to_geo(work, gis::Crs::from_user("EPSG:4490", "internal"));
+  double cx = (ext.minx + ext.maxx) / 2, cy = (ext.miny + ext.maxy) / 2;
+  if (to_geo.apply(cx, cy)) fc.latitude_deg = cy;
+  Progress prog(progress, "preparing factors", factors.size());
+  for (auto& f : factors) {
+    f->prepare(fc);
+    bool any = false;
+    for (std::size_t i = 0; i < grid.size() && !any; ++i)
+      any = inside[i] > 0.5f && !std::isnan(f->raw_grid()[i]);
+    if (!any && f->spec().kind != "category")
+      throw InputError(
+          fmt::format("{}: factor '{}' has no value inside the study area (layer "
+                      "'{}'): check that the layer covers it",
+                      f->spec().pos.str(), f->spec().id, f->spec().layer));
+    r.factor_units.push_back(f->units());
+    prog.advance();
+  }
+  prog.finish();
+  for (const auto& f : req.project.factors) r.score_functions.push_back(describe(f.score));
+}
 
-  // 3. Factors.
-  FactorContext fc{p, grid, ctx, work, ext, 26.0, {}};
-  {
-    gis::Transform to_geo(work, gis::Crs::from_user("EPSG:4490", "internal"));
-    double cx = (ext.minx + ext.maxx) / 2, cy = (ext.miny + ext.maxy) / 2;
-    if (to_geo.apply(cx, cy)) fc.latitude_deg = cy;
-  }
-  {
-    Progress prog(opt.progress, "preparing factors", factors.size());
-    for (auto& f : factors) {
-      f->prepare(fc);
-      bool any = false;
-      for (std::size_t i = 0; i < grid.size() && !any; ++i)
-        any = inside[i] > 0.5f && !std::isnan(f->raw_grid()[i]);
-      if (!any && f->spec().kind != "category")
-        throw InputError(
-            fmt::format("{}: factor '{}' has no value inside the study area (layer '{}'): "
-                        "check that the layer covers it",
-                        f->spec().pos.str(), f->spec().id, f->spec().layer));
-      r.factor_units.push_back(f->units());
-      prog.advance();
-    }
-  }
-  for (const auto& f : p.factors) r.score_functions.push_back(describe(f.score));
-
-  // 4. Constraints: block rules exclude land; the rest are listed (and may carry a penalty).
-  std::vector<const GEOSGeometry*> blocked_geoms;
-  {
-    RuleSetOptions ro;
-    ro.near = ext;
-    ro.owner = &ctx;
-    ro.progress = opt.progress;
-    r.rules = load_rule_layers(p, work, ro).layers;
-    for (std::size_t i = 0; i < p.rules.size(); ++i)
-      r.rules[i].penalty_per_share = p.rules[i].penalty;
-  }
-  std::vector<std::uint8_t> state(grid.size(), kOutside);
+// 4. Constraints: block rules exclude land; the rest are listed (and may carry a penalty). Then
+// the map: Σ weight · score on open land.
+void SuitabilityJob::State::constraints() {
+  const Project& p = req.project;
+  const Grid& grid = r.grid;
+  RuleSetOptions ro;
+  ro.near = ext;
+  ro.owner = ctx.get();
+  ro.progress = progress;
+  r.rules = load_rule_layers(p, work, ro).layers;
+  for (std::size_t i = 0; i < p.rules.size(); ++i)
+    r.rules[i].penalty_per_share = p.rules[i].penalty;
+  state.assign(grid.size(), kOutside);
   for (std::size_t i = 0; i < grid.size(); ++i) state[i] = inside[i] > 0.5f ? kOpen : kOutside;
-  gis::GeomPtr blocked_union;
-  {
-    std::vector<gis::GeomPtr> all_blocked;
-    for (const auto& rl : r.rules) {
-      if (rl.severity != Severity::Block) continue;
-      std::vector<gis::GeomPtr> pieces;
-      for (const auto& g : rl.geoms) {
-        pieces.push_back(gis::clone(ctx, g.get()));
-        blocked_geoms.push_back(g.get());
-      }
-      if (pieces.empty()) continue;
-      gis::GeomPtr u = gis::union_all(ctx, std::move(pieces));
-      gis::GeomPtr clipped = gis::wrap(ctx, GEOSIntersection_r(ctx, u.get(), area.get()));
-      clipped = gis::polygonal_part(ctx, clipped.get());
-      if (!GEOSisEmpty_r(ctx, clipped.get())) {
-        r.blocked.emplace_back(
-            rl.id, gis::OgrGeomPtr(OGRGeometryFactory::createFromGEOS(ctx.get(), clipped.get())));
-        all_blocked.push_back(std::move(clipped));
-      }
+  std::vector<const GEOSGeometry*> blocked_geoms;
+  std::vector<gis::GeomPtr> all_blocked;
+  for (const auto& rl : r.rules) {
+    if (rl.severity != Severity::Block) continue;
+    std::vector<gis::GeomPtr> pieces;
+    for (const auto& g : rl.geoms) {
+      pieces.push_back(gis::clone(*ctx, g.get()));
+      blocked_geoms.push_back(g.get());
     }
-    if (!all_blocked.empty()) blocked_union = gis::union_all(ctx, std::move(all_blocked));
-    Raster bm = rasterize(grid, ctx, blocked_geoms, {}, 0.0f, false);
-    for (std::size_t i = 0; i < grid.size(); ++i)
-      if (state[i] == kOpen && bm[i] > 0.5f) state[i] = kBlocked;
+    if (pieces.empty()) continue;
+    gis::GeomPtr u = gis::union_all(*ctx, std::move(pieces));
+    gis::GeomPtr clipped = gis::wrap(*ctx, GEOSIntersection_r(*ctx, u.get(), area.get()));
+    clipped = gis::polygonal_part(*ctx, clipped.get());
+    if (!GEOSisEmpty_r(*ctx, clipped.get())) {
+      r.blocked.emplace_back(
+          rl.id, gis::OgrGeomPtr(OGRGeometryFactory::createFromGEOS(ctx->get(), clipped.get())));
+      all_blocked.push_back(std::move(clipped));
+    }
   }
-
-  // 5. The map.
+  if (!all_blocked.empty()) blocked_union = gis::union_all(*ctx, std::move(all_blocked));
+  Raster bm = rasterize(grid, *ctx, blocked_geoms, {}, 0.0f, false);
+  for (std::size_t i = 0; i < grid.size(); ++i)
+    if (state[i] == kOpen && bm[i] > 0.5f) state[i] = kBlocked;
   std::vector<const Raster*> scores;
   for (auto& f : factors) scores.push_back(&f->score_grid());
   weighted_map(scores, r.weights, state, r.score_map);
+}
 
-  // 6. Candidates.
-  io::LoadedLayer cand_layer;
-  std::vector<std::string> origins, names;
-  std::vector<std::optional<CellSet>> cell_cache;  // per candidate: its cells, when known
-  if (!ss.parcels.empty()) {
-    io::LoadOptions po;
-    po.polygons_only = true;
-    po.id_field = ss.id_field;
-    if (!ss.name_field.empty()) po.fields = {ss.name_field};
-    po.progress = opt.progress;
-    io::LoadedLayer given = io::load_layer(*p.find_layer(ss.parcels), work, ctx, po);
-    for (auto& f : given.features) {
-      names.push_back(f.values.empty() ? "" : f.values[0]);
-      origins.push_back("given");
-      if (f.geom && io::usable(f.status)) {
-        std::string why = implausible_geometry(ctx, f.geom.get());
-        if (!why.empty()) {
-          log::warn("{}: candidate '{}' is not scored: {}", p.find_layer(ss.parcels)->display(),
-                    f.key, why);
-          f.status = io::GeomStatus::Unrepairable;
-          f.problem = why;
-          f.geom.reset();
-        }
+// 5a. The given (proposed) parcels; a parcel no real place can hold is not scored.
+void SuitabilityJob::State::given_candidates() {
+  const Project& p = req.project;
+  const auto& ss = p.suitability;
+  if (ss.parcels.empty()) return;
+  io::LoadOptions po;
+  po.polygons_only = true;
+  po.id_field = ss.id_field;
+  if (!ss.name_field.empty()) po.fields = {ss.name_field};
+  po.progress = progress;
+  io::LoadedLayer given = io::load_layer(*p.find_layer(ss.parcels), work, *ctx, po);
+  for (auto& f : given.features) {
+    names.push_back(f.values.empty() ? "" : f.values[0]);
+    origins.push_back("given");
+    if (f.geom && io::usable(f.status)) {
+      std::string why = implausible_geometry(*ctx, f.geom.get());
+      if (!why.empty()) {
+        log::warn("{}: candidate '{}' is not scored: {}", p.find_layer(ss.parcels)->display(),
+                  f.key, why);
+        f.status = io::GeomStatus::Unrepairable;
+        f.problem = why;
+        f.geom.reset();
       }
-      cand_layer.features.push_back(std::move(f));
-      cell_cache.emplace_back();
     }
+    cand_layer.features.push_back(std::move(f));
+    cell_cache.emplace_back();
   }
-  if (ss.derive) {
-    // Open land (score ≥ min_score) polygonized, then made exact: ∩ study area − blocked land.
-    auto mask_ds = grid.mem(GDT_Byte);
-    std::vector<std::uint8_t> mask(grid.size());
-    for (std::size_t i = 0; i < grid.size(); ++i)
-      mask[i] = state[i] == kOpen && !std::isnan(r.score_map[i]) && r.score_map[i] >= ss.min_score
-                    ? 1
-                    : 0;
-    if (mask_ds->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, grid.nx, grid.ny, mask.data(), grid.nx,
-                                            grid.ny, GDT_Byte, 0, 0) != CE_None)
-      throw RuntimeError("cannot write the open-land mask");
-    GDALDriver* memv = GetGDALDriverManager()->GetDriverByName("Memory");
-    GDALDatasetUniquePtr vds(memv->Create("", 0, 0, 0, GDT_Unknown, nullptr));
-    OGRLayer* polys = vds->CreateLayer("regions", work.srs_mut(), wkbPolygon, nullptr);
-    OGRFieldDefn fd("v", OFTInteger);
-    polys->CreateField(&fd);
-    GDALRasterBand* band = mask_ds->GetRasterBand(1);
-    if (GDALPolygonize(band, band, polys, 0, nullptr, nullptr, nullptr) != CE_None)
-      throw RuntimeError("polygonizing open land failed: " + gis::last_gdal_error());
-    gis::PreparedPtr blocked_prep;
-    if (blocked_union) blocked_prep = gis::prepare(ctx, blocked_union.get());
-    gis::PreparedPtr area_prep = gis::prepare(ctx, area.get());
-    const double min_area = ss.min_area_ha * 10000.0;
-    std::vector<std::pair<double, gis::GeomPtr>> regions;
-    for (auto& feat : *polys) {
-      OGRGeometry* og = feat->GetGeometryRef();
-      if (!og) continue;
-      OGREnvelope env;
-      og->getEnvelope(&env);
-      if ((env.MaxX - env.MinX) * (env.MaxY - env.MinY) < min_area) continue;  // cannot reach it
-      gis::GeomPtr g = gis::wrap(ctx, og->exportToGEOS(ctx.get()));
-      if (!g || gis::area(ctx, g.get()) < min_area) continue;
-      if (!GEOSPreparedCovers_r(ctx, area_prep.get(), g.get()))
-        g = gis::polygonal_part(ctx,
-                                gis::wrap(ctx, GEOSIntersection_r(ctx, g.get(), area.get())).get());
-      if (blocked_prep && GEOSPreparedIntersects_r(ctx, blocked_prep.get(), g.get()))
-        g = gis::polygonal_part(
-            ctx, gis::wrap(ctx, GEOSDifference_r(ctx, g.get(), blocked_union.get())).get());
-      int n = GEOSGetNumGeometries_r(ctx, g.get());
-      for (int k = 0; k < n; ++k) {
-        const GEOSGeometry* part = GEOSGetGeometryN_r(ctx, g.get(), k);
-        double a = gis::area(ctx, part);
-        if (a >= min_area) regions.emplace_back(a, gis::clone(ctx, part));
-      }
-    }
-    // Stable ids (see derived_id); regions sharing a first cell (cut apart inside it by blocked
-    // land) are told apart by a suffix in order of size, then position.
-    struct Derived {
-      std::string id;
-      double area;
-      double x, y;
-      gis::GeomPtr geom;
-      CellSet cells;
-    };
-    std::vector<Derived> derived;
-    for (auto& [a, g] : regions) {
-      Derived d{"", a, 0, 0, std::move(g), {}};
-      d.cells = cells_of(grid, ctx, d.geom.get());
-      d.id = derived_id(grid, d.cells, ctx, d.geom.get());
-      GEOSGeom_getXMin_r(ctx, d.geom.get(), &d.x);
-      GEOSGeom_getYMax_r(ctx, d.geom.get(), &d.y);
+}
+
+// 5b. Regions derived from open land (score ≥ min_score): polygonized, then made exact
+// (∩ study area − blocked land), at least min_area_ha, with ids from their place.
+void SuitabilityJob::State::derived_candidates() {
+  const auto& ss = req.project.suitability;
+  if (!ss.derive) return;
+  const Grid& grid = r.grid;
+  auto mask_ds = grid.mem(GDT_Byte);
+  std::vector<std::uint8_t> mask(grid.size());
+  for (std::size_t i = 0; i < grid.size(); ++i)
+    mask[i] =
+        state[i] == kOpen && !std::isnan(r.score_map[i]) && r.score_map[i] >= ss.min_score ? 1 : 0;
+  if (mask_ds->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, grid.nx, grid.ny, mask.data(), grid.nx,
+                                          grid.ny, GDT_Byte, 0, 0) != CE_None)
+    throw RuntimeError("cannot write the open-land mask");
+  GDALDriver* memv = GetGDALDriverManager()->GetDriverByName("Memory");
+  GDALDatasetUniquePtr vds(memv->Create("", 0, 0, 0, GDT_Unknown, nullptr));
+  OGRLayer* polys = vds->CreateLayer("regions", work.srs_mut(), wkbPolygon, nullptr);
+  OGRFieldDefn fd("v", OFTInteger);
+  polys->CreateField(&fd);
+  GDALRasterBand* band = mask_ds->GetRasterBand(1);
+  if (GDALPolygonize(band, band, polys, 0, nullptr, nullptr, nullptr) != CE_None)
+    throw RuntimeError("polygonizing open land failed: " + gis::last_gdal_error());
+  const gis::GeosContext& c = *ctx;
+  gis::PreparedPtr blocked_prep;
+  if (blocked_union) blocked_prep = gis::prepare(c, blocked_union.get());
+  gis::PreparedPtr area_prep = gis::prepare(c, area.get());
+  const double min_area = ss.min_area_ha * 10000.0;
+  // Stable ids (see derived_id); regions sharing a first cell (cut apart inside it by blocked
+  // land) are told apart by a suffix in order of size, then position.
+  struct Derived {
+    std::string id;
+    double area;
+    double x, y;
+    gis::GeomPtr geom;
+    CellSet cells;
+  };
+  std::vector<Derived> derived;
+  for (auto& feat : *polys) {
+    OGRGeometry* og = feat->GetGeometryRef();
+    if (!og) continue;
+    OGREnvelope env;
+    og->getEnvelope(&env);
+    if ((env.MaxX - env.MinX) * (env.MaxY - env.MinY) < min_area) continue;  // cannot reach it
+    gis::GeomPtr g = gis::wrap(c, og->exportToGEOS(c.get()));
+    if (!g || gis::area(c, g.get()) < min_area) continue;
+    if (!GEOSPreparedCovers_r(c, area_prep.get(), g.get()))
+      g = gis::polygonal_part(c, gis::wrap(c, GEOSIntersection_r(c, g.get(), area.get())).get());
+    if (blocked_prep && GEOSPreparedIntersects_r(c, blocked_prep.get(), g.get()))
+      g = gis::polygonal_part(
+          c, gis::wrap(c, GEOSDifference_r(c, g.get(), blocked_union.get())).get());
+    const int n = GEOSGetNumGeometries_r(c, g.get());
+    for (int k = 0; k < n; ++k) {
+      const GEOSGeometry* part = GEOSGetGeometryN_r(c, g.get(), k);
+      const double a = gis::area(c, part);
+      if (a < min_area) continue;
+      Derived d{"", a, 0, 0, gis::clone(c, part), {}};
+      d.cells = cells_of(grid, c, d.geom.get());
+      d.id = derived_id(grid, d.cells, c, d.geom.get());
+      GEOSGeom_getXMin_r(c, d.geom.get(), &d.x);
+      GEOSGeom_getYMax_r(c, d.geom.get(), &d.y);
       derived.push_back(std::move(d));
     }
-    std::stable_sort(derived.begin(), derived.end(), [](const Derived& a, const Derived& b) {
-      if (a.id != b.id) return a.id < b.id;
-      if (a.area != b.area) return a.area > b.area;
-      if (a.y != b.y) return a.y > b.y;
-      return a.x < b.x;
-    });
-    for (std::size_t i = 0, dup = 0; i < derived.size(); ++i) {
-      dup = i > 0 && derived[i].id == derived[i - 1].id ? dup + 1 : 0;
-      io::Feature f;
-      f.key = dup ? fmt::format("{}-{}", derived[i].id, dup + 1) : derived[i].id;
-      f.geom = std::move(derived[i].geom);
-      cand_layer.features.push_back(std::move(f));
-      cell_cache.push_back(std::move(derived[i].cells));
-      names.push_back("");
-      origins.push_back("derived");
-    }
   }
-  // 7. Factor values per candidate.
-  {
-    Progress prog(opt.progress, "scoring candidates", cand_layer.features.size());
-    for (std::size_t i = 0; i < cand_layer.features.size(); ++i) {
-      auto& f = cand_layer.features[i];
-      Candidate c;
-      c.id = f.key;
-      c.name = names[i];
-      c.origin = origins[i];
-      c.status = f.status;
-      c.problem = f.problem;
-      if (f.geom) {
-        gis::warm_envelope(ctx, f.geom.get());
-        c.geometry.reset(OGRGeometryFactory::createFromGEOS(ctx.get(), f.geom.get()));
-        c.area_m2 = gis::area(ctx, f.geom.get());
-        c.compactness = compactness(ctx, f.geom.get());
-        CellSet cells =
-            cell_cache[i] ? std::move(*cell_cache[i]) : cells_of(grid, ctx, f.geom.get());
-        for (auto& fac : factors) c.values.push_back(fac->evaluate(f.geom.get(), cells, ctx));
-      }
-      r.candidates.push_back(std::move(c));
-      prog.advance();
-    }
+  std::stable_sort(derived.begin(), derived.end(), [](const Derived& a, const Derived& b) {
+    if (a.id != b.id) return a.id < b.id;
+    if (a.area != b.area) return a.area > b.area;
+    if (a.y != b.y) return a.y > b.y;
+    return a.x < b.x;
+  });
+  for (std::size_t i = 0, dup = 0; i < derived.size(); ++i) {
+    dup = i > 0 && derived[i].id == derived[i - 1].id ? dup + 1 : 0;
+    io::Feature f;
+    f.key = dup ? fmt::format("{}-{}", derived[i].id, dup + 1) : derived[i].id;
+    f.geom = std::move(derived[i].geom);
+    cand_layer.features.push_back(std::move(f));
+    cell_cache.push_back(std::move(derived[i].cells));
+    names.push_back("");
+    origins.push_back("derived");
   }
-  // 8. Constraint overlaps (exact, through the clearance engine).
-  {
-    ClearanceOptions co;
-    co.threads = opt.threads;
-    co.keep_pieces = false;
-    co.progress = opt.progress;
-    ClearanceResult cr = run_clearance(cand_layer, r.rules, work, ctx, co);
-    for (std::size_t i = 0; i < cr.parcels.size(); ++i) {
-      auto& c = r.candidates[i];
-      for (auto& o : cr.parcels[i].overlaps) {
-        if (r.rules[o.rule_index].severity == Severity::Block) c.blocked = true;
-        c.overlaps.push_back(std::move(o));
-      }
+}
+
+// 6. Factor values per candidate.
+void SuitabilityJob::State::score_candidates() {
+  const gis::GeosContext& c = *ctx;
+  Progress prog(progress, "scoring candidates", cand_layer.features.size());
+  for (std::size_t i = 0; i < cand_layer.features.size(); ++i) {
+    auto& f = cand_layer.features[i];
+    Candidate cand;
+    cand.id = f.key;
+    cand.name = names[i];
+    cand.origin = origins[i];
+    cand.status = f.status;
+    cand.problem = f.problem;
+    if (f.geom) {
+      gis::warm_envelope(c, f.geom.get());
+      cand.geometry.reset(OGRGeometryFactory::createFromGEOS(c.get(), f.geom.get()));
+      cand.area_m2 = gis::area(c, f.geom.get());
+      cand.compactness = compactness(c, f.geom.get());
+      CellSet cells = cell_cache[i] ? std::move(*cell_cache[i]) : cells_of(r.grid, c, f.geom.get());
+      for (auto& fac : factors) cand.values.push_back(fac->evaluate(f.geom.get(), cells, c));
+    }
+    r.candidates.push_back(std::move(cand));
+    prog.advance();
+  }
+  prog.finish();
+}
+
+// 7. Constraint overlaps (exact, through the clearance engine), then scores and ranks.
+void SuitabilityJob::State::rule_overlaps() {
+  ClearanceOptions co;
+  co.threads = req.options.threads;
+  co.keep_pieces = false;
+  co.progress = progress;
+  ClearanceResult cr = run_clearance(cand_layer, r.rules, work, *ctx, co);
+  for (std::size_t i = 0; i < cr.parcels.size(); ++i) {
+    auto& cand = r.candidates[i];
+    for (auto& o : cr.parcels[i].overlaps) {
+      if (r.rules[o.rule_index].severity == Severity::Block) cand.blocked = true;
+      cand.overlaps.push_back(std::move(o));
     }
   }
   score_and_rank(r, r.weights);
+}
 
-  // 9. Sensitivity: Monte-Carlo perturbation of the weights; share of runs in the top K.
-  if (r.sensitivity_runs > 0) {
-    std::mt19937_64 rng(opt.seed);
-    std::uniform_real_distribution<double> u(1.0 - r.sensitivity_spread,
-                                             1.0 + r.sensitivity_spread);
-    std::vector<int> in_top(r.candidates.size(), 0);
-    std::vector<std::size_t> order(r.candidates.size());
-    std::vector<double> run_scores(r.candidates.size());
-    for (int run = 0; run < r.sensitivity_runs; ++run) {
-      std::vector<double> w = r.weights;
-      double sum = 0;
-      for (auto& x : w) sum += (x *= u(rng));
-      for (auto& x : w) x /= sum;
-      for (std::size_t i = 0; i < r.candidates.size(); ++i) {
-        const auto& c = r.candidates[i];
-        double s = 0;
-        for (std::size_t k = 0; k < w.size() && k < c.values.size(); ++k)
-          if (!std::isnan(c.values[k].score)) s += w[k] * c.values[k].score;
-        run_scores[i] = std::max(0.0, s - c.penalty);
-      }
-      std::iota(order.begin(), order.end(), 0);
-      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        const auto& ca = r.candidates[a];
-        const auto& cb = r.candidates[b];
-        bool ra = io::usable(ca.status) && !ca.blocked, rb = io::usable(cb.status) && !cb.blocked;
-        if (ra != rb) return ra;
-        if (run_scores[a] != run_scores[b]) return run_scores[a] > run_scores[b];
-        return a < b;
-      });
-      for (int k = 0; k < r.top_k && k < static_cast<int>(order.size()); ++k)
-        if (io::usable(r.candidates[order[k]].status) && !r.candidates[order[k]].blocked)
-          in_top[order[k]]++;
+// 8. Sensitivity: Monte-Carlo perturbation of the weights; share of runs in the top K.
+void SuitabilityJob::State::sensitivity() {
+  if (r.sensitivity_runs <= 0) return;
+  std::mt19937_64 rng(req.options.seed);
+  std::uniform_real_distribution<double> u(1.0 - r.sensitivity_spread, 1.0 + r.sensitivity_spread);
+  std::vector<int> in_top(r.candidates.size(), 0);
+  std::vector<std::size_t> order(r.candidates.size());
+  std::vector<double> run_scores(r.candidates.size());
+  for (int run = 0; run < r.sensitivity_runs; ++run) {
+    std::vector<double> w = r.weights;
+    double sum = 0;
+    for (auto& x : w) sum += (x *= u(rng));
+    for (auto& x : w) x /= sum;
+    for (std::size_t i = 0; i < r.candidates.size(); ++i) {
+      const auto& c = r.candidates[i];
+      double s = 0;
+      for (std::size_t k = 0; k < w.size() && k < c.values.size(); ++k)
+        if (!std::isnan(c.values[k].score)) s += w[k] * c.values[k].score;
+      run_scores[i] = std::max(0.0, s - c.penalty);
     }
-    for (std::size_t i = 0; i < r.candidates.size(); ++i)
-      r.candidates[i].robust_share = static_cast<double>(in_top[i]) / r.sensitivity_runs;
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      const auto& ca = r.candidates[a];
+      const auto& cb = r.candidates[b];
+      bool ra = io::usable(ca.status) && !ca.blocked, rb = io::usable(cb.status) && !cb.blocked;
+      if (ra != rb) return ra;
+      if (run_scores[a] != run_scores[b]) return run_scores[a] > run_scores[b];
+      return a < b;
+    });
+    for (int k = 0; k < r.top_k && k < static_cast<int>(order.size()); ++k)
+      if (io::usable(r.candidates[order[k]].status) && !r.candidates[order[k]].blocked)
+        in_top[order[k]]++;
   }
-  return r;
+  for (std::size_t i = 0; i < r.candidates.size(); ++i)
+    r.candidates[i].robust_share = static_cast<double>(in_top[i]) / r.sensitivity_runs;
+}
+
+SuitabilityJob::SuitabilityJob(SuitabilityRequest request) : s_(std::make_unique<State>()) {
+  s_->req = std::move(request);
+}
+SuitabilityJob::~SuitabilityJob() = default;
+SuitabilityJob::SuitabilityJob(SuitabilityJob&&) noexcept = default;
+SuitabilityJob& SuitabilityJob::operator=(SuitabilityJob&&) noexcept = default;
+
+void SuitabilityJob::validate() {
+  if (s_->validated) return;
+  s_->validate();
+  s_->validated = true;
+}
+
+SuitabilityResult SuitabilityJob::run(SuitabilitySink& sink, const ProgressFn* progress) {
+  validate();
+  State& s = *s_;
+  s.progress = progress ? progress : s.req.options.progress;
+  s.study_area();
+  s.prepare_factors();
+  s.constraints();
+  s.given_candidates();
+  s.derived_candidates();
+  s.score_candidates();
+  s.rule_overlaps();
+  s.sensitivity();
+  s.r.geos = s.ctx;  // the rules' geometries live in this context
+  sink.end(s.r);
+  return std::move(s.r);
+}
+
+SuitabilityResult run_suitability(const Project& p, const SuitabilityOptions& opt) {
+  SuitabilityJob job({p, opt});
+  SuitabilitySink none;
+  return job.run(none);
 }
 
 }  // namespace siteplan::engine

@@ -2,6 +2,7 @@
 // Suitability: where should the park / PV plant go? Hard exclusions (block rules) remove land;
 // weighted factors score what is left on a grid (the map) and for each candidate (given parcels
 // and derived contiguous regions); approval/warn overlaps are listed and may carry a penalty.
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +40,8 @@ struct SuitabilityOptions {
 };
 
 struct SuitabilityResult {
+  // Owns the GEOS geometries of `rules` (declared first, destroyed last).
+  std::shared_ptr<const gis::GeosContext> geos;
   std::string name;
   Grid grid;
   Raster score_map;  // NaN outside the study area, −1 on blocked land
@@ -59,6 +62,33 @@ struct SuitabilityResult {
 // declared weights (which must sum to 1 unless normalize = true). Throws InputError.
 std::vector<double> resolve_weights(const Project& project, std::optional<AhpResult>& ahp_out);
 
+// The suitability job, the same shape as the clearance job (clearance_job.hpp): a request (plain
+// data), validate() before any bulk read, run() with a progress/cancel function, and a sink.
+struct SuitabilityRequest {
+  Project project;
+  SuitabilityOptions options;
+};
+class SuitabilitySink {
+ public:
+  virtual ~SuitabilitySink() = default;
+  virtual void end(SuitabilityResult& result) { (void)result; }
+};
+class SuitabilityJob {
+ public:
+  explicit SuitabilityJob(SuitabilityRequest request);
+  ~SuitabilityJob();
+  SuitabilityJob(SuitabilityJob&&) noexcept;
+  SuitabilityJob& operator=(SuitabilityJob&&) noexcept;
+  void validate();
+  // `progress` overrides the request's options.progress.
+  SuitabilityResult run(SuitabilitySink& sink, const ProgressFn* progress = nullptr);
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
+
+// The job without a sink.
 SuitabilityResult run_suitability(const Project& project, const SuitabilityOptions& options);
 
 // Candidate coordinates beyond this (metres, working CRS) are no real place: not scored.

@@ -27,4 +27,18 @@ void write_suitability_tif(const std::string& path, const engine::SuitabilityRes
 // QGIS sidecar for suitability.tif: QGIS loads <name>.qml next to <name>.tif by itself.
 std::string suitability_qml();
 
+class OutputDir;
+
+// Every output file of a suitability run, as the job's sink, staged in the output folder (which
+// the caller commits).
+class SuitabilityFiles : public engine::SuitabilitySink {
+ public:
+  SuitabilityFiles(OutputDir& dir, SuitabilityMeta meta) : dir_(dir), meta_(std::move(meta)) {}
+  void end(engine::SuitabilityResult& r) override;
+
+ private:
+  OutputDir& dir_;
+  SuitabilityMeta meta_;
+};
+
 }  // namespace siteplan::out
