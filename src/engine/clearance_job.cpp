@@ -312,10 +312,12 @@ void ClearanceJob::State::plan_fields() {
     else
       load_fields.push_back(req.group_field);
   }
-  io::LoadOptions check = probe;
+  // The fields exist, and the parcels' coordinates fit their CRS (on the layer's extent).
+  io::LoadOptions check = probe_options();
   check.fields = load_fields;
   check.id_field = req.id_field;
-  io::load_layer(req.parcels, gis::Crs(), ctx, check);
+  check.crs_option = "--parcels-crs {crs}";
+  io::load_layer(req.parcels, run.work, ctx, check);
 }
 
 void ClearanceJob::State::load_parcels(const ProgressFn* progress) {
