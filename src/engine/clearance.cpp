@@ -12,6 +12,7 @@
 
 #include "core/error.hpp"
 #include "core/progress.hpp"
+#include "core/threads.hpp"
 #include "gis/convert.hpp"
 #include "gis/geodesic.hpp"
 
@@ -373,18 +374,18 @@ ClearanceResult run_clearance(const io::LoadedLayer& parcels, const std::vector<
     if (f.geom) gis::warm_envelope(ctx, f.geom.get());
   }
 
-  int threads = options.threads > 0
-                    ? options.threads
-                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  threads = static_cast<int>(
-      std::min<std::size_t>(static_cast<std::size_t>(threads), std::max<std::size_t>(1, n)));
-  result.threads_used = threads;
+  // Lanes within the job's thread budget (core/threads.hpp), each with its Worker.
+  const unsigned budget = thread_budget();
+  unsigned threads =
+      options.threads > 0 ? std::min(static_cast<unsigned>(options.threads), budget) : budget;
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, n)));
+  result.threads_used = static_cast<int>(threads);
 
   Progress progress(options.progress, "checking parcels", n);
   std::atomic<std::size_t> next{0};
   std::exception_ptr failure;
   std::mutex failure_mutex;
-  auto work_loop = [&] {
+  auto work_loop = [&](unsigned) {
     try {
       Worker worker(rules, work, options);
       const std::size_t chunk = 8;
@@ -410,10 +411,7 @@ ClearanceResult run_clearance(const io::LoadedLayer& parcels, const std::vector<
       next = n;
     }
   };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work_loop);
-  work_loop();
-  for (auto& t : pool) t.join();
+  run_lanes(threads, work_loop);
   if (failure) std::rethrow_exception(failure);
   progress.finish();
 

@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
+#include "core/threads.hpp"
 #include "engine/tiling.hpp"
 #include "gis/box_index.hpp"
 #include "io/coord_txt.hpp"
@@ -374,7 +375,7 @@ void ClearanceJob::State::load_rules(const gis::BoxIndex& near_boxes, const Prog
   o.near_boxes = &near_boxes;
   o.breakdowns = true;
   o.tile = true;
-  o.lanes = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+  o.lanes = std::min(4u, thread_budget());
   o.progress = progress;
   rule_set = load_rule_layers(req.project, run.work, o);
   run.rules = &rule_set.layers;
@@ -405,6 +406,13 @@ const RuleLayer* ClearanceJob::State::build_coverage(const gis::BoxIndex& near_b
 
 ClearanceResult ClearanceJob::run(ClearanceSink& sink, const ProgressFn* progress) {
   validate();
+  ClearanceResult result;
+  const int threads = s_->req.threads > 0 ? s_->req.threads : s_->req.project.threads;
+  with_thread_budget(threads, [&] { result = run_in_budget(sink, progress); });
+  return result;
+}
+
+ClearanceResult ClearanceJob::run_in_budget(ClearanceSink& sink, const ProgressFn* progress) {
   State& s = *s_;
   const auto t0 = std::chrono::steady_clock::now();
   auto since_start = [&t0] {
@@ -423,7 +431,6 @@ ClearanceResult ClearanceJob::run(ClearanceSink& sink, const ProgressFn* progres
   log::debug("rule layers ready at {:.2f} s", since_start());
 
   ClearanceOptions copt;
-  copt.threads = s.req.threads > 0 ? s.req.threads : s.req.project.threads;
   copt.min_overlap_m2 = s.req.min_overlap_m2;
   copt.keep_pieces = s.req.keep_pieces;
   copt.coverage = coverage;

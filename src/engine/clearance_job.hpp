@@ -105,6 +105,7 @@ class ClearanceJob {
   const ClearanceRun& context() const;
 
  private:
+  ClearanceResult run_in_budget(ClearanceSink& sink, const ProgressFn* progress);
   struct State;
   std::unique_ptr<State> s_;
 };

@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/progress.hpp"
+#include "core/threads.hpp"
 #include "engine/tiling.hpp"
 
 namespace siteplan::engine {
@@ -182,10 +183,7 @@ RuleSet load_rule_layers(const Project& project, const gis::Crs& work,
       }
     }
   };
-  std::vector<std::thread> pool;
-  for (unsigned k = 1; k < lanes; ++k) pool.emplace_back(lane, k);
-  lane(0);
-  for (auto& t : pool) t.join();
+  run_lanes(lanes, lane);
   for (auto& f : failures)  // the first failing layer in declaration order
     if (f) std::rethrow_exception(f);
   all.finish();

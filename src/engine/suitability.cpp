@@ -14,6 +14,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/progress.hpp"
+#include "core/threads.hpp"
 #include "engine/score_function.hpp"
 #include "io/layer.hpp"
 #include "io/raster.hpp"
@@ -569,6 +570,14 @@ void SuitabilityJob::validate() {
 
 SuitabilityResult SuitabilityJob::run(SuitabilitySink& sink, const ProgressFn* progress) {
   validate();
+  const int threads =
+      s_->req.options.threads > 0 ? s_->req.options.threads : s_->req.project.threads;
+  SuitabilityResult result;
+  with_thread_budget(threads, [&] { result = run_in_budget(sink, progress); });
+  return result;
+}
+
+SuitabilityResult SuitabilityJob::run_in_budget(SuitabilitySink& sink, const ProgressFn* progress) {
   State& s = *s_;
   s.progress = progress ? progress : s.req.options.progress;
   s.study_area();

@@ -84,6 +84,7 @@ class SuitabilityJob {
   SuitabilityResult run(SuitabilitySink& sink, const ProgressFn* progress = nullptr);
 
  private:
+  SuitabilityResult run_in_budget(SuitabilitySink& sink, const ProgressFn* progress);
   struct State;
   std::unique_ptr<State> s_;
 };

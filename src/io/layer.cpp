@@ -15,6 +15,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
+#include "core/threads.hpp"
 #include "gis/gdal.hpp"
 
 namespace siteplan::io {
@@ -379,7 +380,7 @@ std::vector<GIntBig> Loader::near_fids_from_rtree() {
 // layer. Returns false when the layer is not read this way.
 bool Loader::read_in_parts(const std::vector<GIntBig>* near_fids, GIntBig count_hint) {
   const std::string fid_column = layer_->GetFIDColumn() ? layer_->GetFIDColumn() : "";
-  const unsigned cores = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+  const unsigned cores = std::min(8u, thread_budget());
   if (out_.driver != "GPKG" || fid_column.empty() || is_connection_string(spec_.source))
     return false;
   if (!near_fids && !(count_hint > 20000 && cores > 1)) return false;
@@ -438,10 +439,7 @@ bool Loader::read_in_parts(const std::vector<GIntBig>* near_fids, GIntBig count_
       errors[k] = e.what();
     }
   };
-  std::vector<std::thread> pool;
-  for (unsigned k = 1; k < nparts; ++k) pool.emplace_back(run_part, k);
-  run_part(0);
-  for (auto& t : pool) t.join();
+  run_lanes(nparts, run_part);
   for (unsigned k = 0; k < nparts; ++k) {
     if (!errors[k].empty())
       throw InputError(fmt::format("{}: reading failed: {}", where_label_, errors[k]));
@@ -549,11 +547,12 @@ void Loader::convert() {
   std::atomic<std::size_t> next{0};
   std::mutex error_mutex;
   std::string first_error;
-  auto worker = [&](bool is_main) {
+  // Lane 0 works in the caller's context (the caller waits for the lanes), the others in their own.
+  auto worker = [&](unsigned lane) {
     try {
       std::optional<gis::GeosContext> own;
-      if (!is_main) own.emplace();
-      const gis::GeosContext& wctx = is_main ? ctx_ : *own;
+      if (lane > 0) own.emplace();
+      const gis::GeosContext& wctx = lane == 0 ? ctx_ : *own;
       std::optional<gis::Transform> tr;
       if (to_work_ && !to_work_->identity()) tr.emplace(out_.source_crs, work_);
       for (std::size_t begin; (begin = next.fetch_add(64)) < n;)
@@ -564,12 +563,7 @@ void Loader::convert() {
       next = n;
     }
   };
-  const unsigned threads =
-      n < 256 ? 1u : std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker, false);
-  worker(true);
-  for (auto& t : pool) t.join();
+  run_lanes(n < 256 ? 1u : std::min(8u, thread_budget()), worker);
   if (!first_error.empty()) throw RuntimeError(fmt::format("{}: {}", where_label_, first_error));
   out_.features = std::move(batch_.features);
   if (opt_.near) {  // features found far from every parcel only once reprojected
