@@ -6,6 +6,7 @@
 #include "export/qgis_style.hpp"
 #include "export/style.hpp"
 #include "gis/gdal.hpp"
+#include "io/result_schema.hpp"
 
 namespace siteplan::out {
 
@@ -62,19 +63,19 @@ ClearanceGpkgWriter::ClearanceGpkgWriter(const std::string& path,
   impl_->ds.reset(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
   if (!impl_->ds)
     throw RuntimeError(fmt::format("{}: cannot create: {}", path, impl_->capture.first_error()));
-  impl_->parcels = create_layer(*impl_->ds, path, "parcels", crs,
-                                {{"parcel_id", OFTString},
-                                 {"name", OFTString},
-                                 {"verdict", OFTString},
-                                 {"area_m2", OFTReal},
-                                 {"area_ellipsoidal_m2", OFTReal},
-                                 {"outside_m2", OFTReal},
-                                 {"geometry_status", OFTString},
-                                 {"deciding_rules", OFTString},
-                                 {"n_block", OFTInteger},
-                                 {"n_approval", OFTInteger},
-                                 {"n_warn", OFTInteger},
-                                 {"summary", OFTString}});
+  impl_->parcels = create_layer(*impl_->ds, path, io::schema::parcels::layer, crs,
+                                {{io::schema::parcels::id, OFTString},
+                                 {io::schema::parcels::name, OFTString},
+                                 {io::schema::parcels::verdict, OFTString},
+                                 {io::schema::parcels::area, OFTReal},
+                                 {io::schema::parcels::area_ellipsoidal, OFTReal},
+                                 {io::schema::parcels::outside, OFTReal},
+                                 {io::schema::parcels::geometry_status, OFTString},
+                                 {io::schema::parcels::deciding_rules, OFTString},
+                                 {io::schema::parcels::n_block, OFTInteger},
+                                 {io::schema::parcels::n_approval, OFTInteger},
+                                 {io::schema::parcels::n_warn, OFTInteger},
+                                 {io::schema::parcels::summary, OFTString}});
   impl_->attrs = attrs;
   if (attrs) {
     // Kept attributes after SitePlan's own fields; a name already taken gets a "src_" prefix.
@@ -88,14 +89,14 @@ ClearanceGpkgWriter::ClearanceGpkgWriter(const std::string& path,
       impl_->attr_fields.push_back(defn->GetFieldIndex(field.c_str()));
     }
   }
-  impl_->pieces = create_layer(*impl_->ds, path, "overlaps", crs,
-                               {{"parcel_id", OFTString},
-                                {"rule_id", OFTString},
-                                {"rule_name", OFTString},
-                                {"severity", OFTString},
-                                {"area_m2", OFTReal},
-                                {"overlap_pct", OFTReal},
-                                {"basis", OFTString}});
+  impl_->pieces = create_layer(*impl_->ds, path, io::schema::overlaps::layer, crs,
+                               {{io::schema::overlaps::parcel_id, OFTString},
+                                {io::schema::overlaps::rule_id, OFTString},
+                                {io::schema::overlaps::rule_name, OFTString},
+                                {io::schema::overlaps::severity, OFTString},
+                                {io::schema::overlaps::area, OFTReal},
+                                {io::schema::overlaps::pct, OFTReal},
+                                {io::schema::overlaps::basis, OFTString}});
   if (impl_->ds->StartTransaction() != OGRERR_NONE)
     throw RuntimeError(path + ": cannot start a transaction");
 }
@@ -118,18 +119,18 @@ void ClearanceGpkgWriter::add(engine::ParcelResult& p) {
   }
   std::string deciding;
   for (const auto& d : p.deciding_rules) deciding += (deciding.empty() ? "" : ";") + d;
-  f.SetField("parcel_id", p.id.c_str());
-  f.SetField("name", p.name.c_str());
-  f.SetField("verdict", engine::to_string(p.verdict));
-  f.SetField("area_m2", p.area_m2);
-  f.SetField("area_ellipsoidal_m2", p.ellipsoidal_m2);
-  f.SetField("outside_m2", p.outside_m2);
-  f.SetField("geometry_status", io::to_string(p.status));
-  f.SetField("deciding_rules", deciding.c_str());
-  f.SetField("n_block", nb);
-  f.SetField("n_approval", na);
-  f.SetField("n_warn", nw);
-  f.SetField("summary", summary.c_str());
+  f.SetField(io::schema::parcels::id, p.id.c_str());
+  f.SetField(io::schema::parcels::name, p.name.c_str());
+  f.SetField(io::schema::parcels::verdict, engine::to_string(p.verdict));
+  f.SetField(io::schema::parcels::area, p.area_m2);
+  f.SetField(io::schema::parcels::area_ellipsoidal, p.ellipsoidal_m2);
+  f.SetField(io::schema::parcels::outside, p.outside_m2);
+  f.SetField(io::schema::parcels::geometry_status, io::to_string(p.status));
+  f.SetField(io::schema::parcels::deciding_rules, deciding.c_str());
+  f.SetField(io::schema::parcels::n_block, nb);
+  f.SetField(io::schema::parcels::n_approval, na);
+  f.SetField(io::schema::parcels::n_warn, nw);
+  f.SetField(io::schema::parcels::summary, summary.c_str());
   const std::size_t index = impl_->next++;
   for (std::size_t k = 0; k < impl_->attr_fields.size(); ++k) {
     const std::string& v = impl_->attrs->value(index, k);
@@ -142,15 +143,15 @@ void ClearanceGpkgWriter::add(engine::ParcelResult& p) {
   for (auto& o : p.overlaps) {
     const auto& rule = rules[o.rule_index];
     OGRFeature g(impl_->pieces->GetLayerDefn());
-    g.SetField("parcel_id", p.id.c_str());
+    g.SetField(io::schema::overlaps::parcel_id, p.id.c_str());
     const std::string rid = overlap_rule_id(rule, o);
     const std::string rname = overlap_rule_name(rule, o);
-    g.SetField("rule_id", rid.c_str());
-    g.SetField("rule_name", rname.c_str());
-    g.SetField("severity", to_string(rule.severity));
-    g.SetField("area_m2", o.area_m2);
-    g.SetField("overlap_pct", o.pct);
-    g.SetField("basis", rule.basis.c_str());
+    g.SetField(io::schema::overlaps::rule_id, rid.c_str());
+    g.SetField(io::schema::overlaps::rule_name, rname.c_str());
+    g.SetField(io::schema::overlaps::severity, to_string(rule.severity));
+    g.SetField(io::schema::overlaps::area, o.area_m2);
+    g.SetField(io::schema::overlaps::pct, o.pct);
+    g.SetField(io::schema::overlaps::basis, rule.basis.c_str());
     lend_geometry(g, o.piece);
     const OGRErr perr = impl_->pieces->CreateFeature(&g);
     give_back(g, o.piece);

@@ -9,6 +9,7 @@
 #include "export/qgis_style.hpp"
 #include "export/style.hpp"
 #include "export/suitability_outputs.hpp"
+#include "io/result_schema.hpp"
 
 namespace siteplan::out {
 
@@ -25,12 +26,17 @@ void write_candidates_gpkg(const std::string& path, const engine::SuitabilityRes
   gis::GdalErrorCapture capture;
   GDALDatasetUniquePtr ds(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
   if (!ds) throw RuntimeError(fmt::format("{}: cannot create: {}", path, capture.first_error()));
-  OGRLayer* l = ds->CreateLayer("candidates", r.grid.crs.srs_mut(), wkbMultiPolygon, nullptr);
+  OGRLayer* l = ds->CreateLayer(io::schema::candidates::layer, r.grid.crs.srs_mut(),
+                                wkbMultiPolygon, nullptr);
   if (!l) throw RuntimeError(path + ": cannot create layer candidates");
-  for (const char* f : {"cand_id", "name", "label", "origin", "status", "blocked"})
+  for (const char* f : {io::schema::candidates::id, io::schema::candidates::name,
+                        io::schema::candidates::label, io::schema::candidates::origin,
+                        io::schema::candidates::status, io::schema::candidates::blocked})
     add_field(l, f, OFTString);
-  add_field(l, "rank", OFTInteger);
-  for (const char* f : {"score", "base_score", "penalty", "area_m2", "compactness", "robust_share"})
+  add_field(l, io::schema::candidates::rank, OFTInteger);
+  for (const char* f : {io::schema::candidates::score, io::schema::candidates::base_score,
+                        io::schema::candidates::penalty, io::schema::candidates::area,
+                        io::schema::candidates::compactness, io::schema::candidates::robust_share})
     add_field(l, f, OFTReal);
   for (const auto& id : r.factor_ids) {
     add_field(l, id + "_raw", OFTString);
@@ -45,22 +51,22 @@ void write_candidates_gpkg(const std::string& path, const engine::SuitabilityRes
     throw RuntimeError(path + ": cannot start a transaction");
   for (const auto& c : r.candidates) {
     OGRFeature f(l->GetLayerDefn());
-    f.SetField("cand_id", c.id.c_str());
-    f.SetField("name", c.name.c_str());
+    f.SetField(io::schema::candidates::id, c.id.c_str());
+    f.SetField(io::schema::candidates::name, c.name.c_str());
     std::string label = fmt::format("#{} {}", c.rank, c.name.empty() ? c.id : c.name);
-    f.SetField("label", label.c_str());
-    f.SetField("origin", c.origin.c_str());
-    f.SetField("status", io::to_string(c.status));
-    f.SetField("blocked", c.blocked ? "yes" : "no");
-    f.SetField("rank", c.rank);
+    f.SetField(io::schema::candidates::label, label.c_str());
+    f.SetField(io::schema::candidates::origin, c.origin.c_str());
+    f.SetField(io::schema::candidates::status, io::to_string(c.status));
+    f.SetField(io::schema::candidates::blocked, c.blocked ? "yes" : "no");
+    f.SetField(io::schema::candidates::rank, c.rank);
     if (io::usable(c.status)) {
-      f.SetField("score", c.score);
-      f.SetField("base_score", c.base_score);
-      f.SetField("penalty", c.penalty);
+      f.SetField(io::schema::candidates::score, c.score);
+      f.SetField(io::schema::candidates::base_score, c.base_score);
+      f.SetField(io::schema::candidates::penalty, c.penalty);
     }
-    f.SetField("area_m2", c.area_m2);
-    f.SetField("compactness", c.compactness);
-    if (c.robust_share >= 0) f.SetField("robust_share", c.robust_share);
+    f.SetField(io::schema::candidates::area, c.area_m2);
+    f.SetField(io::schema::candidates::compactness, c.compactness);
+    if (c.robust_share >= 0) f.SetField(io::schema::candidates::robust_share, c.robust_share);
     for (std::size_t k = 0; k < r.factor_ids.size() && k < c.values.size(); ++k) {
       const auto& v = c.values[k];
       std::string raw =
@@ -79,7 +85,8 @@ void write_candidates_gpkg(const std::string& path, const engine::SuitabilityRes
     if (l->CreateFeature(&f) != OGRERR_NONE)
       throw RuntimeError(path + ": cannot write candidate " + c.id);
   }
-  OGRLayer* b = ds->CreateLayer("blocked", r.grid.crs.srs_mut(), wkbMultiPolygon, nullptr);
+  OGRLayer* b =
+      ds->CreateLayer(io::schema::blocked::layer, r.grid.crs.srs_mut(), wkbMultiPolygon, nullptr);
   add_field(b, "rule_id", OFTString);
   add_field(b, "rule_name", OFTString);
   add_field(b, "basis", OFTString);
