@@ -15,6 +15,7 @@
 #include "core/log.hpp"
 #include "core/progress.hpp"
 #include "core/threads.hpp"
+#include "engine/clearance_job.hpp"
 #include "engine/score_function.hpp"
 #include "io/layer.hpp"
 #include "io/raster.hpp"
@@ -238,7 +239,8 @@ struct SuitabilityJob::State {
   gis::GeomPtr blocked_union;
   io::LoadedLayer cand_layer;  // the candidates: given parcels, then derived regions
   std::vector<std::string> origins, names;
-  std::vector<std::optional<CellSet>> cell_cache;  // per candidate: its cells, when known
+  std::vector<std::vector<std::string>> attributes;  // given parcels' kept fields
+  std::vector<std::optional<CellSet>> cell_cache;    // per candidate: its cells, when known
 
   void validate();
   void study_area();
@@ -370,14 +372,31 @@ void SuitabilityJob::State::given_candidates() {
   const Project& p = req.project;
   const auto& ss = p.suitability;
   if (ss.parcels.empty()) return;
+  // Every field of the given parcels but the id and the name is carried into the outputs.
+  const LayerSpec& spec = *p.find_layer(ss.parcels);
+  {
+    io::LoadOptions probe;
+    probe.keep_geometry = false;
+    probe.validate_only = true;
+    probe.allow_no_crs = true;
+    probe.require_crs_fit = false;
+    std::vector<std::string> fields;
+    for (const auto& f : io::load_layer(spec, gis::Crs(), *ctx, probe).fields)
+      fields.push_back(f.name);
+    r.attribute_names = kept_fields("", fields, ss.id_field, ss.name_field);
+  }
   io::LoadOptions po;
   po.polygons_only = true;
   po.id_field = ss.id_field;
   if (!ss.name_field.empty()) po.fields = {ss.name_field};
+  const std::size_t kept_at = po.fields.size();
+  po.fields.insert(po.fields.end(), r.attribute_names.begin(), r.attribute_names.end());
   po.progress = progress;
-  io::LoadedLayer given = io::load_layer(*p.find_layer(ss.parcels), work, *ctx, po);
+  io::LoadedLayer given = io::load_layer(spec, work, *ctx, po);
   for (auto& f : given.features) {
-    names.push_back(f.values.empty() ? "" : f.values[0]);
+    names.push_back(ss.name_field.empty() || f.values.empty() ? "" : f.values[0]);
+    attributes.emplace_back(f.values.begin() + static_cast<std::ptrdiff_t>(kept_at),
+                            f.values.end());
     origins.push_back("given");
     if (f.geom && io::usable(f.status)) {
       std::string why = implausible_geometry(*ctx, f.geom.get());
@@ -487,6 +506,7 @@ void SuitabilityJob::State::score_candidates() {
     cand.origin = origins[i];
     cand.status = f.status;
     cand.problem = f.problem;
+    if (i < attributes.size()) cand.attributes = attributes[i];
     if (f.geom) {
       gis::warm_envelope(c, f.geom.get());
       cand.geometry.reset(OGRGeometryFactory::createFromGEOS(c.get(), f.geom.get()));

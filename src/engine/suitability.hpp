@@ -25,10 +25,12 @@ struct Candidate {
   std::vector<FactorValue> values;      // one per factor
   std::vector<double> parts;            // weight × score, one per factor (sum = base_score)
   double base_score = 0, penalty = 0, score = 0;
-  bool blocked = false;           // a given parcel touching blocked land
-  std::vector<Overlap> overlaps;  // rule overlaps (rule_index into SuitabilityResult::rules)
-  int rank = 0;                   // 1 = best; 0 = not ranked (invalid)
-  double robust_share = -1;       // share of sensitivity runs in the top K (−1 = not run)
+  bool blocked = false;                 // a given parcel touching blocked land
+  std::vector<Overlap> overlaps;        // rule overlaps (rule_index into SuitabilityResult::rules)
+  int rank = 0;                         // 1 = best; 0 = not ranked (invalid)
+  double robust_share = -1;             // share of sensitivity runs in the top K (−1 = not run)
+  std::vector<std::string> attributes;  // a given parcel's own fields (SuitabilityResult::
+                                        // attribute_names), carried into the outputs
 };
 
 struct SuitabilityOptions {
@@ -52,6 +54,7 @@ struct SuitabilityResult {
   std::vector<std::pair<std::string, gis::OgrGeomPtr>> blocked;  // per block rule, in study area
   std::vector<Candidate> candidates;                             // ranked order
   std::vector<InputRecord> inputs;
+  std::vector<std::string> attribute_names;  // the given parcels' own fields (乡镇, 用地单位 ...)
   int top_k = 10;
   int sensitivity_runs = 0;
   double sensitivity_spread = 0;

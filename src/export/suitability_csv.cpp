@@ -19,7 +19,12 @@ std::string ranking_csv(const engine::SuitabilityResult& r) {
       "rank,cand_id,name,origin,status,score,base_score,penalty,area_ha,compactness,blocked";
   for (const auto& id : r.factor_ids) out += fmt::format(",{0}_raw,{0}_score,{0}_part", id);
   for (const auto& rule : r.rules) out += fmt::format(",{0}_m2,{0}_pct", rule.id);
-  out += ",robust_share\n";
+  out += ",robust_share";
+  for (const auto& name : r.attribute_names) {
+    out += ',';
+    out += text::csv_field(name);
+  }
+  out += '\n';
   for (const auto& c : r.candidates) {
     out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}", c.rank, text::csv_field(c.id),
                        text::csv_field(c.name), c.origin, io::to_string(c.status), num(c.score, 6),
@@ -39,7 +44,12 @@ std::string ranking_csv(const engine::SuitabilityResult& r) {
       auto [m2, pct] = engine::rule_overlap(c, ri);
       out += fmt::format(",{:.3f},{:.4f}", m2, pct);
     }
-    out += c.robust_share >= 0 ? fmt::format(",{:.4f}\n", c.robust_share) : ",\n";
+    out += c.robust_share >= 0 ? fmt::format(",{:.4f}", c.robust_share) : ",";
+    for (std::size_t k = 0; k < r.attribute_names.size(); ++k) {
+      out += ',';
+      if (k < c.attributes.size()) out += text::csv_field(c.attributes[k]);
+    }
+    out += '\n';
   }
   return out;
 }

@@ -47,6 +47,14 @@ void write_candidates_gpkg(const std::string& path, const engine::SuitabilityRes
     add_field(l, rule.id + "_m2", OFTReal);
     add_field(l, rule.id + "_pct", OFTReal);
   }
+  // The given parcels' own fields after SitePlan's; a name already taken gets a "src_" prefix.
+  std::vector<int> attr_fields;
+  for (const auto& name : r.attribute_names) {
+    std::string field = name;
+    while (l->GetLayerDefn()->GetFieldIndex(field.c_str()) >= 0) field = "src_" + field;
+    add_field(l, field, OFTString);
+    attr_fields.push_back(l->GetLayerDefn()->GetFieldIndex(field.c_str()));
+  }
   if (ds->StartTransaction() != OGRERR_NONE)
     throw RuntimeError(path + ": cannot start a transaction");
   for (const auto& c : r.candidates) {
@@ -67,6 +75,8 @@ void write_candidates_gpkg(const std::string& path, const engine::SuitabilityRes
     f.SetField(io::schema::candidates::area, c.area_m2);
     f.SetField(io::schema::candidates::compactness, c.compactness);
     if (c.robust_share >= 0) f.SetField(io::schema::candidates::robust_share, c.robust_share);
+    for (std::size_t k = 0; k < attr_fields.size() && k < c.attributes.size(); ++k)
+      if (!c.attributes[k].empty()) f.SetField(attr_fields[k], c.attributes[k].c_str());
     for (std::size_t k = 0; k < r.factor_ids.size() && k < c.values.size(); ++k) {
       const auto& v = c.values[k];
       std::string raw =

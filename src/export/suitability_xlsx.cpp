@@ -37,6 +37,7 @@ Table ranking_table(const engine::SuitabilityResult& r) {
     t.columns.push_back({name + " 占比(%)", T::Real});
   }
   t.columns.push_back({"稳健度", T::Real});
+  for (const auto& name : r.attribute_names) t.columns.push_back({name, T::Text});
   for (const auto& c : r.candidates) {
     std::vector<Cell> row{c.rank > 0 ? Cell{static_cast<long long>(c.rank)} : Cell{},
                           text_cell(c.id),
@@ -68,6 +69,8 @@ Table ranking_table(const engine::SuitabilityResult& r) {
       row.push_back(real(pct, 4));
     }
     row.push_back(c.robust_share >= 0 ? real(c.robust_share, 4) : Cell{});
+    for (std::size_t k = 0; k < r.attribute_names.size(); ++k)
+      row.push_back(k < c.attributes.size() ? text_cell(c.attributes[k]) : Cell{});
     t.rows.push_back(std::move(row));
   }
   return t;
