@@ -60,4 +60,16 @@ expect_exit 2 "unknown factor kind 'slop'" -- "$SITEPLAN" -q suitability "$WORK/
 [[ ! -e "$WORK/bad" ]] || fail "output written on bad input"
 sed 's/weight = 0.5/weight = 0.6/' "$WORK/bad_kind.toml" | sed 's/kind = "slop"/kind = "slope"/' >"$WORK/bad_weights.toml"
 expect_exit 2 "weights sum to 1.2" -- "$SITEPLAN" -q suitability "$WORK/bad_weights.toml" --out "$WORK/bad"
+# The given parcels' own fields (here 乡镇) are carried into ranking.csv and candidates.gpkg.
+if command -v ogrinfo >/dev/null; then
+  cp data/suit.gpkg "$WORK/suit_xz.gpkg"
+  ogrinfo -q "$WORK/suit_xz.gpkg" -sql "ALTER TABLE sites ADD COLUMN XZ TEXT" >/dev/null 2>&1
+  ogrinfo -q "$WORK/suit_xz.gpkg" -dialect SQLite -sql "UPDATE sites SET XZ = '金墩乡'" >/dev/null 2>&1
+  sed "s|\"suit.gpkg\"|\"$WORK/suit_xz.gpkg\"|; s|\"dem_tiny.tif\"|\"$TESTS/data/dem_tiny.tif\"|" data/suit_project.toml >"$WORK/xz.toml"
+  "$SITEPLAN" -q suitability "$WORK/xz.toml" --out "$WORK/xz" >/dev/null || fail "kept fields exit $?"
+  head -1 "$WORK/xz/ranking.csv" | grep -q ',XZ$' && grep -q ',金墩乡$' "$WORK/xz/ranking.csv" \
+    && echo "ok: given parcels' fields in ranking.csv" || fail "ranking.csv: $(head -3 "$WORK/xz/ranking.csv")"
+  n=$(ogrinfo -ro -q -sql "SELECT COUNT(*) AS n FROM candidates WHERE XZ = '金墩乡'" "$WORK/xz/candidates.gpkg" | grep -oE 'n \(Integer\) = [0-9]+' | grep -oE '[0-9]+$')
+  [[ "$n" -ge 1 ]] && echo "ok: given parcels' fields in candidates.gpkg" || fail "candidates.gpkg XZ: $n"
+fi
 finish
