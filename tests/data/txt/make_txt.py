@@ -8,7 +8,7 @@ prefixed eastings are 33620000.  Every area is hand-computable from the squares 
 Good files: good_utf8.txt (prefixed eastings, UTF-8, LF), plain_gbk.txt (no prefix, GBK, CRLF),
 extended_13.txt (13-attribute headers), xian80_6.txt (1980西安坐标系, 6-degree zone 17),
 area_mismatch.txt (a declared 地块面积 20 % off).  bad_*.txt: one malformed case each; the unit
-test (tests/unit/test_coord_txt.cpp) expects the line numbers noted next to each.
+test (tests/unit/io/coord_txt_test.cpp) expects the line numbers noted next to each.
 """
 import os
 

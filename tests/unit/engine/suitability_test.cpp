@@ -1,153 +1,24 @@
-// Suitability: terrain against gdaldem, score functions, AHP, and a hand-computed tiny project.
+// Suitability on a hand-computed tiny project: scores of given parcels, derived regions off
+// blocked land, thread independence, a DEM in another CRS, refused profiles with their reasons.
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
 #include <unistd.h>
 #include <cmath>
-#include <cstdlib>
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 
 #include "core/error.hpp"
-#include "core/progress.hpp"
-#include "engine/ahp.hpp"
-#include "engine/score_function.hpp"
 #include "engine/suitability.hpp"
-#include "engine/terrain.hpp"
 #include "export/suitability_outputs.hpp"
+#include "support/test_data.hpp"
 
 using namespace siteplan;
 using namespace siteplan::engine;
-
-namespace {
-const std::string kData = SITEPLAN_TEST_DATA;
-
-Grid grid_of(const std::string& path) {
-  GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER));
-  double gt[6];
-  ds->GetGeoTransform(gt);
-  Grid g;
-  g.x0 = gt[0];
-  g.y1 = gt[3];
-  g.cell = gt[1];
-  g.nx = ds->GetRasterXSize();
-  g.ny = ds->GetRasterYSize();
-  g.crs = gis::Crs::from_srs(ds->GetSpatialRef());
-  return g;
-}
-
-Raster gdaldem(const std::string& mode, const std::string& dem) {
-  auto out =
-      (std::filesystem::temp_directory_path() / fmt::format("siteplan_{}_{}.tif", mode, ::getpid()))
-          .string();
-  std::string cmd = fmt::format("gdaldem {} -q -compute_edges '{}' '{}'", mode, dem, out);
-  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
-  GDALDatasetUniquePtr ds(GDALDataset::Open(out.c_str(), GDAL_OF_RASTER));
-  Raster r = read_band(*ds);
-  ds.reset();
-  std::filesystem::remove(out);
-  return r;
-}
-}  // namespace
-
-TEST(Terrain, SlopeAndAspectOfAPlane) {
-  gis::init_gdal();
-  LayerSpec dem;
-  dem.id = "dem";
-  dem.source = kData + "/dem_tiny.tif";
-  Grid g = grid_of(dem.source);
-  Terrain t = load_terrain(dem, g);
-  const double expected = std::atan(10.0 / 30.0) * 180.0 / M_PI;  // 18.4349°
-  for (int r = 1; r < g.ny - 1; ++r)
-    for (int c = 1; c < g.nx - 1; ++c) {
-      std::size_t i = static_cast<std::size_t>(r) * g.nx + c;
-      ASSERT_NEAR(t.slope_deg[i], expected, 1e-3);
-      ASSERT_NEAR(t.aspect_deg[i], 270.0, 1e-3);  // rises eastwards: faces west
-    }
-}
-
-TEST(Terrain, AgreesWithGdaldemWithinAHundredthOfADegree) {
-  gis::init_gdal();
-  LayerSpec dem;
-  dem.id = "dem";
-  dem.source = kData + "/dem_hill.tif";
-  Grid g = grid_of(dem.source);
-  Terrain t = load_terrain(dem, g);
-  Raster slope = gdaldem("slope", dem.source);
-  Raster aspect = gdaldem("aspect", dem.source);
-  ASSERT_EQ(slope.size(), t.slope_deg.size());
-  double worst_slope = 0, worst_aspect = 0;
-  for (int r = 1; r < g.ny - 1; ++r)
-    for (int c = 1; c < g.nx - 1; ++c) {
-      std::size_t i = static_cast<std::size_t>(r) * g.nx + c;
-      worst_slope = std::max(worst_slope, std::fabs(double(slope[i]) - t.slope_deg[i]));
-      if (!std::isnan(aspect[i])) {
-        double d = std::fabs(double(aspect[i]) - t.aspect_deg[i]);
-        worst_aspect = std::max(worst_aspect, std::min(d, 360.0 - d));
-      }
-    }
-  EXPECT_LT(worst_slope, 0.01);
-  EXPECT_LT(worst_aspect, 0.01);
-}
-
-TEST(ScoreFunction, HandComputedValues) {
-  ScoreSpec lin;
-  lin.kind = "linear";
-  lin.zero_at = 15;
-  lin.one_at = 0;
-  EXPECT_DOUBLE_EQ(score_value(lin, 0), 1.0);
-  EXPECT_DOUBLE_EQ(score_value(lin, 7.5), 0.5);
-  EXPECT_DOUBLE_EQ(score_value(lin, 30), 0.0);
-  ScoreSpec table;
-  table.kind = "table";
-  table.table = {{0, 1}, {3, 1}, {20, 0.4}, {25, 0}};
-  EXPECT_DOUBLE_EQ(score_value(table, 2), 1.0);
-  EXPECT_NEAR(score_value(table, 11.5), 0.7, 1e-12);
-  EXPECT_DOUBLE_EQ(score_value(table, 40), 0.0);
-  ScoreSpec sig;
-  sig.kind = "sigmoid";
-  sig.midpoint = 1000;
-  sig.spread = 200;
-  sig.increasing = false;
-  EXPECT_DOUBLE_EQ(score_value(sig, 1000), 0.5);
-  EXPECT_GT(score_value(sig, 0), 0.99);
-  ScoreSpec gauss;
-  gauss.kind = "gaussian";
-  gauss.midpoint = 180;
-  gauss.spread = 45;
-  EXPECT_DOUBLE_EQ(score_value(gauss, 180), 1.0);
-  EXPECT_NEAR(score_value(gauss, 225), std::exp(-0.5), 1e-12);
-  ScoreSpec cat;
-  cat.kind = "category";
-  cat.categories = {{"0601", 1.0}, {"0103", 0.3}};
-  cat.other = 0.1;
-  EXPECT_DOUBLE_EQ(score_category(cat, "0103"), 0.3);
-  EXPECT_DOUBLE_EQ(score_category(cat, "1101"), 0.1);
-  EXPECT_TRUE(std::isnan(score_value(lin, std::nan(""))));
-}
-
-TEST(Ahp, TextbookMatrix) {
-  // Saaty's 3×3 example: weights ≈ 0.637, 0.258, 0.105; λmax ≈ 3.039; CR ≈ 0.033.
-  auto r = ahp({{1, 3, 5}, {1.0 / 3, 1, 3}, {1.0 / 5, 1.0 / 3, 1}});
-  EXPECT_NEAR(r.weights[0], 0.637, 1e-3);
-  EXPECT_NEAR(r.weights[1], 0.258, 1e-3);
-  EXPECT_NEAR(r.weights[2], 0.105, 1e-3);
-  EXPECT_NEAR(r.lambda_max, 3.0385, 1e-3);
-  EXPECT_NEAR(r.cr, 0.033, 1e-3);
-  // A perfectly consistent matrix has CR 0.
-  auto c = ahp({{1, 2, 4}, {0.5, 1, 2}, {0.25, 0.5, 1}});
-  EXPECT_NEAR(c.cr, 0.0, 1e-9);
-  EXPECT_NEAR(c.weights[0], 4.0 / 7.0, 1e-9);
-}
-
-TEST(Ahp, InconsistentMatrixNamesTheWorstPair) {
-  auto r = ahp({{1, 9, 1.0 / 9}, {1.0 / 9, 1, 9}, {9, 1.0 / 9, 1}});
-  EXPECT_GT(r.cr, 0.10);
-  EXPECT_GE(r.worst_i, 0);
-  EXPECT_THROW(ahp({{1, 2}, {2, 1}}), InputError);  // not reciprocal
-}
+using siteplan::test::kData;
 
 namespace {
 SuitabilityResult run_tiny(int threads, const std::function<void(Project&)>& edit = {}) {

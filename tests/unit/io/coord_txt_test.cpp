@@ -3,7 +3,6 @@
 // mutation test of the parser. Test files: tests/data/txt (make_txt.py writes them).
 #include <fmt/core.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <array>
 #include <cmath>
@@ -16,9 +15,11 @@
 #include "gis/gdal.hpp"
 #include "io/coord_txt.hpp"
 #include "io/source.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace siteplan;
 namespace fs = std::filesystem;
+using siteplan::test::TempDir;
 
 namespace {
 const std::string kTxt = std::string(SITEPLAN_TEST_DATA) + "/txt/";
@@ -33,22 +34,6 @@ std::string read_error(const std::string& file, const std::string& encoding = ""
 }
 
 // A fresh temporary folder, removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() /
-           ("siteplan-txt-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
-
 std::vector<std::array<double, 2>> vertices(const OGRGeometry* g) {
   std::vector<std::array<double, 2>> out;
   auto ring = [&](const OGRLinearRing* r) {

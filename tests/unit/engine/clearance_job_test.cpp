@@ -8,12 +8,12 @@
 #include <set>
 
 #include "engine/clearance_job.hpp"
+#include "support/test_data.hpp"
 
 using namespace siteplan;
+using siteplan::test::kData;
 
 namespace {
-const std::string kData = SITEPLAN_TEST_DATA;
-
 engine::ClearanceRequest request() {
   engine::ClearanceRequest r;
   r.project = load_project(kData + "/clearance_rules.toml", false);

@@ -4,41 +4,19 @@
 // every refused case with its message.
 #include <fmt/core.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <iconv.h>
-#include <filesystem>
-#include <fstream>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "io/source.hpp"
 #include "io/vertex_table.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace siteplan;
-namespace fs = std::filesystem;
+using siteplan::test::TempDir;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() /
-           ("siteplan-vt-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string write(const std::string& name, const std::string& bytes) const {
-    const std::string p = (path / name).string();
-    std::ofstream(p, std::ios::binary) << bytes;
-    return p;
-  }
-};
 
 std::string error_of(const std::string& path, const std::string& id_field = "",
                      const std::string& encoding = "") {

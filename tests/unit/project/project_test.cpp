@@ -1,4 +1,11 @@
+#include <fmt/core.h>
 #include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
 
 #include "core/error.hpp"
 #include "project/project.hpp"
@@ -113,4 +120,29 @@ TEST(Project, SeverityNames) {
   EXPECT_EQ(parse_severity("Approval", "x"), Severity::Approval);
   EXPECT_STREQ(to_string(Severity::Warn), "warn");
   EXPECT_THROW(parse_severity("forbidden", "x"), InputError);
+}
+
+TEST(ProjectFiles, DirectoriesDevicesAndHugeFilesAreRefused) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / fmt::format("siteplan_files_{}", ::getpid());
+  fs::create_directories(dir / "sub.toml");
+  auto message = [](const std::string& path) {
+    try {
+      load_project(path);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_NE(message((dir / "sub.toml").string()).find("is a directory"), std::string::npos);
+  { std::ofstream(dir / "p.toml") << "profile = \"/dev/zero\"\n"; }
+  EXPECT_NE(message((dir / "p.toml").string()).find("not a regular file"), std::string::npos);
+  { std::ofstream(dir / "q.toml") << "profile = \"sub.toml\"\n"; }
+  EXPECT_NE(message((dir / "q.toml").string()).find("is a directory"), std::string::npos);
+  { std::ofstream(dir / "big.toml") << "# big\n"; }
+  fs::resize_file(dir / "big.toml", 17u << 20);  // sparse: cheap
+  EXPECT_NE(message((dir / "big.toml").string()).find("16 MiB"), std::string::npos);
+  { std::ofstream(dir / "r.toml") << "profile = [\"a.toml\", 3]\n"; }
+  EXPECT_NE(message((dir / "r.toml").string()).find("r.toml:1:"), std::string::npos);
+  fs::remove_all(dir);
 }

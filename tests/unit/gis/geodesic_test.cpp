@@ -1,49 +1,14 @@
+// Ellipsoidal areas: against the Gauss-Krüger scale factor, with holes, and the per-parcel local
+// scale fit against PROJ's factors.
 #include <gtest/gtest.h>
 
 #include "gis/geodesic.hpp"
 #include "gis/geos.hpp"
+#include "support/geometry.hpp"
 
+using namespace siteplan;
 using namespace siteplan::gis;
-
-TEST(Geos, RepairsBowTieIntoBothTriangles) {
-  GeosContext ctx;
-  auto g = from_wkt(ctx, "POLYGON ((0 0, 100 100, 100 0, 0 100, 0 0))");
-  EXPECT_FALSE(check_valid(ctx, g.get()).valid);
-  auto fixed = make_valid_polygonal(ctx, g.get());
-  EXPECT_TRUE(check_valid(ctx, fixed.get()).valid);
-  EXPECT_NEAR(area(ctx, fixed.get()), 5000.0, 1e-9);
-  EXPECT_EQ(GEOSGeomTypeId_r(ctx, fixed.get()), GEOS_MULTIPOLYGON);
-}
-
-TEST(Geos, RepairKeepsAreaOfSelfTouchingRing) {
-  GeosContext ctx;
-  // A ring that touches itself at (10 5): two lobes.
-  auto g = from_wkt(ctx, "POLYGON ((0 0, 10 5, 20 0, 20 10, 10 5, 0 10, 0 0))");
-  auto fixed = make_valid_polygonal(ctx, g.get());
-  EXPECT_TRUE(check_valid(ctx, fixed.get()).valid);
-  EXPECT_NEAR(area(ctx, fixed.get()), 100.0, 1e-9);
-}
-
-TEST(Geos, PolygonalPartDropsLinesAndPoints) {
-  GeosContext ctx;
-  auto g = from_wkt(ctx,
-                    "GEOMETRYCOLLECTION (POINT (1 1), LINESTRING (0 0, 5 5), "
-                    "POLYGON ((0 0, 1 0, 1 1, 0 1, 0 0)))");
-  auto p = polygonal_part(ctx, g.get());
-  EXPECT_EQ(GEOSGeomTypeId_r(ctx, p.get()), GEOS_POLYGON);
-  EXPECT_DOUBLE_EQ(area(ctx, p.get()), 1.0);
-  auto none = polygonal_part(ctx, from_wkt(ctx, "LINESTRING (0 0, 1 1)").get());
-  EXPECT_TRUE(GEOSisEmpty_r(ctx, none.get()));
-}
-
-TEST(Geos, UnionNeverCountsOverlapTwice) {
-  GeosContext ctx;
-  std::vector<GeomPtr> parts;
-  parts.push_back(from_wkt(ctx, "POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0))"));
-  parts.push_back(from_wkt(ctx, "POLYGON ((5 0, 15 0, 15 10, 5 10, 5 0))"));
-  auto u = union_all(ctx, std::move(parts));
-  EXPECT_DOUBLE_EQ(area(ctx, u.get()), 150.0);
-}
+using siteplan::test::box;
 
 TEST(Geodesic, SquareKilometreAtHeqingShrinksByTheScaleFactor) {
   GeosContext ctx;
@@ -75,4 +40,24 @@ TEST(Geodesic, SquareKilometreAtHeqingShrinksByTheScaleFactor) {
   auto far =
       from_wkt(ctx, "POLYGON ((668000 2899000, 670000 2899000, 669000 2901000, 668000 2899000))");
   EXPECT_NEAR(ell.area_from_scale(ctx, far.get()) / ell.area(ctx, far.get()), 1.0, 1e-8);
+}
+
+TEST(Geodesic, LocalScaleFitMatchesProjFactors) {
+  gis::GeosContext ctx;
+  gis::EllipsoidalArea ell(gis::Crs::from_user("EPSG:4542", "t"));
+  // A parcel 2 km across far out in the zone (E 650000, 150 km from the central meridian).
+  const gis::Extent around = box(649000, 2899000, 651000, 2901000);
+  const auto fit = ell.local_scale(around);
+  ASSERT_TRUE(fit.valid);
+  for (const char* w : {"POLYGON ((649000 2899000, 649100 2899000, 649100 2899100, 649000 "
+                        "2899100, 649000 2899000))",
+                        "POLYGON ((650900 2900900, 651000 2900900, 651000 2901000, 650900 "
+                        "2901000, 650900 2900900))",
+                        "POLYGON ((649500 2899500, 650500 2899500, 650000 2900500, 649500 "
+                        "2899500))"}) {
+    auto g = gis::from_wkt(ctx, w);
+    const double exact = ell.area_from_scale(ctx, g.get());
+    EXPECT_NEAR(ell.area_from_scale(ctx, g.get(), fit), exact, 1e-10 * exact) << w;
+    EXPECT_NEAR(exact, ell.area(ctx, g.get()), 1e-8 * exact) << w;
+  }
 }
