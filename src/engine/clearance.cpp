@@ -111,6 +111,14 @@ class Worker {
                  const gis::Extent& pe, const ParcelResult& out) {
     const RuleLayer& cov = *opt_.coverage;
     const double area = out.area_m2;
+    if (cov.breakdown && coverage_index_ < rules_.size()) {
+      // The breakdown made the pieces (parcel ∩ cell) already: their union is the covered part.
+      std::vector<gis::GeomPtr> pieces = std::move(cover_pieces_);
+      cover_pieces_.clear();
+      if (pieces.empty()) return area;
+      gis::GeomPtr u = gis::union_all(ctx_, std::move(pieces));
+      return clean_outside(u ? area - gis::area(ctx_, u.get()) : area);
+    }
     const std::vector<std::size_t> hits = query(coverage_index_, parcel);
     if (hits.empty()) return area;
     gis::GeomPtr covered = intersection(coverage_index_, cov, hits, parcel, prepared, pe, out.id);
@@ -285,6 +293,8 @@ class Worker {
       }
       const double a = gis::area(ctx_, piece);
       if (a <= 0) continue;
+      // The coverage's footprint in this parcel is the union of these same pieces (outside()).
+      if (opt_.coverage && ri == coverage_index_) cover_pieces_.push_back(gis::clone(ctx_, piece));
       Slot& slot = by_class[rule.classes[idx]];
       slot.area += a;
       slot.ellipsoidal += ellipsoidal_.area_from_scale(ctx_, piece, scale_);
@@ -325,7 +335,8 @@ class Worker {
   gis::EllipsoidalArea::LocalScale scale_;  // over the parcel being checked
   std::vector<gis::STRtreePtr> trees_;
   std::vector<std::unordered_map<std::size_t, gis::PreparedPtr>> prepared_;
-  std::size_t coverage_index_ = 0;  // tree / cache index of the coverage
+  std::size_t coverage_index_ = 0;          // tree / cache index of the coverage
+  std::vector<gis::GeomPtr> cover_pieces_;  // a breakdown coverage's pieces in this parcel
 };
 
 void decide(ParcelResult& p, const std::vector<RuleLayer>& rules, const ClearanceOptions& opt) {

@@ -1,9 +1,11 @@
 // Every output file of a clearance run, as the job's sink (clearance_outputs.hpp).
+#include <chrono>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
 #include <thread>
 
+#include "core/log.hpp"
 #include "export/clearance_outputs.hpp"
 #include "export/output_dir.hpp"
 
@@ -91,15 +93,23 @@ void ClearanceFiles::end(const engine::ClearanceRun& run, engine::ClearanceResul
   meta.group_field = run.request->group_field;
   meta.group_of = run.group_of;
   OutputDir& dir = impl_->dir;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto since = [&t0] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
   write_text(dir.staged("overlaps.csv"), overlaps_csv(result));
   write_text(dir.staged("parcels.csv"), parcels_csv(result, &run.attributes));
+  log::debug("CSV written in {:.2f} s", since());
   write_xlsx(dir.staged("overlaps.xlsx"), {overlaps_table(result)});
   std::vector<Table> parcel_sheets{parcels_table(result, &run.attributes)};
   if (!meta.group_field.empty())
     parcel_sheets.push_back(groups_table(summarize_groups(result, run.group_of), meta.group_field));
   write_xlsx(dir.staged("parcels.xlsx"), parcel_sheets);
+  log::debug("Excel tables written at {:.2f} s", since());
   write_text(dir.staged("report.html"), clearance_html(result, meta));
-  impl_->join();  // the GeoPackage took every parcel by now
+  log::debug("report written at {:.2f} s", since());
+  impl_->join();
+  log::debug("GeoPackage closed at {:.2f} s", since());  // the GeoPackage took every parcel by now
   if (impl_->error) std::rethrow_exception(impl_->error);
 }
 
