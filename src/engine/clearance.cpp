@@ -15,6 +15,7 @@
 #include "core/threads.hpp"
 #include "gis/convert.hpp"
 #include "gis/geodesic.hpp"
+#include "gis/tiling_check.hpp"
 
 namespace siteplan::engine {
 
@@ -112,10 +113,16 @@ class Worker {
     const RuleLayer& cov = *opt_.coverage;
     const double area = out.area_m2;
     if (cov.breakdown && coverage_index_ < rules_.size()) {
-      // The breakdown made the pieces (parcel ∩ cell) already: their union is the covered part.
+      // The breakdown made the pieces (parcel ∩ cell) already. A clean coverage tiles the parcel
+      // exactly, which the pieces' edges show without a union (gis/tiling_check.hpp); otherwise
+      // their union is the covered part.
       std::vector<gis::GeomPtr> pieces = std::move(cover_pieces_);
       cover_pieces_.clear();
       if (pieces.empty()) return area;
+      std::vector<const GEOSGeometry*> raw;
+      raw.reserve(pieces.size());
+      for (const auto& p : pieces) raw.push_back(p.get());
+      if (gis::tiles_exactly(ctx_, raw, parcel)) return 0.0;
       gis::GeomPtr u = gis::union_all(ctx_, std::move(pieces));
       return clean_outside(u ? area - gis::area(ctx_, u.get()) : area);
     }
