@@ -275,118 +275,113 @@ std::optional<CrsFinding> check_prefix(const Crs& crs, const Crs::TransverseMerc
 
 }  // namespace
 
+namespace {
+
+// Geographic CRS: latitude first read as longitude, or metres declared as degrees.
+std::optional<CrsFinding> check_degrees(const Crs& crs, const Extent& e) {
+  if (std::fabs(e.miny) > 90.5 || std::fabs(e.maxy) > 90.5) {
+    if (std::fabs(e.minx) <= 90 && std::fabs(e.maxx) <= 90 && std::fabs(e.maxy) <= 180 &&
+        std::fabs(e.miny) <= 180)
+      return CrsFinding{fmt::format("x {:.4f} .. {:.4f} look like latitudes and y {:.4f} .. "
+                                    "{:.4f} like longitudes in {}: longitude and latitude are "
+                                    "swapped; write longitude as x",
+                                    e.minx, e.maxx, e.miny, e.maxy, crs.label()),
+                        true, ""};
+  }
+  if (e.minx < -180.5 || e.maxx > 360.5 || e.miny < -90.5 || e.maxy > 90.5)
+    return CrsFinding{fmt::format("coordinates ({:.0f} .. {:.0f}, {:.0f} .. {:.0f}) are not "
+                                  "degrees although the CRS {} is geographic: the declared CRS is "
+                                  "wrong (projected metres?)",
+                                  e.minx, e.maxx, e.miny, e.maxy, crs.label()),
+                      true, ""};
+  return std::nullopt;
+}
+
+// Where the data lie, in degrees on the CRS's own datum (edges densified, 21 points a side);
+// invalid when no point can be placed on the earth; nullopt when the CRS has no datum to use.
+std::optional<Extent> degrees_of(const Crs& crs, const Extent& e) {
+  if (crs.is_geographic()) return e;
+  OGRSpatialReference geog;
+  if (!crs.srs()->GetAttrNode("GEOGCS") || geog.CopyGeogCSFrom(crs.srs()) != OGRERR_NONE)
+    return std::nullopt;
+  geog.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  GdalErrorCapture quiet;
+  CoordTransformPtr ct(OGRCreateCoordinateTransformation(crs.srs(), &geog));
+  if (!ct) return std::nullopt;
+  Extent g;
+  const int n = 21;
+  for (int i = 0; i < n; ++i) {
+    const double t = static_cast<double>(i) / (n - 1);
+    double xs[4] = {e.minx + t * (e.maxx - e.minx), e.minx + t * (e.maxx - e.minx), e.minx, e.maxx};
+    double ys[4] = {e.miny, e.maxy, e.miny + t * (e.maxy - e.miny), e.miny + t * (e.maxy - e.miny)};
+    int ok[4] = {0, 0, 0, 0};
+    ct->Transform(4, xs, ys, nullptr, ok);
+    for (int k = 0; k < 4; ++k)
+      if (ok[k]) g.expand(xs[k], ys[k]);
+  }
+  return g;
+}
+
+// Far outside the CRS's area of use (by more than 1°, ~100 km: a county may straddle a zone
+// edge, but not by that much) the coordinates belong to another CRS.
+std::optional<CrsFinding> check_area_of_use(const Crs& crs, const Extent& g) {
+  auto aou = area_of_use(crs);
+  if (!aou) return std::nullopt;
+  const double margin = 1.0;
+  const double beyond =
+      std::max({aou->minx - g.minx, g.maxx - aou->maxx, aou->miny - g.miny, g.maxy - aou->maxy});
+  if (beyond <= margin) return std::nullopt;
+  return CrsFinding{fmt::format("the data lie at {:.3f}..{:.3f}°E, {:.3f}..{:.3f}°N, up to "
+                                "{:.1f}° outside the area of use of {} ({:.1f}..{:.1f}°E, "
+                                "{:.1f}..{:.1f}°N): the coordinates do not fit their CRS; check "
+                                "which CRS they are in",
+                                g.minx, g.maxx, g.miny, g.maxy, beyond, crs.label(), aou->minx,
+                                aou->maxx, aou->miny, aou->maxy),
+                    true, ""};
+}
+
+// Data outside the zone: more than half a zone (1.5° for 3-degree zones, 3° for 6-degree ones)
+// plus a small tolerance from the central meridian. A warning: counties on a zone edge do this.
+std::optional<CrsFinding> check_zone_edge(const Crs& crs, const Crs::TransverseMercator& tm,
+                                          const Extent& g) {
+  const double tol = 0.05;
+  const double half = crs.name().find("6-degree") != std::string::npos ? 3.0 : 1.5;
+  const double west = tm.central_meridian - half, east = tm.central_meridian + half;
+  if (g.minx >= west - tol && g.maxx <= east + tol) return std::nullopt;
+  const double worst = std::max(west - g.minx, g.maxx - east);
+  return CrsFinding{
+      fmt::format("data reach longitude {:.3f}..{:.3f}°E, up to {:.2f}° outside the "
+                  "zone of {} (CM {:.0f}°E, {:.1f}..{:.1f}°E): distortion grows; "
+                  "use the neighbouring zone's CRS or check the coordinates",
+                  g.minx, g.maxx, worst, crs.label(), tm.central_meridian, west, east),
+      false, ""};
+}
+
+}  // namespace
+
 std::vector<CrsFinding> check_zone(const Crs& crs, const Extent& e) {
-  std::vector<CrsFinding> out;
-  if (!e.valid) return out;
-  if (crs.empty()) {
-    out.push_back(
-        {"no CRS: the source declares none; set `crs = \"EPSG:...\"` on the layer "
-         "(or --parcels-crs / --crs) to say what its coordinates are",
-         false, ""});
-    return out;
-  }
-  if (crs.is_geographic()) {
-    // Latitude first (the EPSG axis order of EPSG:4490 / 4326) read as longitude.
-    if (std::fabs(e.miny) > 90.5 || std::fabs(e.maxy) > 90.5) {
-      if (std::fabs(e.minx) <= 90 && std::fabs(e.maxx) <= 90 && std::fabs(e.maxy) <= 180 &&
-          std::fabs(e.miny) <= 180) {
-        out.push_back({fmt::format("x {:.4f} .. {:.4f} look like latitudes and y {:.4f} .. {:.4f} "
-                                   "like longitudes in {}: longitude and latitude are swapped; "
-                                   "write longitude as x",
-                                   e.minx, e.maxx, e.miny, e.maxy, crs.label()),
-                       true, ""});
-        return out;
-      }
-    }
-    if (e.minx < -180.5 || e.maxx > 360.5 || e.miny < -90.5 || e.maxy > 90.5) {
-      out.push_back({fmt::format("coordinates ({:.0f} .. {:.0f}, {:.0f} .. {:.0f}) are not degrees "
-                                 "although the CRS {} is geographic: the declared CRS is wrong "
-                                 "(projected metres?)",
-                                 e.minx, e.maxx, e.miny, e.maxy, crs.label()),
-                     true, ""});
-      return out;
-    }
-  }
+  if (!e.valid) return {};
+  if (crs.empty())
+    return {
+        {"no CRS: the source declares none; set `crs = \"EPSG:...\"` on the layer (or "
+         "--parcels-crs / --crs) to say what its coordinates are",
+         false, ""}};
+  if (crs.is_geographic())
+    if (auto f = check_degrees(crs, e)) return {*f};
   auto tm = crs.transverse_mercator();
-  if (tm) {
-    if (auto f = check_prefix(crs, *tm, e)) {
-      out.push_back(*f);
-      return out;
-    }
-  }
-  // Where the data lie, in degrees on the CRS's own datum.
-  std::optional<Extent> geo_extent;
-  if (crs.is_geographic()) {
-    geo_extent = e;
-  } else {
-    OGRSpatialReference geog;
-    if (crs.srs()->GetAttrNode("GEOGCS") && geog.CopyGeogCSFrom(crs.srs()) == OGRERR_NONE) {
-      geog.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-      GdalErrorCapture quiet;
-      CoordTransformPtr ct(OGRCreateCoordinateTransformation(crs.srs(), &geog));
-      if (ct) {
-        Extent g;
-        const int n = 21;
-        for (int i = 0; i < n; ++i) {
-          const double t = static_cast<double>(i) / (n - 1);
-          double xs[4] = {e.minx + t * (e.maxx - e.minx), e.minx + t * (e.maxx - e.minx), e.minx,
-                          e.maxx};
-          double ys[4] = {e.miny, e.maxy, e.miny + t * (e.maxy - e.miny),
-                          e.miny + t * (e.maxy - e.miny)};
-          int ok[4] = {0, 0, 0, 0};
-          ct->Transform(4, xs, ys, nullptr, ok);
-          for (int k = 0; k < 4; ++k)
-            if (ok[k]) g.expand(xs[k], ys[k]);
-        }
-        if (!g.valid) {
-          out.push_back({fmt::format("coordinates ({:.0f} .. {:.0f}, {:.0f} .. {:.0f}) cannot be "
-                                     "placed on the earth in {}: the declared CRS is wrong",
-                                     e.minx, e.maxx, e.miny, e.maxy, crs.label()),
-                         true, ""});
-          return out;
-        }
-        geo_extent = g;
-      }
-    }
-  }
-  // Far outside the CRS's area of use (by more than 1°, ~100 km: a county may straddle a zone
-  // edge, but not by that much) the coordinates belong to another CRS.
-  if (geo_extent) {
-    if (auto aou = area_of_use(crs)) {
-      const double margin = 1.0;
-      const Extent& g = *geo_extent;
-      const double beyond = std::max(
-          {aou->minx - g.minx, g.maxx - aou->maxx, aou->miny - g.miny, g.maxy - aou->maxy});
-      if (beyond > margin) {
-        out.push_back({fmt::format("the data lie at {:.3f}..{:.3f}°E, {:.3f}..{:.3f}°N, up to "
-                                   "{:.1f}° outside the area of use of {} ({:.1f}..{:.1f}°E, "
-                                   "{:.1f}..{:.1f}°N): the coordinates do not fit their CRS; "
-                                   "check which CRS they are in",
-                                   g.minx, g.maxx, g.miny, g.maxy, beyond, crs.label(), aou->minx,
-                                   aou->maxx, aou->miny, aou->maxy),
-                       true, ""});
-        return out;
-      }
-    }
-  }
-  // Data outside the zone: more than 1.5° (plus a small tolerance) from the central meridian.
-  if (tm && geo_extent) {
-    const Extent& g = *geo_extent;
-    const double tol = 0.05;
-    // Half a zone: 1.5° for 3-degree zones, 3° for 6-degree ones (named so in EPSG).
-    const double half = crs.name().find("6-degree") != std::string::npos ? 3.0 : 1.5;
-    double west = tm->central_meridian - half, east = tm->central_meridian + half;
-    if (g.minx < west - tol || g.maxx > east + tol) {
-      double worst = std::max(west - g.minx, g.maxx - east);
-      out.push_back(
-          {fmt::format("data reach longitude {:.3f}..{:.3f}°E, up to {:.2f}° outside the "
-                       "zone of {} (CM {:.0f}°E, {:.1f}..{:.1f}°E): distortion grows; "
-                       "use the neighbouring zone's CRS or check the coordinates",
-                       g.minx, g.maxx, worst, crs.label(), tm->central_meridian, west, east),
-           false, ""});
-    }
-  }
-  return out;
+  if (tm)
+    if (auto f = check_prefix(crs, *tm, e)) return {*f};
+  const std::optional<Extent> g = degrees_of(crs, e);
+  if (!g) return {};
+  if (!g->valid)
+    return {{fmt::format("coordinates ({:.0f} .. {:.0f}, {:.0f} .. {:.0f}) cannot be placed on "
+                         "the earth in {}: the declared CRS is wrong",
+                         e.minx, e.maxx, e.miny, e.maxy, crs.label()),
+             true, ""}};
+  if (auto f = check_area_of_use(crs, *g)) return {*f};
+  if (tm)
+    if (auto f = check_zone_edge(crs, *tm, *g)) return {*f};
+  return {};
 }
 
 }  // namespace siteplan::gis
