@@ -232,6 +232,100 @@ void parse_file_into(Project& proj, const std::string& file, int depth) {
   parse_into(proj, text, file, depth);
 }
 
+// [project]: name, working CRS, study area, coverage, threads.
+void parse_project_table(Project& proj, const toml::node& node, const std::string& file) {
+  const toml::table* t = node.as_table();
+  if (!t) throw InputError(fmt::format("{}: [project] must be a table", pos_of(node, file).str()));
+  check_keys(*t, {"name", "crs", "study_area", "coverage", "threads", "description"}, file,
+             "[project]");
+  if (auto v = get_string(*t, "name", file, false, "[project]"); !v.empty()) proj.name = v;
+  if (auto v = get_string(*t, "crs", file, false, "[project]"); !v.empty()) proj.crs = v;
+  if (auto v = get_string(*t, "study_area", file, false, "[project]"); !v.empty())
+    proj.study_area = v;
+  if (auto v = get_string(*t, "coverage", file, false, "[project]"); !v.empty()) proj.coverage = v;
+  proj.threads = static_cast<int>(get_int(*t, "threads", file, proj.threads, "[project]", 0, 1024));
+}
+
+// [layers.ID], in the order they were written.
+void parse_layers(Project& proj, const toml::node& node, const std::string& file) {
+  const toml::table* t = node.as_table();
+  if (!t) throw InputError(fmt::format("{}: [layers] must be a table", pos_of(node, file).str()));
+  // toml++ tables iterate by key; keep the order the layers were written in.
+  std::vector<std::pair<std::string, const toml::node*>> ordered;
+  for (const auto& [key, node] : *t) ordered.emplace_back(std::string(key.str()), &node);
+  std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
+    return a.second->source().begin.line < b.second->source().begin.line;
+  });
+  for (const auto& [key_text, node_ptr] : ordered) {
+    const toml::node& node = *node_ptr;
+    const toml::table* lt = node.as_table();
+    std::string id = key_text;
+    std::string where = "[layers." + id + "]";
+    if (!lt)
+      throw InputError(
+          fmt::format("{}: {} must be a table with source = ...", pos_of(node, file).str(), where));
+    check_keys(*lt, {"source", "layer", "where", "encoding", "crs", "id_field", "description"},
+               file, where);
+    LayerSpec spec;
+    spec.id = id;
+    spec.source = resolve_source(get_string(*lt, "source", file, true, where), file);
+    spec.layer = get_string(*lt, "layer", file, false, where);
+    spec.where = get_string(*lt, "where", file, false, where);
+    spec.encoding = get_string(*lt, "encoding", file, false, where);
+    spec.crs = get_string(*lt, "crs", file, false, where);
+    spec.id_field = get_string(*lt, "id_field", file, false, where);
+    spec.pos = pos_of(*lt, file);
+    proj.set_layer(std::move(spec));
+  }
+}
+
+// [[constraint]]; a later file (the project) replaces a profile's rule of the same id.
+void parse_constraints(Project& proj, const toml::node& node, const std::string& file) {
+  for (const toml::table* t : tables_at(node, file, "constraint")) {
+    check_keys(*t,
+               {"id", "name", "layer", "where", "buffer_m", "severity", "basis", "note", "penalty"},
+               file, "[[constraint]]");
+    RuleSpec r;
+    r.pos = pos_of(*t, file);
+    r.id = get_string(*t, "id", file, true, "[[constraint]]");
+    std::string where = fmt::format("constraint '{}'", r.id);
+    r.name = get_string(*t, "name", file, false, where);
+    r.layer = get_string(*t, "layer", file, true, where);
+    r.where = get_string(*t, "where", file, false, where);
+    r.buffer_m = get_number(*t, "buffer_m", file, 0.0, where, kBufferRange);
+    std::string sev = get_string(*t, "severity", file, false, where);
+    if (!sev.empty()) {
+      const toml::node* sn = t->get("severity");
+      r.severity = parse_severity(sev, pos_of(*sn, file).str() + ": " + where);
+    }
+    r.basis = get_string(*t, "basis", file, false, where);
+    r.note = get_string(*t, "note", file, false, where);
+    r.penalty = get_number(*t, "penalty", file, 0.0, where, kPenaltyRange);
+    // A later file (the project) replaces a profile's rule of the same id.
+    bool replaced = false;
+    for (auto& existing : proj.rules)
+      if (existing.id == r.id && existing.pos.file != file) {
+        existing = r;
+        replaced = true;
+      }
+    if (!replaced) proj.rules.push_back(std::move(r));
+  }
+}
+
+// [[breakdown]]
+void parse_breakdowns(Project& proj, const toml::node& node, const std::string& file) {
+  for (const toml::table* t : tables_at(node, file, "breakdown")) {
+    check_keys(*t, {"id", "name", "layer", "field"}, file, "[[breakdown]]");
+    BreakdownSpec b;
+    b.pos = pos_of(*t, file);
+    b.id = get_string(*t, "id", file, true, "[[breakdown]]");
+    b.name = get_string(*t, "name", file, false, "[[breakdown]]");
+    b.layer = get_string(*t, "layer", file, true, "[[breakdown]]");
+    b.field = get_string(*t, "field", file, true, "[[breakdown]]");
+    proj.breakdowns.push_back(std::move(b));
+  }
+}
+
 void parse_into(Project& proj, const std::string& text, const std::string& file, int depth) {
   if (depth > 8) throw InputError(file + ": profiles include each other too deeply (a cycle?)");
   toml::table root;
@@ -262,100 +356,13 @@ void parse_into(Project& proj, const std::string& text, const std::string& file,
     for (const auto& p : paths) parse_file_into(proj, resolve_source(p, file), depth + 1);
   }
 
-  if (const toml::node* pn = root.get("project")) {
-    const toml::table* t = pn->as_table();
-    if (!t) throw InputError(fmt::format("{}: [project] must be a table", pos_of(*pn, file).str()));
-    check_keys(*t, {"name", "crs", "study_area", "coverage", "threads", "description"}, file,
-               "[project]");
-    if (auto v = get_string(*t, "name", file, false, "[project]"); !v.empty()) proj.name = v;
-    if (auto v = get_string(*t, "crs", file, false, "[project]"); !v.empty()) proj.crs = v;
-    if (auto v = get_string(*t, "study_area", file, false, "[project]"); !v.empty())
-      proj.study_area = v;
-    if (auto v = get_string(*t, "coverage", file, false, "[project]"); !v.empty())
-      proj.coverage = v;
-    proj.threads =
-        static_cast<int>(get_int(*t, "threads", file, proj.threads, "[project]", 0, 1024));
-  }
-
-  if (const toml::node* ln = root.get("layers")) {
-    const toml::table* t = ln->as_table();
-    if (!t) throw InputError(fmt::format("{}: [layers] must be a table", pos_of(*ln, file).str()));
-    // toml++ tables iterate by key; keep the order the layers were written in.
-    std::vector<std::pair<std::string, const toml::node*>> ordered;
-    for (const auto& [key, node] : *t) ordered.emplace_back(std::string(key.str()), &node);
-    std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
-      return a.second->source().begin.line < b.second->source().begin.line;
-    });
-    for (const auto& [key_text, node_ptr] : ordered) {
-      const toml::node& node = *node_ptr;
-      const toml::table* lt = node.as_table();
-      std::string id = key_text;
-      std::string where = "[layers." + id + "]";
-      if (!lt)
-        throw InputError(fmt::format("{}: {} must be a table with source = ...",
-                                     pos_of(node, file).str(), where));
-      check_keys(*lt, {"source", "layer", "where", "encoding", "crs", "id_field", "description"},
-                 file, where);
-      LayerSpec spec;
-      spec.id = id;
-      spec.source = resolve_source(get_string(*lt, "source", file, true, where), file);
-      spec.layer = get_string(*lt, "layer", file, false, where);
-      spec.where = get_string(*lt, "where", file, false, where);
-      spec.encoding = get_string(*lt, "encoding", file, false, where);
-      spec.crs = get_string(*lt, "crs", file, false, where);
-      spec.id_field = get_string(*lt, "id_field", file, false, where);
-      spec.pos = pos_of(*lt, file);
-      proj.set_layer(std::move(spec));
-    }
-  }
-
-  if (const toml::node* cn = root.get("constraint")) {
-    for (const toml::table* t : tables_at(*cn, file, "constraint")) {
-      check_keys(
-          *t, {"id", "name", "layer", "where", "buffer_m", "severity", "basis", "note", "penalty"},
-          file, "[[constraint]]");
-      RuleSpec r;
-      r.pos = pos_of(*t, file);
-      r.id = get_string(*t, "id", file, true, "[[constraint]]");
-      std::string where = fmt::format("constraint '{}'", r.id);
-      r.name = get_string(*t, "name", file, false, where);
-      r.layer = get_string(*t, "layer", file, true, where);
-      r.where = get_string(*t, "where", file, false, where);
-      r.buffer_m = get_number(*t, "buffer_m", file, 0.0, where, kBufferRange);
-      std::string sev = get_string(*t, "severity", file, false, where);
-      if (!sev.empty()) {
-        const toml::node* sn = t->get("severity");
-        r.severity = parse_severity(sev, pos_of(*sn, file).str() + ": " + where);
-      }
-      r.basis = get_string(*t, "basis", file, false, where);
-      r.note = get_string(*t, "note", file, false, where);
-      r.penalty = get_number(*t, "penalty", file, 0.0, where, kPenaltyRange);
-      // A later file (the project) replaces a profile's rule of the same id.
-      bool replaced = false;
-      for (auto& existing : proj.rules)
-        if (existing.id == r.id && existing.pos.file != file) {
-          existing = r;
-          replaced = true;
-        }
-      if (!replaced) proj.rules.push_back(std::move(r));
-    }
-  }
-
+  if (const toml::node* pn = root.get("project")) parse_project_table(proj, *pn, file);
+  if (const toml::node* ln = root.get("layers")) parse_layers(proj, *ln, file);
+  if (const toml::node* cn = root.get("constraint")) parse_constraints(proj, *cn, file);
   if (const toml::node* fn = root.get("factor")) parse_factors(proj, *fn, file);
   if (const toml::node* sn = root.get("suitability")) parse_suitability(proj, *sn, file);
 
-  if (const toml::node* bn = root.get("breakdown")) {
-    for (const toml::table* t : tables_at(*bn, file, "breakdown")) {
-      check_keys(*t, {"id", "name", "layer", "field"}, file, "[[breakdown]]");
-      BreakdownSpec b;
-      b.pos = pos_of(*t, file);
-      b.id = get_string(*t, "id", file, true, "[[breakdown]]");
-      b.name = get_string(*t, "name", file, false, "[[breakdown]]");
-      b.layer = get_string(*t, "layer", file, true, "[[breakdown]]");
-      b.field = get_string(*t, "field", file, true, "[[breakdown]]");
-      proj.breakdowns.push_back(std::move(b));
-    }
-  }
+  if (const toml::node* bn = root.get("breakdown")) parse_breakdowns(proj, *bn, file);
 }
 
 }  // namespace
