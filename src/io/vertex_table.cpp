@@ -115,6 +115,10 @@ class Reader {
     return static_cast<long>(driver_ == "CSV" ? f.GetFID() + 1 : f.GetFID());
   }
   double coordinate(const OGRFeature& f, int idx, const std::string& parcel, long row) const;
+  bool find_columns(const std::string& id_field);
+  void read_rows();
+  GDALDatasetUniquePtr make_dataset();
+  void report() const;
   void decide_axes();
   OGRGeometry* build(Parcel& p) const;
 
@@ -130,6 +134,7 @@ class Reader {
   std::string axis_note_;
   std::vector<Parcel> parcels_;
   long rows_ = 0;
+  std::string coords_;  // "'X' and 'Y'", for messages
 };
 
 std::string Reader::decode(const char* raw, long row) const {
@@ -321,11 +326,13 @@ OGRGeometry* Reader::build(Parcel& p) const {
   return mp.release();
 }
 
-GDALDatasetUniquePtr Reader::run(const std::string& id_field) {
-  if (ds_.GetLayerCount() != 1) return nullptr;
+// Decides whether the table is a vertex table: its coordinate pair, parcel id, point, ring and
+// name columns. False when it is not one.
+bool Reader::find_columns(const std::string& id_field) {
+  if (ds_.GetLayerCount() != 1) return false;
   layer_ = ds_.GetLayer(0);
   OGRFeatureDefn* defn = layer_->GetLayerDefn();
-  if (defn->GetGeomFieldCount() != 0) return nullptr;
+  if (defn->GetGeomFieldCount() != 0) return false;
   for (int i = 0; i < defn->GetFieldCount(); ++i) {
     const char* raw = defn->GetFieldDefn(i)->GetNameRef();
     std::string name = raw;
@@ -338,7 +345,7 @@ GDALDatasetUniquePtr Reader::run(const std::string& id_field) {
     }
     columns_.push_back(name);
   }
-  if (find_column(columns_, kWkt) >= 0) return nullptr;  // load_layer reads WKT
+  if (find_column(columns_, kWkt) >= 0) return false;  // load_layer reads WKT
   // The coordinate pair: (northing, easting), (latitude, longitude) or (X, Y).
   auto pair = [&](const std::vector<std::string>& first, const std::vector<std::string>& second) {
     a_ = find_column(columns_, first);
@@ -354,10 +361,10 @@ GDALDatasetUniquePtr Reader::run(const std::string& id_field) {
   } else if (pair(kX, kY)) {
     pair_ = Pair::XY;
   } else {
-    return nullptr;
+    return false;
   }
-  const std::string coords = fmt::format("'{}' and '{}'", columns_[static_cast<std::size_t>(a_)],
-                                         columns_[static_cast<std::size_t>(b_)]);
+  coords_ = fmt::format("'{}' and '{}'", columns_[static_cast<std::size_t>(a_)],
+                        columns_[static_cast<std::size_t>(b_)]);
   // The parcel id.
   if (!id_field.empty()) {
     for (std::size_t i = 0; i < columns_.size() && id_ < 0; ++i)
@@ -369,7 +376,7 @@ GDALDatasetUniquePtr Reader::run(const std::string& id_field) {
       throw InputError(fmt::format(
           "{}: a vertex table (coordinates in {}) without the parcel-id column '{}'{}; its "
           "columns are: {}",
-          source_, coords, id_field, near.empty() ? "" : " (did you mean '" + near + "'?)",
+          source_, coords_, id_field, near.empty() ? "" : " (did you mean '" + near + "'?)",
           list(columns_)));
     }
   } else {
@@ -379,7 +386,7 @@ GDALDatasetUniquePtr Reader::run(const std::string& id_field) {
           "{}: a vertex table (coordinates in {}) without a parcel-id column; its columns are: "
           "{}. Name the column that says which parcel each point belongs to with --id-field "
           "(or id_field = \"...\" in [layers.ID]){}",
-          source_, coords, list(columns_),
+          source_, coords_, list(columns_),
           names_decoded_
               ? ""
               : fmt::format("; some column names are not valid {}: check --encoding", encoding_)));
@@ -396,7 +403,12 @@ GDALDatasetUniquePtr Reader::run(const std::string& id_field) {
   keys.id_field = columns_[static_cast<std::size_t>(id_)];
   keys.name_field = name_ >= 0 ? columns_[static_cast<std::size_t>(name_)] : "";
 
-  // The rows.
+  return true;
+}
+
+// The rows, grouped by parcel and ring, rings in 圈号 order.
+void Reader::read_rows() {
+  OGRFeatureDefn* defn = layer_->GetLayerDefn();
   std::map<std::string, std::size_t> index;
   std::vector<std::map<long, std::size_t>> ring_index;
   layer_->ResetReading();
@@ -462,13 +474,16 @@ GDALDatasetUniquePtr Reader::run(const std::string& id_field) {
   }
   if (parcels_.empty())
     throw InputError(
-        fmt::format("{}: a vertex table (coordinates in {}) without any row", source_, coords));
+        fmt::format("{}: a vertex table (coordinates in {}) without any row", source_, coords_));
   for (auto& p : parcels_)
     std::stable_sort(p.rings.begin(), p.rings.end(),
                      [](const Ring& u, const Ring& v) { return u.no < v.no; });
   decide_axes();
+}
 
-  // The in-memory data set.
+// The in-memory data set: one feature per parcel, its first row's other columns as attributes.
+GDALDatasetUniquePtr Reader::make_dataset() {
+  OGRFeatureDefn* defn = layer_->GetLayerDefn();
   GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("Memory");
   if (!drv) throw RuntimeError("GDAL has no Memory driver");
   GDALDatasetUniquePtr out(drv->Create(source_.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
@@ -520,6 +535,11 @@ GDALDatasetUniquePtr Reader::run(const std::string& id_field) {
   out->SetMetadataItem("SITEPLAN_VERTEX_NAME_FIELD", keys.name_field.c_str());
   out->SetMetadataItem("SITEPLAN_ENCODING", encoding_.empty() ? "UTF-8" : encoding_.c_str());
 
+  return out;
+}
+
+// Once per file and process: how the table was read, and rings whose numbers disagree.
+void Reader::report() const {
   static std::mutex mutex;
   static std::set<std::string> told;
   bool first = false;
@@ -541,6 +561,13 @@ GDALDatasetUniquePtr Reader::run(const std::string& id_field) {
         source_, order_notes_.size(), order_notes_.size() == 1 ? "" : "s", list,
         order_notes_.size() > 10 ? ", ..." : "");
   }
+}
+
+GDALDatasetUniquePtr Reader::run(const std::string& id_field) {
+  if (!find_columns(id_field)) return nullptr;
+  read_rows();
+  GDALDatasetUniquePtr out = make_dataset();
+  report();
   return out;
 }
 
