@@ -106,24 +106,10 @@ std::string breakdown_html(const engine::ClearanceResult& r) {
 }
 }  // namespace
 
-std::string clearance_html(const engine::ClearanceResult& r, const ClearanceMeta& meta) {
-  const auto& st = style::styles();
-  const auto& rules = *r.rules;
-  std::map<std::string, int> by_verdict;
-  std::map<std::string, double> verdict_area;
-  std::vector<int> rule_parcels(rules.size(), 0);
-  std::vector<double> rule_area(rules.size(), 0.0);
-  for (const auto& p : r.parcels) {
-    by_verdict[engine::to_string(p.verdict)]++;
-    verdict_area[engine::to_string(p.verdict)] += p.area_m2;
-    std::vector<bool> seen(rules.size(), false);
-    for (const auto& o : p.overlaps) {
-      if (!seen[o.rule_index]) rule_parcels[o.rule_index]++;
-      seen[o.rule_index] = true;
-      rule_area[o.rule_index] += o.area_m2;
-    }
-  }
+namespace {
 
+// The head of the report: title, run facts, the map, and the unchecked alarm first.
+std::string head_html(const engine::ClearanceResult& r, const ClearanceMeta& meta, int unchecked) {
   std::string h;
   h += "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n";
   h += fmt::format("<title>{}</title>\n", html_escape(meta.title));
@@ -141,13 +127,25 @@ std::string clearance_html(const engine::ClearanceResult& r, const ClearanceMeta
   h += "<p class=\"muted\">Areas in hectares (公顷); planar in the working CRS and ellipsoidal "
        "(椭球面积) on its ellipsoid.</p>\n";
   h += map_figure_html(meta.map_png, "图 1 地块与约束图层 / parcels and constraints");
-
-  if (by_verdict["unchecked"] > 0)
+  if (unchecked > 0)
     h += fmt::format(
         "<p class=\"alarm\"><strong>{} parcels are UNCHECKED (未核查)</strong>: they reach "
         "outside the coverage — {} — where the rule data do not exist. They are not clear: "
         "extend the rule data or the coverage to them and run again.</p>\n",
-        by_verdict["unchecked"], html_escape(meta.coverage));
+        unchecked, html_escape(meta.coverage));
+  return h;
+}
+
+// Parcels and hectares per verdict.
+std::string summary_html(const engine::ClearanceResult& r) {
+  const auto& st = style::styles();
+  std::map<std::string, int> by_verdict;
+  std::map<std::string, double> verdict_area;
+  for (const auto& p : r.parcels) {
+    by_verdict[engine::to_string(p.verdict)]++;
+    verdict_area[engine::to_string(p.verdict)] += p.area_m2;
+  }
+  std::string h;
   h += "<h2>Verdicts 结论</h2>\n<table><thead><tr><th>verdict</th><th>结论</th><th>parcels "
        "地块数</th><th>area 面积 (ha)</th></tr></thead>\n";
   for (int k = 0; k < 5; ++k)
@@ -156,9 +154,23 @@ std::string clearance_html(const engine::ClearanceResult& r, const ClearanceMeta
         badge(kVerdicts[k], colour(st.verdict, kVerdicts[k])), kVerdictZh[k],
         by_verdict[kVerdicts[k]], ha(verdict_area[kVerdicts[k]]));
   h += "</table>\n";
+  return h;
+}
 
-  if (!meta.group_field.empty()) h += group_summary_html(r, meta);
-
+std::string rules_html(const engine::ClearanceResult& r) {
+  const auto& st = style::styles();
+  const auto& rules = *r.rules;
+  std::vector<int> rule_parcels(rules.size(), 0);
+  std::vector<double> rule_area(rules.size(), 0.0);
+  for (const auto& p : r.parcels) {
+    std::vector<bool> seen(rules.size(), false);
+    for (const auto& o : p.overlaps) {
+      if (!seen[o.rule_index]) rule_parcels[o.rule_index]++;
+      seen[o.rule_index] = true;
+      rule_area[o.rule_index] += o.area_m2;
+    }
+  }
+  std::string h;
   h += "<h2>Rules 规则</h2>\n<table><thead><tr><th>rule</th><th>name</th><th>severity</th>"
        "<th>parcels touched</th><th>overlap (ha)</th><th>basis 依据</th><th>source</th></tr>"
        "</thead>\n";
@@ -174,60 +186,76 @@ std::string clearance_html(const engine::ClearanceResult& r, const ClearanceMeta
         rule_parcels[i], ha(rule_area[i]), html_escape(rule.basis), html_escape(rule.source));
   }
   h += "</table>\n";
-  h += breakdown_html(r);
+  return h;
+}
 
+// One parcel: its facts, kept fields, the coverage alarm, what decided it, its overlaps.
+std::string parcel_html(const engine::ClearanceResult& r, const ClearanceMeta& meta,
+                        std::size_t i) {
+  const auto& st = style::styles();
+  const auto& rules = *r.rules;
+  const auto& p = r.parcels[i];
   const ParcelAttributes* attrs = meta.attributes;
-  h += "<h2>Parcels 地块</h2>\n";
-  for (std::size_t i = 0; i < r.parcels.size(); ++i) {
-    const auto& p = r.parcels[i];
-    std::string v = engine::to_string(p.verdict);
-    h += fmt::format("<section id=\"p-{}\">\n<h3>{} {} {}</h3>\n", html_escape(p.id),
-                     html_escape(p.id), html_escape(p.name), badge(v, colour(st.verdict, v)));
-    h += fmt::format("<p>area {} ha (ellipsoidal {} ha) · geometry {}{}</p>\n", ha(p.area_m2),
-                     ha(p.ellipsoidal_m2), io::to_string(p.status),
-                     p.problem.empty() ? std::string() : " — " + html_escape(p.problem));
-    if (attrs && !attrs->names.empty()) {
-      std::string a;
-      for (std::size_t k = 0; k < attrs->names.size(); ++k) {
-        const std::string& value = attrs->value(i, k);
-        if (value.empty()) continue;
-        a += fmt::format("{}{}: {}", a.empty() ? "" : " · ", html_escape(attrs->names[k]),
-                         html_escape(value));
-      }
-      if (!a.empty()) h += fmt::format("<p class=\"muted\">{}</p>\n", a);
+  std::string h;
+  std::string v = engine::to_string(p.verdict);
+  h += fmt::format("<section id=\"p-{}\">\n<h3>{} {} {}</h3>\n", html_escape(p.id),
+                   html_escape(p.id), html_escape(p.name), badge(v, colour(st.verdict, v)));
+  h += fmt::format("<p>area {} ha (ellipsoidal {} ha) · geometry {}{}</p>\n", ha(p.area_m2),
+                   ha(p.ellipsoidal_m2), io::to_string(p.status),
+                   p.problem.empty() ? std::string() : " — " + html_escape(p.problem));
+  if (attrs && !attrs->names.empty()) {
+    std::string a;
+    for (std::size_t k = 0; k < attrs->names.size(); ++k) {
+      const std::string& value = attrs->value(i, k);
+      if (value.empty()) continue;
+      a += fmt::format("{}{}: {}", a.empty() ? "" : " · ", html_escape(attrs->names[k]),
+                       html_escape(value));
     }
-    if (p.outside_m2 > 0)
-      h += fmt::format(
-          "<p class=\"alarm\">{} ha of this parcel lie outside the coverage, where "
-          "no rule was checked.</p>\n",
-          ha(p.outside_m2));
-    if (!p.deciding_rules.empty()) {
-      std::string d;
-      for (const auto& id : p.deciding_rules) d += (d.empty() ? "" : ", ") + html_escape(id);
-      h += fmt::format("<p>decided by: {}</p>\n", d);
-    }
-    if (p.overlaps.empty()) {
-      h += p.verdict == engine::Verdict::Invalid
-               ? "<p>not checked: the geometry is not usable.</p>\n"
-               : "<p>no overlap with any rule.</p>\n";
-      h += "</section>\n";
-      continue;
-    }
-    h += "<table><thead><tr><th>rule</th><th>name</th><th>severity</th><th>overlap (ha)</th>"
-         "<th>share %</th><th>ellipsoidal (ha)</th><th>basis 依据</th></tr></thead>\n";
-    for (const auto& o : p.overlaps) {
-      const auto& rule = rules[o.rule_index];
-      std::string sev = to_string(rule.severity);
-      h += fmt::format(
-          "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.2f}"
-          "</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
-          html_escape(rule.id),
-          html_escape(rule.breakdown ? land_class_label(o.class_value) : rule.name),
-          rule.breakdown ? std::string("地类") : badge(sev, colour(st.severity, sev)),
-          ha(o.area_m2), o.pct, ha(o.ellipsoidal_m2), html_escape(rule.basis));
-    }
-    h += "</table>\n</section>\n";
+    if (!a.empty()) h += fmt::format("<p class=\"muted\">{}</p>\n", a);
   }
+  if (p.outside_m2 > 0)
+    h += fmt::format(
+        "<p class=\"alarm\">{} ha of this parcel lie outside the coverage, where "
+        "no rule was checked.</p>\n",
+        ha(p.outside_m2));
+  if (!p.deciding_rules.empty()) {
+    std::string d;
+    for (const auto& id : p.deciding_rules) d += (d.empty() ? "" : ", ") + html_escape(id);
+    h += fmt::format("<p>decided by: {}</p>\n", d);
+  }
+  if (p.overlaps.empty()) {
+    h += p.verdict == engine::Verdict::Invalid ? "<p>not checked: the geometry is not usable.</p>\n"
+                                               : "<p>no overlap with any rule.</p>\n";
+    return h + "</section>\n";
+  }
+  h += "<table><thead><tr><th>rule</th><th>name</th><th>severity</th><th>overlap (ha)</th>"
+       "<th>share %</th><th>ellipsoidal (ha)</th><th>basis 依据</th></tr></thead>\n";
+  for (const auto& o : p.overlaps) {
+    const auto& rule = rules[o.rule_index];
+    std::string sev = to_string(rule.severity);
+    h += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.2f}"
+        "</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+        html_escape(rule.id),
+        html_escape(rule.breakdown ? land_class_label(o.class_value) : rule.name),
+        rule.breakdown ? std::string("地类") : badge(sev, colour(st.severity, sev)), ha(o.area_m2),
+        o.pct, ha(o.ellipsoidal_m2), html_escape(rule.basis));
+  }
+  return h + "</table>\n</section>\n";
+}
+
+}  // namespace
+
+std::string clearance_html(const engine::ClearanceResult& r, const ClearanceMeta& meta) {
+  int unchecked = 0;
+  for (const auto& p : r.parcels) unchecked += p.verdict == engine::Verdict::Unchecked;
+  std::string h = head_html(r, meta, unchecked);
+  h += summary_html(r);
+  if (!meta.group_field.empty()) h += group_summary_html(r, meta);
+  h += rules_html(r);
+  h += breakdown_html(r);
+  h += "<h2>Parcels 地块</h2>\n";
+  for (std::size_t i = 0; i < r.parcels.size(); ++i) h += parcel_html(r, meta, i);
   h += inputs_table_html(meta.inputs);
   h += "</body>\n</html>\n";
   return h;
