@@ -30,7 +30,9 @@ std::string ramp_colour(double score) {
 }
 }  // namespace
 
-std::string suitability_html(const engine::SuitabilityResult& r, const SuitabilityMeta& meta) {
+namespace {
+
+std::string head_html(const engine::SuitabilityResult& r, const SuitabilityMeta& meta) {
   std::string h = "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n";
   h += fmt::format("<title>{} — suitability</title>\n", html_escape(r.name));
   h += report_css();
@@ -44,6 +46,12 @@ std::string suitability_html(const engine::SuitabilityResult& r, const Suitabili
       r.grid.nx, r.grid.ny, html_escape(r.grid.crs.label()));
   h += map_figure_html(meta.map_png, "图 1 适宜性评价图 / suitability map");
 
+  return h;
+}
+
+// Factors with their weights and score functions (and the AHP consistency when used).
+std::string factors_html(const engine::SuitabilityResult& r) {
+  std::string h;
   h += "<h2>Factors and weights "
        "因子与权重</h2>\n<table><tr><th>factor</th><th>name</th><th>weight</th>"
        "<th>score function</th></tr>\n";
@@ -62,6 +70,11 @@ std::string suitability_html(const engine::SuitabilityResult& r, const Suitabili
         "(accepted: ≤ 0.10).</p>\n",
         r.ahp->lambda_max, r.ahp->ci, r.ahp->cr);
 
+  return h;
+}
+
+std::string constraints_html(const engine::SuitabilityResult& r) {
+  std::string h;
   h += "<h2>Constraints "
        "约束</h2>\n<table><tr><th>rule</th><th>name</th><th>severity</th><th>penalty</th>"
        "<th>basis 依据</th><th>source</th></tr>\n";
@@ -73,6 +86,11 @@ std::string suitability_html(const engine::SuitabilityResult& r, const Suitabili
         rule.penalty_per_share, html_escape(rule.basis), html_escape(rule.source));
   h += "</table>\n";
 
+  return h;
+}
+
+// The candidate table's header row, and one candidate's row with its score's parts.
+std::string candidates_head(const engine::SuitabilityResult& r) {
   std::string head =
       "<table><thead><tr><th>rank</th><th>id</th><th>name</th><th>origin</th>"
       "<th>area (ha)</th><th>score</th>";
@@ -81,35 +99,45 @@ std::string suitability_html(const engine::SuitabilityResult& r, const Suitabili
   if (r.sensitivity_runs > 0)
     head += fmt::format("<th>in top {} (of {} runs)</th>", r.top_k, r.sensitivity_runs);
   head += "<th>overlaps</th></tr></thead>\n";
-  auto row = [&](const engine::Candidate& c) {
-    std::string t = fmt::format(
-        "<tr{}><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}{}</td><td "
-        "class=\"num\">{:.2f}</td>"
-        "<td class=\"num\"><span class=\"sw\" style=\"background:{}\"></span> <b>{}</b></td>",
-        c.origin == "given" ? " class=\"given\"" : "",
-        c.rank > 0 ? std::to_string(c.rank) : std::string("—"), html_escape(c.id),
-        html_escape(c.name), c.origin, c.blocked ? " (blocked)" : "", c.area_m2 / 1e4,
-        ramp_colour(c.score), c.rank > 0 ? num(c.score, 4) : html_escape(c.problem));
-    for (std::size_t k = 0; k < r.factor_ids.size(); ++k) {
-      const auto& v = k < c.values.size() ? c.values[k] : engine::FactorValue{};
-      std::string raw = v.raw_text.empty() ? num(v.raw, 1) + r.factor_units[k] : v.raw_text;
-      t += fmt::format("<td class=\"num\">{} <span class=\"muted\">({} → {})</span></td>",
-                       num(k < c.parts.size() ? c.parts[k] : std::nan(""), 4), html_escape(raw),
-                       num(v.score, 3));
-    }
-    t += fmt::format("<td class=\"num\">{}</td>", num(c.penalty, 4));
-    if (r.sensitivity_runs > 0)
-      t += c.robust_share >= 0
-               ? fmt::format("<td class=\"num\">{:.0f}%</td>", 100.0 * c.robust_share)
-               : std::string("<td class=\"num\">—</td>");
-    std::string ov;
-    for (const auto& o : c.overlaps)
-      ov += fmt::format("{}{} {:.1f}%", ov.empty() ? "" : "; ",
-                        html_escape(r.rules[o.rule_index].name), o.pct);
-    t += fmt::format("<td>{}</td></tr>\n", ov.empty() ? "—" : ov);
-    return t;
-  };
+  return head;
+}
 
+std::string candidate_row(const engine::SuitabilityResult& r, const engine::Candidate& c) {
+  std::string t = fmt::format(
+      "<tr{}><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}{}</td><td "
+      "class=\"num\">{:.2f}</td>"
+      "<td class=\"num\"><span class=\"sw\" style=\"background:{}\"></span> <b>{}</b></td>",
+      c.origin == "given" ? " class=\"given\"" : "",
+      c.rank > 0 ? std::to_string(c.rank) : std::string("—"), html_escape(c.id),
+      html_escape(c.name), c.origin, c.blocked ? " (blocked)" : "", c.area_m2 / 1e4,
+      ramp_colour(c.score), c.rank > 0 ? num(c.score, 4) : html_escape(c.problem));
+  for (std::size_t k = 0; k < r.factor_ids.size(); ++k) {
+    const auto& v = k < c.values.size() ? c.values[k] : engine::FactorValue{};
+    std::string raw = v.raw_text.empty() ? num(v.raw, 1) + r.factor_units[k] : v.raw_text;
+    t += fmt::format("<td class=\"num\">{} <span class=\"muted\">({} → {})</span></td>",
+                     num(k < c.parts.size() ? c.parts[k] : std::nan(""), 4), html_escape(raw),
+                     num(v.score, 3));
+  }
+  t += fmt::format("<td class=\"num\">{}</td>", num(c.penalty, 4));
+  if (r.sensitivity_runs > 0)
+    t += c.robust_share >= 0 ? fmt::format("<td class=\"num\">{:.0f}%</td>", 100.0 * c.robust_share)
+                             : std::string("<td class=\"num\">—</td>");
+  std::string ov;
+  for (const auto& o : c.overlaps)
+    ov += fmt::format("{}{} {:.1f}%", ov.empty() ? "" : "; ",
+                      html_escape(r.rules[o.rule_index].name), o.pct);
+  t += fmt::format("<td>{}</td></tr>\n", ov.empty() ? "—" : ov);
+  return t;
+}
+
+}  // namespace
+
+std::string suitability_html(const engine::SuitabilityResult& r, const SuitabilityMeta& meta) {
+  std::string h = head_html(r, meta);
+  h += factors_html(r);
+  h += constraints_html(r);
+  const std::string head = candidates_head(r);
+  auto row = [&](const engine::Candidate& c) { return candidate_row(r, c); };
   const int top = std::max(r.top_k, 1);
   h += fmt::format(
       "<h2>Top {} candidates 候选地块排名</h2>\n<p>Score = Σ weight × factor score − penalties; "
