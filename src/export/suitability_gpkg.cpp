@@ -19,6 +19,33 @@ void add_field(OGRLayer* l, const std::string& name, OGRFieldType t) {
   if (l->CreateField(&f) != OGRERR_NONE) throw RuntimeError("cannot create field " + name);
 }
 
+// The land blocked by each block rule, in the study area.
+void write_blocked_layer(GDALDataset& ds, const engine::SuitabilityResult& r,
+                         const std::string& path) {
+  OGRLayer* b =
+      ds.CreateLayer(io::schema::blocked::layer, r.grid.crs.srs_mut(), wkbMultiPolygon, nullptr);
+  add_field(b, "rule_id", OFTString);
+  add_field(b, "rule_name", OFTString);
+  add_field(b, "basis", OFTString);
+  add_field(b, "severity", OFTString);
+  add_field(b, "area_m2", OFTReal);
+  for (const auto& [rule_id, geom] : r.blocked) {
+    OGRFeature f(b->GetLayerDefn());
+    f.SetField("rule_id", rule_id.c_str());
+    for (const auto& rule : r.rules)
+      if (rule.id == rule_id) {
+        f.SetField("rule_name", rule.name.c_str());
+        f.SetField("basis", rule.basis.c_str());
+      }
+    f.SetField("severity", "block");
+    OGRGeometry* mp = OGRGeometryFactory::forceToMultiPolygon(geom->clone());
+    f.SetField("area_m2", mp->toMultiPolygon()->get_Area());
+    f.SetGeometryDirectly(mp);
+    if (b->CreateFeature(&f) != OGRERR_NONE)
+      throw RuntimeError(path + ": cannot write blocked land");
+  }
+}
+
 }  // namespace
 
 void write_candidates_gpkg(const std::string& path, const engine::SuitabilityResult& r) {
@@ -95,28 +122,7 @@ void write_candidates_gpkg(const std::string& path, const engine::SuitabilityRes
     if (l->CreateFeature(&f) != OGRERR_NONE)
       throw RuntimeError(path + ": cannot write candidate " + c.id);
   }
-  OGRLayer* b =
-      ds->CreateLayer(io::schema::blocked::layer, r.grid.crs.srs_mut(), wkbMultiPolygon, nullptr);
-  add_field(b, "rule_id", OFTString);
-  add_field(b, "rule_name", OFTString);
-  add_field(b, "basis", OFTString);
-  add_field(b, "severity", OFTString);
-  add_field(b, "area_m2", OFTReal);
-  for (const auto& [rule_id, geom] : r.blocked) {
-    OGRFeature f(b->GetLayerDefn());
-    f.SetField("rule_id", rule_id.c_str());
-    for (const auto& rule : r.rules)
-      if (rule.id == rule_id) {
-        f.SetField("rule_name", rule.name.c_str());
-        f.SetField("basis", rule.basis.c_str());
-      }
-    f.SetField("severity", "block");
-    OGRGeometry* mp = OGRGeometryFactory::forceToMultiPolygon(geom->clone());
-    f.SetField("area_m2", mp->toMultiPolygon()->get_Area());
-    f.SetGeometryDirectly(mp);
-    if (b->CreateFeature(&f) != OGRERR_NONE)
-      throw RuntimeError(path + ": cannot write blocked land");
-  }
+  write_blocked_layer(*ds, r, path);
   if (ds->CommitTransaction() != OGRERR_NONE) throw RuntimeError(path + ": cannot commit");
   store_qgis_style(*ds, "candidates", "geom", "score", qml_candidates("label"));
   const auto& st = style::styles();
