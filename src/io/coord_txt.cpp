@@ -185,6 +185,9 @@ class Parser {
   void header(int line, std::string_view s);
   void point(int line, std::string_view s);
   void finish_parcel(int line);
+  void check_parcel(const RawParcel& p, int line);
+  void build_polygons(const RawParcel& p, CoordTxtParcel& out);
+  void build_lines(const RawParcel& p, CoordTxtParcel& out);
   void settle_crs(int line);
 
   std::string path_;
@@ -343,10 +346,8 @@ void Parser::point(int line, std::string_view s) {
   }
 }
 
-void Parser::finish_parcel(int line) {
-  if (!cur_) return;
-  RawParcel p = std::move(*cur_);
-  cur_.reset();
+// A parcel has points, closed rings, and as many points as its 界址点数 says.
+void Parser::check_parcel(const RawParcel& p, int line) {
   if (p.rings.empty())
     fail(p.line, fmt::format("{} has no points; its point rows (点号,圈号,X,Y) follow the header "
                              "line",
@@ -366,83 +367,100 @@ void Parser::finish_parcel(int line) {
                                "the repeated closing points); fix 界址点数 or the points",
                                label(p), declared, p.rows, p.rows - closing));
   }
+}
+
+// The rings as polygons: a ring is a hole of the first earlier part whose shell holds it and none
+// of whose holes does, otherwise a further part; the declared 地块面积 is compared with the area.
+void Parser::build_polygons(const RawParcel& p, CoordTxtParcel& out) {
+  gis::GdalErrorCapture capture;  // GEOS complaints about invalid rings stay quiet
+  std::vector<std::unique_ptr<OGRPolygon>> parts;
+  for (const auto& r : p.rings) {
+    auto ring = std::make_unique<OGRLinearRing>();
+    for (const auto& q : r.pts) ring->addPoint(q.e, q.n);
+    OGRPolygon alone;
+    alone.addRing(ring.get());
+    // A hole of the first earlier part whose shell holds it and none of whose holes does.
+    auto inside = [&](const OGRLinearRing& shell) {
+      OGRPolygon s;
+      s.addRingDirectly(shell.clone());
+      capture.clear();
+      bool in = s.Contains(&alone);
+      if (capture.has_error()) {  // invalid rings: decide by the first vertex
+        OGRPoint first(r.pts.front().e, r.pts.front().n);
+        in = s.Contains(&first);
+      }
+      return in;
+    };
+    OGRPolygon* host = nullptr;
+    for (auto& part : parts) {
+      if (!inside(*part->getExteriorRing())) continue;
+      bool in_hole = false;
+      for (int h = 0; h < part->getNumInteriorRings() && !in_hole; ++h)
+        in_hole = inside(*part->getInteriorRing(h));
+      if (!in_hole) {
+        host = part.get();
+        break;
+      }
+    }
+    if (host)
+      host->addRingDirectly(ring.release());
+    else {
+      auto poly = std::make_unique<OGRPolygon>();
+      poly->addRingDirectly(ring.release());
+      parts.push_back(std::move(poly));
+    }
+  }
+  double area = 0;
+  for (const auto& part : parts) area += part->get_Area();
+  if (parts.size() == 1) {
+    out.geom.reset(parts.front().release());
+  } else {
+    auto mp = std::make_unique<OGRMultiPolygon>();
+    for (auto& part : parts) mp->addGeometryDirectly(part.release());
+    out.geom.reset(mp.release());
+  }
+  if (!p.values[1].empty()) {
+    const double declared = *to_double(p.values[1]) * 10000.0;
+    if (declared > 0 && std::fabs(declared - area) > 0.001 * area)
+      out_.warnings.push_back(fmt::format(
+          "{}:{}: {}: 地块面积 {} ha declared but its points enclose {:.4f} ha ({:+.2f} %); "
+          "usually a wrong zone or a typo",
+          path_, p.line, label(p), p.values[1], area / 10000.0,
+          area > 0 ? 100.0 * (declared - area) / area : 100.0));
+  }
+}
+
+void Parser::build_lines(const RawParcel& p, CoordTxtParcel& out) {
+  std::vector<std::unique_ptr<OGRLineString>> lines;
+  for (const auto& r : p.rings) {
+    if (r.pts.size() < 2)
+      fail(r.line,
+           fmt::format("{}: line 圈号 {} has a single point; a line needs two", label(p), r.no));
+    auto ls = std::make_unique<OGRLineString>();
+    for (const auto& q : r.pts) ls->addPoint(q.e, q.n);
+    lines.push_back(std::move(ls));
+  }
+  if (lines.size() == 1) {
+    out.geom.reset(lines.front().release());
+  } else {
+    auto ml = std::make_unique<OGRMultiLineString>();
+    for (auto& l : lines) ml->addGeometryDirectly(l.release());
+    out.geom.reset(ml.release());
+  }
+}
+
+void Parser::finish_parcel(int line) {
+  if (!cur_) return;
+  RawParcel p = std::move(*cur_);
+  cur_.reset();
+  check_parcel(p, line);
   CoordTxtParcel out;
   out.line = p.line;
   out.values = p.values;
-  gis::GdalErrorCapture capture;  // GEOS complaints about invalid rings stay quiet
   if (p.kind == Kind::Polygon) {
-    std::vector<std::unique_ptr<OGRPolygon>> parts;
-    for (const auto& r : p.rings) {
-      auto ring = std::make_unique<OGRLinearRing>();
-      for (const auto& q : r.pts) ring->addPoint(q.e, q.n);
-      OGRPolygon alone;
-      alone.addRing(ring.get());
-      // A hole of the first earlier part whose shell holds it and none of whose holes does.
-      auto inside = [&](const OGRLinearRing& shell) {
-        OGRPolygon s;
-        s.addRingDirectly(shell.clone());
-        capture.clear();
-        bool in = s.Contains(&alone);
-        if (capture.has_error()) {  // invalid rings: decide by the first vertex
-          OGRPoint first(r.pts.front().e, r.pts.front().n);
-          in = s.Contains(&first);
-        }
-        return in;
-      };
-      OGRPolygon* host = nullptr;
-      for (auto& part : parts) {
-        if (!inside(*part->getExteriorRing())) continue;
-        bool in_hole = false;
-        for (int h = 0; h < part->getNumInteriorRings() && !in_hole; ++h)
-          in_hole = inside(*part->getInteriorRing(h));
-        if (!in_hole) {
-          host = part.get();
-          break;
-        }
-      }
-      if (host)
-        host->addRingDirectly(ring.release());
-      else {
-        auto poly = std::make_unique<OGRPolygon>();
-        poly->addRingDirectly(ring.release());
-        parts.push_back(std::move(poly));
-      }
-    }
-    double area = 0;
-    for (const auto& part : parts) area += part->get_Area();
-    if (parts.size() == 1) {
-      out.geom.reset(parts.front().release());
-    } else {
-      auto mp = std::make_unique<OGRMultiPolygon>();
-      for (auto& part : parts) mp->addGeometryDirectly(part.release());
-      out.geom.reset(mp.release());
-    }
-    if (!p.values[1].empty()) {
-      const double declared = *to_double(p.values[1]) * 10000.0;
-      if (declared > 0 && std::fabs(declared - area) > 0.001 * area)
-        out_.warnings.push_back(fmt::format(
-            "{}:{}: {}: 地块面积 {} ha declared but its points enclose {:.4f} ha ({:+.2f} %); "
-            "usually a wrong zone or a typo",
-            path_, p.line, label(p), p.values[1], area / 10000.0,
-            area > 0 ? 100.0 * (declared - area) / area : 100.0));
-    }
+    build_polygons(p, out);
   } else if (p.kind == Kind::Line) {
-    std::vector<std::unique_ptr<OGRLineString>> lines;
-    for (const auto& r : p.rings) {
-      if (r.pts.size() < 2)
-        fail(r.line,
-             fmt::format("{}: line 圈号 {} has a single point; a line needs two", label(p), r.no));
-      auto ls = std::make_unique<OGRLineString>();
-      for (const auto& q : r.pts) ls->addPoint(q.e, q.n);
-      lines.push_back(std::move(ls));
-    }
-    if (lines.size() == 1) {
-      out.geom.reset(lines.front().release());
-    } else {
-      auto ml = std::make_unique<OGRMultiLineString>();
-      for (auto& l : lines) ml->addGeometryDirectly(l.release());
-      out.geom.reset(ml.release());
-    }
+    build_lines(p, out);
   } else {
     auto mp = std::make_unique<OGRMultiPoint>();
     for (const auto& r : p.rings)
