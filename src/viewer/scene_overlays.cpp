@@ -35,6 +35,8 @@ void place(vtkActor2D* a, double x, double y) {
 }
 }  // namespace
 
+// Long on purpose (~90 lines): one block per overlay actor (scalar bar, verdict legend, layer
+// legend, text panels), each a few VTK property settings that read best side by side.
 void Scene::build_overlays() {
   const auto& st = style::styles();
   ramp_ = vtkSmartPointer<vtkLookupTable>::New();

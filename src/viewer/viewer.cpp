@@ -185,6 +185,51 @@ int run_view(const ViewOptions& o) {
   return 0;
 }
 
+namespace {
+
+// Test hooks: where parcels or points land on the page (--locate), what a click picks (--pick).
+// Page pixels (origin top-left) ↔ map body display coordinates (origin bottom-left).
+void report_locations(const ViewOptions& o, const page::Layout& lay, Scene& scene,
+                      const Loaded& l) {
+  for (const auto& id : o.locate) {
+    auto pos = scene.locate(id);  // a parcel id, or "X,Y" in the working CRS
+    if (pos)
+      std::printf("locate %s %d %d\n", id.c_str(),
+                  lay.frame_x + static_cast<int>(std::lround(pos->first)),
+                  lay.frame_y + static_cast<int>(std::lround(lay.frame_h - 1 - pos->second)));
+    else
+      std::printf("locate %s none\n", id.c_str());
+  }
+  for (auto [x, y] : o.picks) {
+    int bx = x - lay.frame_x, by = lay.frame_h - 1 - (y - lay.frame_y);
+    int idx = bx >= 0 && by >= 0 && bx < lay.frame_w && by < lay.frame_h ? scene.pick(bx, by) : -1;
+    std::printf("pick %d %d %s\n", x, y,
+                idx >= 0 && l.results ? l.results->parcels[static_cast<std::size_t>(idx)].id.c_str()
+                                      : "none");
+  }
+}
+
+// The legend listing (stdout and --legend-out) and the page's measures.
+void report_page(const ViewOptions& o, const page::Layout& lay, const page::Drawn& drawn,
+                 const std::vector<std::string>& listing) {
+  for (const auto& line : listing) std::printf("legend: %s\n", line.c_str());
+  if (!o.legend_out.empty()) {
+    std::ofstream f(o.legend_out);
+    for (const auto& line : listing) f << line << "\n";
+    if (!f) throw RuntimeError(o.legend_out + ": cannot write the legend listing");
+  }
+  std::printf(
+      "page %dx%d px at %g dpi (%.0fx%.0f mm), map frame %dx%d px at %d,%d; title %.1f pt\n",
+      o.width, o.height, o.dpi, o.width / o.dpi * 25.4, o.height / o.dpi * 25.4, lay.frame_w,
+      lay.frame_h, lay.frame_x, lay.frame_y, drawn.title_pt);
+  if (drawn.scale_denom > 0)
+    std::printf("scale 1:%ld, scale bar %g m\n", drawn.scale_denom, drawn.scale_bar_m);
+  std::printf("labels %d placed, %d dropped (no room)\n", drawn.labels_placed,
+              drawn.labels_dropped);
+}
+
+}  // namespace
+
 int render_map(const ViewOptions& o) {
   if (o.out.empty()) throw UsageError("map needs --out FILE.png or FILE.pdf");
   std::string ext = fs::path(o.out).extension().string();
@@ -206,23 +251,7 @@ int render_map(const ViewOptions& o) {
   win->Render();
   double first = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
-  // Page pixels (origin top-left) ↔ body display coordinates (origin bottom-left).
-  for (const auto& id : o.locate) {
-    auto pos = scene.locate(id);  // a parcel id, or "X,Y" in the working CRS
-    if (pos)
-      std::printf("locate %s %d %d\n", id.c_str(),
-                  lay.frame_x + static_cast<int>(std::lround(pos->first)),
-                  lay.frame_y + static_cast<int>(std::lround(lay.frame_h - 1 - pos->second)));
-    else
-      std::printf("locate %s none\n", id.c_str());
-  }
-  for (auto [x, y] : o.picks) {
-    int bx = x - lay.frame_x, by = lay.frame_h - 1 - (y - lay.frame_y);
-    int idx = bx >= 0 && by >= 0 && bx < lay.frame_w && by < lay.frame_h ? scene.pick(bx, by) : -1;
-    std::printf("pick %d %d %s\n", x, y,
-                idx >= 0 && l.results ? l.results->parcels[static_cast<std::size_t>(idx)].id.c_str()
-                                      : "none");
-  }
+  report_locations(o, lay, scene, l);
   if (!o.picks.empty()) win->Render();
 
   auto grab = vtkSmartPointer<vtkWindowToImageFilter>::New();
@@ -252,20 +281,7 @@ int render_map(const ViewOptions& o) {
     throw;
   }
   fs::rename(tmp, out);
-  for (const auto& line : listing) std::printf("legend: %s\n", line.c_str());
-  if (!o.legend_out.empty()) {
-    std::ofstream f(o.legend_out);
-    for (const auto& line : listing) f << line << "\n";
-    if (!f) throw RuntimeError(o.legend_out + ": cannot write the legend listing");
-  }
-  std::printf(
-      "page %dx%d px at %g dpi (%.0fx%.0f mm), map frame %dx%d px at %d,%d; title %.1f pt\n",
-      o.width, o.height, o.dpi, o.width / o.dpi * 25.4, o.height / o.dpi * 25.4, lay.frame_w,
-      lay.frame_h, lay.frame_x, lay.frame_y, drawn.title_pt);
-  if (drawn.scale_denom > 0)
-    std::printf("scale 1:%ld, scale bar %g m\n", drawn.scale_denom, drawn.scale_bar_m);
-  std::printf("labels %d placed, %d dropped (no room)\n", drawn.labels_placed,
-              drawn.labels_dropped);
+  report_page(o, lay, drawn, listing);
   if (o.frames > 0) {
     auto t1 = std::chrono::steady_clock::now();
     for (int i = 0; i < o.frames; ++i) {
