@@ -38,6 +38,7 @@ struct ClearanceArgs {
   int threads = 0;
   double min_overlap_m2 = 1e-6;
   bool no_gpkg = false;
+  bool no_xlsx = false;
   std::string keep_fields;  // "" = every field of the parcel layer, "none" = none
   std::string group_field;
   std::string map;
@@ -197,6 +198,8 @@ void register_clearance(CLI::App& app) {
                   "ignore overlaps smaller than this (floating-point slivers)")
       ->check(CLI::Range(0.0, 1e12));
   sub->add_flag("--no-gpkg", g_args.no_gpkg, "skip clearance.gpkg (faster on huge batches)");
+  sub->add_flag("--no-xlsx", g_args.no_xlsx,
+                "skip overlaps.xlsx and parcels.xlsx (faster on huge batches)");
   sub->add_option("--keep-fields", g_args.keep_fields,
                   "parcel fields carried into parcels.csv/.xlsx, the GeoPackage and the report: "
                   "F1,F2 or none (default: every field)");
@@ -212,7 +215,7 @@ int run_clearance() {
   job.validate();  // the whole run, before any data is read in bulk and anything is written
   const std::string map_png = out::find_map_png(g_args.map, g_args.out);
   out::OutputDir outdir(g_args.out);
-  out::ClearanceFiles files(outdir, {!g_args.no_gpkg, "", map_png});
+  out::ClearanceFiles files(outdir, {!g_args.no_gpkg, !g_args.no_xlsx, "", map_png});
   engine::ClearanceResult result = job.run(files, &progress_bar());
   const auto written = outdir.commit();
 

@@ -100,11 +100,14 @@ void ClearanceFiles::end(const engine::ClearanceRun& run, engine::ClearanceResul
   write_text(dir.staged("overlaps.csv"), overlaps_csv(result));
   write_text(dir.staged("parcels.csv"), parcels_csv(result, &run.attributes));
   log::debug("CSV written in {:.2f} s", since());
-  write_xlsx(dir.staged("overlaps.xlsx"), {overlaps_table(result)});
-  std::vector<Table> parcel_sheets{parcels_table(result, &run.attributes)};
-  if (!meta.group_field.empty())
-    parcel_sheets.push_back(groups_table(summarize_groups(result, run.group_of), meta.group_field));
-  write_xlsx(dir.staged("parcels.xlsx"), parcel_sheets);
+  if (impl_->options.xlsx) {
+    write_xlsx(dir.staged("overlaps.xlsx"), {overlaps_table(result)});
+    std::vector<Table> parcel_sheets{parcels_table(result, &run.attributes)};
+    if (!meta.group_field.empty())
+      parcel_sheets.push_back(
+          groups_table(summarize_groups(result, run.group_of), meta.group_field));
+    write_xlsx(dir.staged("parcels.xlsx"), parcel_sheets);
+  }
   log::debug("Excel tables written at {:.2f} s", since());
   write_text(dir.staged("report.html"), clearance_html(result, meta));
   log::debug("report written at {:.2f} s", since());

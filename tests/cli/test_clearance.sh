@@ -186,4 +186,9 @@ grep -q "UNCHECKED" "$WORK/far/report.html" && echo "ok: report says unchecked" 
 "$SITEPLAN" -q clearance --parcels "$G/corrupt.gpkg:parcels" "${R[@]}" --out "$WORK/corrupt" >/dev/null || fail "corrupt exit $?"
 grep -q '^PX,0.000000,invalid,.*bad-coordinates' "$WORK/corrupt/parcels.csv" && grep -q '^P1,10000.000000,blocked' "$WORK/corrupt/parcels.csv" \
   && echo "ok: corrupted coordinate" || fail "corrupt: $(cat "$WORK/corrupt/parcels.csv")"
+# --no-gpkg --no-xlsx: only the CSVs and the report.
+run --out "$WORK/lean" --no-gpkg --no-xlsx >/dev/null || fail "lean exit $?"
+[[ "$(ls "$WORK/lean" | tr '\n' ' ')" == "overlaps.csv parcels.csv report.html " ]] && echo "ok: --no-gpkg --no-xlsx" \
+  || fail "lean outputs: $(ls "$WORK/lean")"
+cmp -s "$WORK/lean/parcels.csv" "$WORK/t1/parcels.csv" && echo "ok: same parcels.csv" || fail "lean parcels.csv differs"
 finish
