@@ -146,6 +146,17 @@ engine::ClearanceRequest request() {
     SourceRef ref = split_source_ref(g_args.parcels);
     r.parcels.source = ref.path;
     r.parcels.layer = ref.layer;
+    // The rule file may describe this very file ([layers.parcels] source = ..., crs = ...,
+    // encoding = ...): its settings apply.
+    for (const auto& l : r.project.layers) {
+      std::error_code e2;
+      if (!is_connection_string(l.source) && std::filesystem::equivalent(l.source, ref.path, e2) &&
+          (ref.layer.empty() || l.layer.empty() || l.layer == ref.layer)) {
+        r.parcels = l;
+        if (!ref.layer.empty()) r.parcels.layer = ref.layer;
+        break;
+      }
+    }
   }
   if (!g_args.encoding.empty()) r.parcels.encoding = g_args.encoding;
   if (!g_args.parcels_crs.empty()) r.parcels.crs = g_args.parcels_crs;

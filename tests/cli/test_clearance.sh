@@ -191,4 +191,11 @@ run --out "$WORK/lean" --no-gpkg --no-xlsx >/dev/null || fail "lean exit $?"
 [[ "$(ls "$WORK/lean" | tr '\n' ' ')" == "overlaps.csv parcels.csv report.html " ]] && echo "ok: --no-gpkg --no-xlsx" \
   || fail "lean outputs: $(ls "$WORK/lean")"
 cmp -s "$WORK/lean/parcels.csv" "$WORK/t1/parcels.csv" && echo "ok: same parcels.csv" || fail "lean parcels.csv differs"
+# A rule file that declares the parcel file ([layers.parcels] with crs = ...): its settings apply,
+# whether --parcels names the layer id or the file.
+printf '[project]\ncrs = "EPSG:4542"\n[layers.parcels]\nsource = "%s/data/guards/noprj.shp"\ncrs = "EPSG:4542"\n[layers.yjjbnt]\nsource = "%s/data/constraints.gpkg"\nlayer = "yjjbnt"\n[[constraint]]\nid = "farmland"\nlayer = "yjjbnt"\n' "$TESTS" "$TESTS" >"$WORK/pr.toml"
+for p in parcels data/guards/noprj.shp; do
+  "$SITEPLAN" -q clearance --parcels "$p" --id-field XMBH --rules "$WORK/pr.toml" --coverage data/constraints.gpkg:dltb \
+    --out "$WORK/pr_$RANDOM" >/dev/null && echo "ok: [layers.parcels] crs applies to --parcels $p" || fail "--parcels $p with [layers.parcels] crs: exit $?"
+done
 finish
