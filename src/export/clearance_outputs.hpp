@@ -76,7 +76,7 @@ class ClearanceFiles : public engine::ClearanceSink {
  public:
   struct Options {
     bool gpkg = true;
-    bool xlsx = true;  // overlaps.xlsx and parcels.xlsx
+    bool xlsx = true;     // overlaps.xlsx and parcels.xlsx
     std::string title;    // "" = the project's name
     std::string map_png;  // map to embed in the report ("" = none)
   };
