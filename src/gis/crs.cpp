@@ -1,6 +1,7 @@
 #include "gis/crs.hpp"
 
 #include <fmt/core.h>
+#include <proj.h>
 
 #include <algorithm>
 #include <cmath>
@@ -185,6 +186,67 @@ bool absurd_coordinates(double minx, double miny, double maxx, double maxy) {
   return false;
 }
 
+namespace {
+// RAII for the PROJ objects of ballpark_warning.
+struct ProjCtx {
+  PJ_CONTEXT* c = proj_context_create();
+  ~ProjCtx() { proj_context_destroy(c); }
+};
+struct ProjObj {
+  PJ* p = nullptr;
+  ~ProjObj() {
+    if (p) proj_destroy(p);
+  }
+};
+
+std::string datum_name(const Crs& crs) {
+  const char* d = crs.srs()->GetAttrValue("DATUM");
+  return d ? d : "";
+}
+
+// Datums within a few centimetres of each other (PROJ may still call the step "ballpark").
+bool wgs84_like(const std::string& datum) {
+  return datum == "WGS_1984" || datum == "World Geodetic System 1984" ||
+         datum.find("China_2000") != std::string::npos ||
+         datum.find("China 2000") != std::string::npos;
+}
+}  // namespace
+
+std::string ballpark_warning(const Crs& from, const Crs& to) {
+  if (from.empty() || to.empty()) return "";
+  const std::string da = datum_name(from), db = datum_name(to);
+  if (da == db || (wgs84_like(da) && wgs84_like(db))) return "";
+  char* wa = nullptr;
+  char* wb = nullptr;
+  const char* wkt2[] = {"FORMAT=WKT2_2019", nullptr};
+  from.srs()->exportToWkt(&wa, wkt2);
+  to.srs()->exportToWkt(&wb, wkt2);
+  const std::string sa = wa ? wa : "", sb = wb ? wb : "";
+  CPLFree(wa);
+  CPLFree(wb);
+  ProjCtx ctx;
+  ProjObj a{proj_create(ctx.c, sa.c_str())}, b{proj_create(ctx.c, sb.c_str())};
+  if (!a.p || !b.p) return "";
+  PJ_OPERATION_FACTORY_CONTEXT* fc = proj_create_operation_factory_context(ctx.c, nullptr);
+  if (!fc) return "";
+  proj_operation_factory_context_set_grid_availability_use(
+      ctx.c, fc, PROJ_GRID_AVAILABILITY_DISCARD_OPERATION_IF_MISSING_GRID);
+  PJ_OBJ_LIST* ops = proj_create_operations(ctx.c, a.p, b.p, fc);
+  bool ballpark = true;
+  if (ops && proj_list_get_count(ops) > 0) {
+    ProjObj op{proj_list_get(ctx.c, ops, 0)};
+    ballpark = op.p && proj_coordoperation_has_ballpark_transformation(ctx.c, op.p) == 1;
+  }
+  if (ops) proj_list_destroy(ops);
+  proj_operation_factory_context_destroy(fc);
+  if (!ballpark) return "";
+  return fmt::format(
+      "PROJ knows no datum shift from {} ({}) to {} ({}): the transformation is "
+      "a ballpark one and positions may be off by tens to hundreds of metres; "
+      "convert the data to {} with the local transformation parameters first",
+      from.label(), da, to.label(), db, to.label());
+}
+
 std::optional<Extent> area_of_use(const Crs& crs) {
   if (crs.empty()) return std::nullopt;
   double w = 0, s = 0, e = 0, n = 0;
@@ -215,8 +277,8 @@ std::string prefixed_crs_of_zone(double zone) {
 }
 
 // Zone-prefix checks for a Gauss-Krüger / transverse Mercator CRS.
-std::optional<CrsFinding> check_prefix(const Crs& crs, const Crs::TransverseMercator& tm,
-                                       const Extent& e) {
+std::optional<CrsFinding> check_prefix_cgcs(const Crs& crs, const Crs::TransverseMercator& tm,
+                                            const Extent& e) {
   const bool declared_prefixed = tm.false_easting >= 1'000'000.0;
   const int cm = static_cast<int>(std::lround(tm.central_meridian));
   // In China a Gauss-Krüger northing is 1–10 million metres, an easting below 1 million (plain)
@@ -271,6 +333,24 @@ std::optional<CrsFinding> check_prefix(const Crs& crs, const Crs::TransverseMerc
     }
   }
   return std::nullopt;
+}
+
+// The suggested codes are CGCS2000's: for another datum (Xian 1980, Beijing 1954) the finding
+// stays, without a code of the wrong datum.
+std::optional<CrsFinding> check_prefix(const Crs& crs, const Crs::TransverseMercator& tm,
+                                       const Extent& e) {
+  auto f = check_prefix_cgcs(crs, tm, e);
+  if (!f || f->fitting_crs.empty() || wgs84_like(datum_name(crs))) return f;
+  const std::string code = f->fitting_crs;
+  f->fitting_crs.clear();
+  const std::size_t at = f->message.find("; declare " + code);
+  if (at != std::string::npos)
+    f->message = f->message.substr(0, at) +
+                 fmt::format(
+                     "; declare the CRS of the same datum ({}) whose eastings {} the zone "
+                     "prefix",
+                     datum_name(crs), tm.false_easting >= 1'000'000.0 ? "lack" : "carry");
+  return f;
 }
 
 }  // namespace

@@ -103,6 +103,12 @@ std::vector<CrsFinding> check_zone(const Crs& crs, const Extent& native_extent);
 // A feature with such a coordinate is invalid, whatever its CRS.
 bool absurd_coordinates(double minx, double miny, double maxx, double maxy);
 
+// When PROJ knows no datum shift between the two CRSs' datums (a "ballpark" transformation,
+// e.g. Xian 1980 or Beijing 1954 to CGCS2000 without local parameters), a one-line warning:
+// positions may be off by tens to hundreds of metres. "" when the transformation is exact enough
+// (the same datum, or CGCS2000 ↔ WGS 84, which differ by centimetres).
+std::string ballpark_warning(const Crs& from, const Crs& to);
+
 // The CRS's area of use (degrees, west/south/east/north) when PROJ knows it.
 std::optional<Extent> area_of_use(const Crs& crs);
 

@@ -300,6 +300,10 @@ void Loader::settle_crs() {
   apply_filter(*layer_, spec_.source, filter_);
 
   if (!work_.empty() && !out_.source_crs.empty()) to_work_.emplace(out_.source_crs, work_);
+  if (to_work_ && !to_work_->identity() && !opt_.validate_only) {
+    const std::string w = gis::ballpark_warning(out_.source_crs, work_);
+    if (!w.empty()) log::warn("{}: {}", where_label_, w);
+  }
   if (!work_.empty() && !out_.source_crs.empty() && layer_->GetGeometryColumn()) {
     OGREnvelope env;
     gis::GdalErrorCapture quiet;

@@ -188,3 +188,15 @@ TEST(Crs, SixDegreePrefixAndSwappedLatLon) {
   ASSERT_EQ(f.size(), 1u);
   EXPECT_NE(f[0].message.find("swapped"), std::string::npos) << f[0].message;
 }
+
+TEST(Crs, BallparkDatumShiftsAreNamed) {
+  // Xian 1980 / 3-degree GK zone 36 to CGCS2000: PROJ has no parameters, tens of metres off.
+  const std::string w =
+      ballpark_warning(Crs::from_user("EPSG:2360", "t"), Crs::from_user("EPSG:4542", "t"));
+  EXPECT_NE(w.find("ballpark"), std::string::npos) << w;
+  // CGCS2000 ↔ WGS 84 differ by centimetres; the same datum is exact.
+  EXPECT_EQ(ballpark_warning(Crs::from_user("EPSG:4326", "t"), Crs::from_user("EPSG:4542", "t")),
+            "");
+  EXPECT_EQ(ballpark_warning(Crs::from_user("EPSG:4490", "t"), Crs::from_user("EPSG:4542", "t")),
+            "");
+}
