@@ -63,6 +63,9 @@ struct ClearanceResult {
   std::vector<RuleLayer> const* rules = nullptr;
   std::vector<ParcelResult> parcels;
   int threads_used = 1;
+  // For a shard of a batch (ClearanceRequest::shard): the input position of parcels[i].
+  // Empty: every parcel, in input order.
+  std::vector<std::size_t> input_index;
 };
 
 // parcels: loaded with polygons_only; its features keep their GEOS geometries (created in

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <exception>
 #include <future>
 #include <map>
@@ -22,6 +23,10 @@
 
 namespace siteplan::engine {
 
+std::vector<std::string> ParcelAttributes::value_row(std::size_t parcel) const {
+  return parcel < values.size() ? values[parcel] : std::vector<std::string>{};
+}
+
 const std::string& ParcelAttributes::value(std::size_t parcel, std::size_t field) const {
   static const std::string none;
   if (parcel >= values.size() || field >= values[parcel].size()) return none;
@@ -38,6 +43,7 @@ void ClearanceCollector::end(const ClearanceRun& r, ClearanceResult& result) {
   run.group_of = r.group_of;
   run.inputs = r.inputs;
   parcels = std::move(result.parcels);
+  input_index = result.input_index;
   result.parcels.clear();
 }
 
@@ -66,6 +72,63 @@ std::vector<std::string> kept_fields(const std::string& keep,
       continue;
     out.push_back(f);
   }
+  return out;
+}
+
+std::vector<std::size_t> shard_parcels(const std::vector<gis::Extent>& envelopes, int count,
+                                       int index) {
+  std::vector<std::size_t> mine;
+  if (count <= 1) {
+    for (std::size_t i = 0; i < envelopes.size(); ++i) mine.push_back(i);
+    return mine;
+  }
+  gis::Extent all;
+  for (const auto& e : envelopes) all.expand(e);
+  // Morton code of each centre on a 65,536 × 65,536 grid over the parcels' extent.
+  auto cell = [](double v, double lo, double hi) {
+    const double t = hi > lo ? (v - lo) / (hi - lo) : 0.0;
+    return static_cast<std::uint32_t>(std::clamp(t, 0.0, 1.0) * 65535.0);
+  };
+  auto interleave = [](std::uint32_t x, std::uint32_t y) {
+    std::uint64_t code = 0;
+    for (int b = 0; b < 16; ++b)
+      code |= (static_cast<std::uint64_t>((x >> b) & 1u) << (2 * b)) |
+              (static_cast<std::uint64_t>((y >> b) & 1u) << (2 * b + 1));
+    return code;
+  };
+  std::vector<std::pair<std::uint64_t, std::size_t>> placed;
+  std::vector<std::size_t> unplaced;
+  for (std::size_t i = 0; i < envelopes.size(); ++i) {
+    const gis::Extent& e = envelopes[i];
+    if (!e.valid) {
+      unplaced.push_back(i);
+      continue;
+    }
+    placed.emplace_back(interleave(cell((e.minx + e.maxx) / 2, all.minx, all.maxx),
+                                   cell((e.miny + e.maxy) / 2, all.miny, all.maxy)),
+                        i);
+  }
+  std::sort(placed.begin(), placed.end());  // ties by input position: deterministic
+  const std::size_t n = placed.size(), k = static_cast<std::size_t>(count);
+  const std::size_t at = static_cast<std::size_t>(index);
+  for (std::size_t j = n * at / k; j < n * (at + 1) / k; ++j) mine.push_back(placed[j].second);
+  for (std::size_t u = 0; u < unplaced.size(); ++u)
+    if (u % k == at) mine.push_back(unplaced[u]);
+  std::sort(mine.begin(), mine.end());
+  return mine;
+}
+
+ClearanceResult merge_shards(std::vector<ClearanceResult> parts) {
+  ClearanceResult out;
+  std::vector<std::pair<std::size_t, ParcelResult*>> all;
+  for (auto& part : parts) {
+    if (!out.rules) out.rules = part.rules;
+    out.threads_used = std::max(out.threads_used, part.threads_used);
+    for (std::size_t i = 0; i < part.parcels.size(); ++i)
+      all.emplace_back(part.input_index.empty() ? i : part.input_index[i], &part.parcels[i]);
+  }
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [index, p] : all) out.parcels.push_back(std::move(*p));
   return out;
 }
 
@@ -150,7 +213,8 @@ struct ClearanceJob::State {
   int name_value = -1;
   std::size_t keep_at = 0, group_at = 0;
   // Read in run(), after `ctx` (which outlives the geometries made in it).
-  io::LoadedLayer parcels;
+  io::LoadedLayer parcels;               // this run's parcels (a shard's only, in a sharded run)
+  std::vector<std::size_t> input_index;  // their input positions (sharded runs)
   RuleSet rule_set;
   RuleLayer own_coverage;
 
@@ -160,6 +224,7 @@ struct ClearanceJob::State {
   void probe_layers();
   void plan_fields();
   void load_parcels(const ProgressFn* progress);
+  void keep_shard();
   std::future<std::vector<InputRecord>> hash_inputs_async() const;
   void load_rules(const gis::BoxIndex& near_boxes, const ProgressFn* progress);
   const RuleLayer* build_coverage(const gis::BoxIndex& near_boxes);
@@ -354,6 +419,29 @@ void ClearanceJob::State::load_parcels(const ProgressFn* progress) {
   }
 }
 
+// A sharded run keeps its block of parcels (ids were checked over the whole batch), with their
+// attributes and groups; the rule data are then read near these parcels only.
+void ClearanceJob::State::keep_shard() {
+  std::vector<gis::Extent> envelopes;
+  for (const auto& f : parcels.features)
+    envelopes.push_back(f.geom ? gis::envelope(ctx, f.geom.get()) : gis::Extent{});
+  input_index = shard_parcels(envelopes, req.shard.count, req.shard.index);
+  std::vector<io::Feature> kept;
+  std::vector<std::vector<std::string>> values;
+  std::vector<std::string> groups;
+  gis::Extent extent;
+  for (std::size_t i : input_index) {
+    extent.expand(envelopes[i]);
+    kept.push_back(std::move(parcels.features[i]));
+    values.push_back(run.attributes.value_row(i));
+    if (i < run.group_of.size()) groups.push_back(run.group_of[i]);
+  }
+  parcels.features = std::move(kept);
+  parcels.work_extent = extent;
+  run.attributes.values = std::move(values);
+  run.group_of = std::move(groups);
+}
+
 // Every input with its SHA-256, hashed while the parcels are checked.
 std::future<std::vector<InputRecord>> ClearanceJob::State::hash_inputs_async() const {
   std::vector<LayerSpec> specs{req.parcels};
@@ -419,6 +507,7 @@ ClearanceResult ClearanceJob::run_in_budget(ClearanceSink& sink, const ProgressF
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
   s.load_parcels(progress);
+  if (s.req.shard.count > 1) s.keep_shard();
   log::debug("parcels read at {:.2f} s", since_start());
   auto inputs = s.hash_inputs_async();
   std::vector<gis::Extent> boxes;
@@ -441,6 +530,7 @@ ClearanceResult ClearanceJob::run_in_budget(ClearanceSink& sink, const ProgressF
   sink.begin(s.run);
   try {
     result = run_clearance(s.parcels, s.rule_set.layers, s.run.work, s.ctx, copt);
+    result.input_index = s.input_index;
     log::debug("parcels checked at {:.2f} s", since_start());
     s.run.inputs = inputs.get();
     sink.end(s.run, result);

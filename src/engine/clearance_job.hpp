@@ -39,6 +39,14 @@ struct ClearanceRequest {
   std::optional<LayerSpec> coverage;
   std::string coverage_option = "--coverage";
   int threads = 0;  // 0 = the project's threads, else all cores
+  // A part of the batch (for sharded runs, e.g. one per MPI rank): the parcels are ordered along
+  // a Morton curve of their centres and cut into `count` blocks of equal size; this run checks
+  // block `index` and reads only the rule data near it. Every parcel is in exactly one block;
+  // merge_shards() puts the parts back in input order. The result equals one run's.
+  struct Shard {
+    int index = 0;
+    int count = 1;
+  } shard;
   double min_overlap_m2 = 1e-6;
   bool keep_pieces = true;  // keep the overlap polygons (for a GeoPackage)
 };
@@ -48,6 +56,7 @@ struct ParcelAttributes {
   std::vector<std::string> names;                // field names, in output order
   std::vector<std::vector<std::string>> values;  // [parcel, input order][field] ("" = NULL)
   const std::string& value(std::size_t parcel, std::size_t field) const;
+  std::vector<std::string> value_row(std::size_t parcel) const;
 };
 
 // What a sink learns of the run.
@@ -85,6 +94,7 @@ class ClearanceCollector : public ClearanceSink {
  public:
   void end(const ClearanceRun& run, ClearanceResult& result) override;
   std::vector<ParcelResult> parcels;
+  std::vector<std::size_t> input_index;  // a shard's input positions (empty: all, in order)
   ClearanceRun run;
 };
 
@@ -109,6 +119,13 @@ class ClearanceJob {
   struct State;
   std::unique_ptr<State> s_;
 };
+
+// The input positions of the parcels in block `index` of `count` (see ClearanceRequest::shard):
+// parcels with an envelope by the Morton order of its centre, the others round-robin by position.
+std::vector<std::size_t> shard_parcels(const std::vector<gis::Extent>& envelopes, int count,
+                                       int index);
+// The shards' results as one, in input order.
+ClearanceResult merge_shards(std::vector<ClearanceResult> parts);
 
 // The parcel fields kept for the outputs: `keep` ("" = all, "none", "F1,F2"), leaving out the
 // id and name fields (already columns) and a table's WKT column.
