@@ -93,4 +93,48 @@ OgrGeomPtr to_ogr_multipolygon(GEOSContextHandle_t ctx,
   return OgrGeomPtr(mp.release());
 }
 
+OgrGeomPtr polygons_from_rings(std::vector<std::unique_ptr<OGRLinearRing>> rings) {
+  GdalErrorCapture capture;  // GEOS complaints about invalid rings stay quiet
+  std::vector<std::unique_ptr<OGRPolygon>> parts;
+  for (auto& ring : rings) {
+    ring->closeRings();
+    OGRPolygon alone;
+    alone.addRing(ring.get());
+    auto inside = [&](const OGRLinearRing& shell) {
+      OGRPolygon s;
+      s.addRingDirectly(shell.clone());
+      capture.clear();
+      bool in = s.Contains(&alone);
+      if (capture.has_error()) {  // invalid rings: decide by the first vertex
+        OGRPoint first(ring->getX(0), ring->getY(0));
+        in = s.Contains(&first);
+      }
+      return in;
+    };
+    OGRPolygon* host = nullptr;
+    for (auto& part : parts) {
+      if (!inside(*part->getExteriorRing())) continue;
+      bool in_hole = false;
+      for (int h = 0; h < part->getNumInteriorRings() && !in_hole; ++h)
+        in_hole = inside(*part->getInteriorRing(h));
+      if (!in_hole) {
+        host = part.get();
+        break;
+      }
+    }
+    if (host) {
+      host->addRingDirectly(ring.release());
+    } else {
+      auto poly = std::make_unique<OGRPolygon>();
+      poly->addRingDirectly(ring.release());
+      parts.push_back(std::move(poly));
+    }
+  }
+  if (parts.empty()) return nullptr;
+  if (parts.size() == 1) return OgrGeomPtr(parts.front().release());
+  auto mp = std::make_unique<OGRMultiPolygon>();
+  for (auto& part : parts) mp->addGeometryDirectly(part.release());
+  return OgrGeomPtr(mp.release());
+}
+
 }  // namespace siteplan::gis

@@ -21,6 +21,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
+#include "gis/convert.hpp"
 #include "gis/crs.hpp"
 
 namespace fs = std::filesystem;
@@ -374,53 +375,14 @@ void Parser::check_parcel(const RawParcel& p, int line) {
 // The rings as polygons: a ring is a hole of the first earlier part whose shell holds it and none
 // of whose holes does, otherwise a further part; the declared 地块面积 is compared with the area.
 void Parser::build_polygons(const RawParcel& p, CoordTxtParcel& out) {
-  gis::GdalErrorCapture capture;  // GEOS complaints about invalid rings stay quiet
-  std::vector<std::unique_ptr<OGRPolygon>> parts;
+  std::vector<std::unique_ptr<OGRLinearRing>> rings;
   for (const auto& r : p.rings) {
     auto ring = std::make_unique<OGRLinearRing>();
     for (const auto& q : r.pts) ring->addPoint(q.e, q.n);
-    OGRPolygon alone;
-    alone.addRing(ring.get());
-    // A hole of the first earlier part whose shell holds it and none of whose holes does.
-    auto inside = [&](const OGRLinearRing& shell) {
-      OGRPolygon s;
-      s.addRingDirectly(shell.clone());
-      capture.clear();
-      bool in = s.Contains(&alone);
-      if (capture.has_error()) {  // invalid rings: decide by the first vertex
-        OGRPoint first(r.pts.front().e, r.pts.front().n);
-        in = s.Contains(&first);
-      }
-      return in;
-    };
-    OGRPolygon* host = nullptr;
-    for (auto& part : parts) {
-      if (!inside(*part->getExteriorRing())) continue;
-      bool in_hole = false;
-      for (int h = 0; h < part->getNumInteriorRings() && !in_hole; ++h)
-        in_hole = inside(*part->getInteriorRing(h));
-      if (!in_hole) {
-        host = part.get();
-        break;
-      }
-    }
-    if (host)
-      host->addRingDirectly(ring.release());
-    else {
-      auto poly = std::make_unique<OGRPolygon>();
-      poly->addRingDirectly(ring.release());
-      parts.push_back(std::move(poly));
-    }
+    rings.push_back(std::move(ring));
   }
-  double area = 0;
-  for (const auto& part : parts) area += part->get_Area();
-  if (parts.size() == 1) {
-    out.geom.reset(parts.front().release());
-  } else {
-    auto mp = std::make_unique<OGRMultiPolygon>();
-    for (auto& part : parts) mp->addGeometryDirectly(part.release());
-    out.geom.reset(mp.release());
-  }
+  out.geom = gis::polygons_from_rings(std::move(rings));
+  const double area = out.geom ? OGR_G_Area(OGRGeometry::ToHandle(out.geom.get())) : 0.0;
   if (!p.values[1].empty()) {
     const double declared = *to_double(p.values[1]) * 10000.0;
     if (declared > 0 && std::fabs(declared - area) > 0.001 * area)

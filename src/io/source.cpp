@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <map>
+#include <mutex>
 
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -188,11 +190,31 @@ bool layer_is_utf8(OGRLayer& layer) {
 }
 }  // namespace
 
+namespace {
+std::string decide_encoding(OGRLayer& layer, const std::string& source, const std::string& driver);
+}
+
+// A run opens a layer several times (checks, then reading): the bytes are scanned once.
 std::string undeclared_encoding(GDALDataset& ds, OGRLayer& layer, const std::string& source,
                                 const std::string& driver) {
+  (void)ds;
+  static std::mutex mutex;
+  static std::map<std::string, std::string> decided;
+  const std::string key = source + '\n' + layer.GetName();
+  {
+    std::lock_guard lock(mutex);
+    if (auto it = decided.find(key); it != decided.end()) return it->second;
+  }
+  std::string enc = decide_encoding(layer, source, driver);
+  std::lock_guard lock(mutex);
+  decided.emplace(key, enc);
+  return enc;
+}
+
+namespace {
+std::string decide_encoding(OGRLayer& layer, const std::string& source, const std::string& driver) {
   if (driver == "CSV") return layer_is_utf8(layer) ? "" : "GB18030";
   if (driver != "ESRI Shapefile") return "";
-  (void)ds;
   const char* cpg = layer.GetMetadataItem("ENCODING_FROM_CPG", "SHAPEFILE");
   const char* ldid = layer.GetMetadataItem("ENCODING_FROM_LDID", "SHAPEFILE");
   if (cpg && *cpg) return "";
@@ -210,6 +232,8 @@ std::string undeclared_encoding(GDALDataset& ds, OGRLayer& layer, const std::str
   if (!rl) return "";
   return layer_is_utf8(*rl) ? "UTF-8" : "GB18030";
 }
+
+}  // namespace
 
 std::vector<std::string> list_layers(const std::string& source) {
   auto ds = open_source(source, "", "");

@@ -15,6 +15,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
+#include "gis/convert.hpp"
 #include "gis/gdal.hpp"
 #include "io/source.hpp"
 
@@ -247,11 +248,10 @@ bool numbered_in_row_order(const std::vector<P>& pts) {
   return runs(1) || runs(-1);
 }
 
-// Holes of the first earlier part whose shell holds the ring and none of whose holes does,
-// otherwise further parts (as in the coordinate TXT).
+// The parcel's rings, checked and in boundary order, as polygons (gis::polygons_from_rings: holes
+// and further parts by containment, as in the coordinate TXT).
 OGRGeometry* Reader::build(Parcel& p) const {
-  std::vector<std::unique_ptr<OGRPolygon>> parts;
-  gis::GdalErrorCapture capture;  // GEOS complaints about invalid rings stay quiet
+  std::vector<std::unique_ptr<OGRLinearRing>> rings;
   for (auto& r : p.rings) {
     std::vector<Pt>& pts = r.pts;
     const long first_row = pts.front().row, last_row = pts.back().row;
@@ -287,43 +287,9 @@ OGRGeometry* Reader::build(Parcel& p) const {
       const double x = a_is_northing_ ? q.b : q.a, y = a_is_northing_ ? q.a : q.b;
       lr->addPoint(x, y);
     }
-    lr->closeRings();
-    OGRPolygon alone;
-    alone.addRing(lr.get());
-    auto inside = [&](const OGRLinearRing& shell) {
-      OGRPolygon s;
-      s.addRingDirectly(shell.clone());
-      capture.clear();
-      bool in = s.Contains(&alone);
-      if (capture.has_error()) {  // invalid rings: decide by the first vertex
-        OGRPoint first(lr->getX(0), lr->getY(0));
-        in = s.Contains(&first);
-      }
-      return in;
-    };
-    OGRPolygon* host = nullptr;
-    for (auto& part : parts) {
-      if (!inside(*part->getExteriorRing())) continue;
-      bool in_hole = false;
-      for (int h = 0; h < part->getNumInteriorRings() && !in_hole; ++h)
-        in_hole = inside(*part->getInteriorRing(h));
-      if (!in_hole) {
-        host = part.get();
-        break;
-      }
-    }
-    if (host) {
-      host->addRingDirectly(lr.release());
-    } else {
-      auto poly = std::make_unique<OGRPolygon>();
-      poly->addRingDirectly(lr.release());
-      parts.push_back(std::move(poly));
-    }
+    rings.push_back(std::move(lr));
   }
-  if (parts.size() == 1) return parts.front().release();
-  auto mp = std::make_unique<OGRMultiPolygon>();
-  for (auto& part : parts) mp->addGeometryDirectly(part.release());
-  return mp.release();
+  return gis::polygons_from_rings(std::move(rings)).release();
 }
 
 // Decides whether the table is a vertex table: its coordinate pair, parcel id, point, ring and
