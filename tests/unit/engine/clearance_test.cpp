@@ -50,7 +50,8 @@ struct Fixture {
     parcels.features.push_back(std::move(f));
   }
 
-  engine::RuleLayer& rule(const std::string& id, Severity sev, const std::vector<std::string>& wkts,
+  // A rule (or coverage) layer from WKT; rule() also adds it to the rules.
+  engine::RuleLayer layer(const std::string& id, Severity sev, const std::vector<std::string>& wkts,
                           const std::vector<std::string>& classes = {}) {
     engine::RuleLayer r;
     r.id = id;
@@ -63,15 +64,22 @@ struct Fixture {
       r.geoms.push_back(std::move(g));
     }
     r.classes = classes;
-    rules.push_back(std::move(r));
+    return r;
+  }
+  engine::RuleLayer& rule(const std::string& id, Severity sev, const std::vector<std::string>& wkts,
+                          const std::vector<std::string>& classes = {}) {
+    rules.push_back(layer(id, sev, wkts, classes));
     return rules.back();
   }
 
-  engine::ClearanceResult run(int threads = 1) {
+  engine::ClearanceResult run(int threads = 1) { return run(nullptr, threads); }
+  engine::ClearanceResult run(const engine::RuleLayer* cov, int threads = 1) {
     engine::ClearanceOptions o;
     o.threads = threads;
+    o.coverage = cov;
     return engine::run_clearance(parcels, rules, crs, ctx, o);
   }
+  engine::RuleLayer coverage;  // for the coverage tests
 };
 
 const engine::Overlap* find(const engine::ParcelResult& p, std::size_t rule,
@@ -264,52 +272,7 @@ TEST(Clearance, OverlappingFeaturesAcrossTheParcelEdgeCountOnce) {
 
 namespace {
 
-struct Batch {
-  gis::GeosContext ctx;
-  gis::Crs crs = gis::Crs::from_user("EPSG:4542", "t");
-  io::LoadedLayer parcels;
-  std::vector<engine::RuleLayer> rules;
-  engine::RuleLayer coverage;
-
-  gis::GeomPtr geom(const std::string& wkt) {
-    auto g = gis::from_wkt(ctx, wkt);
-    GEOSGeometry* moved = GEOSGeom_transformXY_r(
-        ctx, g.get(),
-        [](double* x, double* y, void*) {
-          *x += 620000;
-          *y += 2899000;
-          return 1;
-        },
-        nullptr);
-    auto owned = gis::wrap(ctx, moved);
-    gis::warm_envelope(ctx, owned.get());
-    return owned;
-  }
-  void parcel(const std::string& id, const std::string& wkt) {
-    io::Feature f;
-    f.key = id;
-    f.fid = static_cast<std::int64_t>(parcels.features.size());
-    f.geom = geom(wkt);
-    parcels.features.push_back(std::move(f));
-  }
-  engine::RuleLayer layer(const std::string& id, Severity sev, const std::vector<std::string>& wkts,
-                          const std::vector<std::string>& classes = {}) {
-    engine::RuleLayer r;
-    r.id = id;
-    r.name = id;
-    r.severity = sev;
-    r.breakdown = !classes.empty();
-    r.classes = classes;
-    for (const auto& w : wkts) r.geoms.push_back(geom(w));
-    return r;
-  }
-  engine::ClearanceResult run(const engine::RuleLayer* cov, int threads = 1) {
-    engine::ClearanceOptions o;
-    o.threads = threads;
-    o.coverage = cov;
-    return engine::run_clearance(parcels, rules, crs, ctx, o);
-  }
-};
+using Batch = Fixture;  // the coverage tests' name for the same fixture
 
 const char* sq(int x0, int y0, int x1, int y1) {
   static thread_local std::string s;
