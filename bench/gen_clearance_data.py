@@ -57,6 +57,21 @@ gdal.SetConfigOption("OGR_SQLITE_CACHE", "512")
 
 T0 = time.time()
 
+# Scales (--scale). "county": the original data set (cells of ~3.8 ha). "m" and "l": the density
+# of a real 三调 in a farmed basin (median cell ~0.26 ha, ~0.35 ha on average, so a median parcel
+# covers ~50 cells and a large one several hundred), over ~700 km² with 5,000 parcels (M) and
+# over ~3,500 km² with 20,000 parcels and ~1,000,000 cells (L).
+SCALES = {
+    # name: (P extent side x, y in m, coverage margin m, spacing m, free-hand parcels)
+    "county": (100000.0, 90000.0, 5000.0, 250.0, 6000),
+    "m": (24500.0, 24500.0, 1000.0, 59.0, 4800),
+    "l": (57000.0, 57000.0, 1000.0, 59.0, 19600),
+}
+# Feature counts of the county scale are scaled by the area (free-hand layers) or by the number
+# of cells (unions of cells) of the chosen scale; DENSE adds the parcel defects a real batch has.
+AREA_RATIO = 1.0
+DENSE = False
+
 
 def log(msg):
     print(f"[{time.time() - T0:7.1f}s] {msg}", flush=True)
@@ -253,7 +268,8 @@ class Coverage:
         L = np.hypot(*(B - A).T)
         lo, hi = np.minimum(rp[:, 0], rp[:, 1]), np.maximum(rp[:, 0], rp[:, 1])
         rkey = lo.astype(np.uint64) * np.uint64(len(pts)) + hi.astype(np.uint64)
-        step = 12.0 + 40.0 * hash_u01(rkey, seed * 7 + 1)
+        # Vertex spacing along shared edges: 12-52 m (county set), 6-20 m (dense: ~23 vertices a cell).
+        step = (6.0 + 14.0 * hash_u01(rkey, seed * 7 + 1)) if DENSE else (12.0 + 40.0 * hash_u01(rkey, seed * 7 + 1))
         k = np.where(L < 6.0, 0, np.clip(np.floor(L / step), 1, 14)).astype(np.int64)
         self.rv, self.rp, self.A, self.B, self.L, self.k, self.rkey = rv, rp, A, B, L, k, rkey
         self.amp = 0.015 + 0.05 * hash_u01(rkey, seed * 7 + 2)
@@ -375,7 +391,7 @@ def assign_classes(rng, cov, elev):
     # Rivers: random-walk polylines across the area; cells within 110 m become 河流水面.
     rivers = []
     for i in range(3):
-        y = rng.uniform(DY0 + 15000, DY1 - 15000)
+        y = rng.uniform(DY0 + 0.15 * (DY1 - DY0), DY1 - 0.15 * (DY1 - DY0))
         x = DX0 - 1000
         ang = rng.normal(0, 0.3)
         pts = [(x, y)]
@@ -436,7 +452,7 @@ def union_cells(cov, group):
 
 # ----------------------------------------------------------------------------- layers
 
-def gen_parcels(rng, cov, elev, n_star, n_cadastral):
+def gen_parcels(rng, cov, elev, n_star, n_cadastral, n_bowtie=3, n_twisted=2):
     log("parcels")
     out = []  # (wkb or None, kind)
     for _ in range(n_star):
@@ -445,6 +461,25 @@ def gen_parcels(rng, cov, elev, n_star, n_cadastral):
         cx, cy = rng.uniform(PX0 + 3000, PX1 - 3000), rng.uniform(PY0 + 3000, PY1 - 3000)
         ring = star_ring(rng, cx, cy, area, nv, rough=rng.uniform(0.1, 0.35), kmax=10, beta=1.2,
                          jitter=0.015, aniso=rng.uniform(1.0, 2.2), rot=rng.uniform(0, math.pi))
+        u = rng.random() if DENSE else 1.0
+        if u < 0.06:  # multipart: a second, smaller part beside the first
+            r0 = math.sqrt(area / math.pi)
+            ang = rng.uniform(0, 2 * math.pi)
+            a2 = area * rng.uniform(0.1, 0.5)
+            d = r0 * 2.2 + math.sqrt(a2 / math.pi) * 2.2
+            ring2 = star_ring(rng, cx + d * math.cos(ang), cy + d * math.sin(ang), a2, max(12, nv // 2),
+                              rough=0.15, kmax=6)
+            g = geom(wkb_multipolygon([[ring], [ring2]]))
+            if g.IsValid():
+                out.append((g.ExportToIsoWkb(), "multipart"))
+                continue
+        elif u < 0.10:  # a hole (a building or a plot left out)
+            ha = area * rng.uniform(0.01, 0.08)
+            hole = star_ring(rng, cx, cy, ha, int(rng.integers(8, 24)), rough=0.1, kmax=4)[::-1]
+            g = geom(wkb_polygon([ring, np.ascontiguousarray(hole)]))
+            if g.IsValid():
+                out.append((g.ExportToIsoWkb(), "hole"))
+                continue
         out.append((wkb_polygon([ring]), "star"))
     # Cadastral parcels: unions of 2-6 adjacent coverage cells (edges coincide with dltb).
     allowed = np.ones(len(cov.cells), bool)
@@ -464,7 +499,7 @@ def gen_parcels(rng, cov, elev, n_star, n_cadastral):
         made += 1
     # Invalid: three classic bow-ties (figure eight) and two parcels with a twisted corner.
     gdal.PushErrorHandler("CPLQuietErrorHandler")
-    for i in range(3):
+    for i in range(n_bowtie):
         a, b = rng.uniform(200, 500), rng.uniform(150, 400)
         corners = np.array([[-a, -b], [a, b], [a, -b], [-a, b]])
         pts = []
@@ -487,7 +522,7 @@ def gen_parcels(rng, cov, elev, n_star, n_cadastral):
         assert not geom(wkb_polygon([ring])).IsValid()
         out.append((wkb_polygon([ring]), "bowtie"))
     made = 0
-    while made < 2:
+    while made < n_twisted:
         cx, cy = rng.uniform(PX0 + 5000, PX1 - 5000), rng.uniform(PY0 + 5000, PY1 - 5000)
         ring = star_ring(rng, cx, cy, rng.uniform(5, 60) * 1e4, int(rng.integers(40, 120)), rough=0.2)
         pts = ring[:-1].copy()
@@ -530,7 +565,8 @@ def gen_yjjbnt(rng, cov, cls, elev, n_free):
     for c in rng.permutation(np.nonzero(cult)[0]).tolist():
         if used[c] or rng.random() > 0.8:
             continue
-        size = int(min(14, 1 + rng.geometric(0.22)))
+        # Dense: larger farmland blocks (tens of small cells, some with holes).
+        size = int(min(120, 1 + rng.geometric(0.06))) if DENSE else int(min(14, 1 + rng.geometric(0.22)))
         g = grow(rng, cov, c, size, cult, used)
         used[g] = True
         rows.append(g)
@@ -567,7 +603,9 @@ def gen_stbhhx(rng, elev, n):
         x, y = rng.uniform(PX0 + 8000, PX1 - 8000), rng.uniform(PY0 + 8000, PY1 - 8000)
         if elev(x, y) < 0.55:
             continue
-        area = math.exp(rng.uniform(math.log(3000), math.log(40000))) * 1e4
+        # Up to a quarter of the area (40,000 ha in the county set), at least a fifth of that.
+        amax = min(40000.0, 0.25 * (PX1 - PX0) * (PY1 - PY0) / 1e4)
+        area = math.exp(rng.uniform(math.log(min(3000.0, amax / 5)), math.log(amax))) * 1e4
         nv = int(np.clip(area / 1e4 * 0.45, 2000, 12000))
         shell = star_ring(rng, x, y, area, nv, rough=0.45, kmax=nv // 6, beta=1.4, jitter=0.01,
                           aniso=rng.uniform(1.0, 1.8), rot=rng.uniform(0, math.pi))
@@ -608,7 +646,7 @@ def gen_stbhhx(rng, elev, n):
     return out
 
 
-def gen_ldbh(rng, cov, cls, elev, target):
+def gen_ldbh(rng, cov, cls, elev, target, sizes=(5, 121)):
     log("ldbh: unions of forest cells")
     forest = np.isin(cls, ["0301", "0305", "0307"])
     used = np.zeros(len(cls), bool)
@@ -619,7 +657,7 @@ def gen_ldbh(rng, cov, cls, elev, target):
             break
         if used[c]:
             continue
-        g = grow(rng, cov, c, int(rng.integers(5, 121)), forest, used)
+        g = grow(rng, cov, c, int(rng.integers(*sizes)), forest, used)
         used[g] = True
         if len(g) < 3:
             continue
@@ -672,7 +710,24 @@ def main():
     ap.add_argument("--spacing", type=float, default=250.0, help="coverage grid spacing, m")
     ap.add_argument("--villages", type=int, default=550)
     ap.add_argument("--force", action="store_true", help="overwrite an existing data set")
+    ap.add_argument("--scale", choices=sorted(SCALES), default="county",
+                    help="county: the original set; m / l: real 三调 density, 5,000 / 20,000 parcels")
     args = ap.parse_args()
+    global PX0, PX1, PY0, PY1, DX0, DX1, DY0, DY1, AREA_RATIO, DENSE
+    sx, sy, margin, spacing, nparcels = SCALES[args.scale]
+    if args.scale != "county":
+        DENSE = True
+        cx, cy = 0.5 * (PX0 + PX1), 0.5 * (PY0 + PY1)
+        PX0, PX1, PY0, PY1 = cx - sx / 2, cx + sx / 2, cy - sy / 2, cy + sy / 2
+        DX0, DX1, DY0, DY1 = PX0 - margin, PX1 + margin, PY0 - margin, PY1 + margin
+        AREA_RATIO = sx * sy / (100000.0 * 90000.0)
+        if "--spacing" not in sys.argv:
+            args.spacing = spacing
+        if "--parcels" not in sys.argv:
+            args.parcels = nparcels
+        if "--villages" not in sys.argv:
+            args.villages = max(3, round(550 * AREA_RATIO))
+    n_area = lambda n, lo=1: max(lo, round(n * AREA_RATIO))
 
     out = os.path.abspath(args.out)
     if os.path.exists(os.path.join(out, "manifest.json")) and not args.force:
@@ -701,7 +756,10 @@ def main():
     timings["write_dltb_s"] = round(time.time() - t, 1)
 
     t = time.time()
-    prow, kinds = gen_parcels(np.random.default_rng(args.seed + 4), cov, elev, args.parcels, 150)
+    # A dense batch has the defects of a real one: ~1 % invalid, multipart and holed parcels.
+    nbad = max(5, args.parcels // 100) if DENSE else 5
+    prow, kinds = gen_parcels(np.random.default_rng(args.seed + 4), cov, elev, args.parcels, 150,
+                              n_bowtie=nbad * 3 // 5, n_twisted=nbad - nbad * 3 // 5)
     layers["parcels"] = write_layer(os.path.join(tmp, "parcels.gpkg"), "parcels", ogr.wkbMultiPolygon,
                                     [("XMBH", ogr.OFTString), ("XMMC", ogr.OFTString), ("YDMJ_HA", ogr.OFTReal),
                                      ("KIND", ogr.OFTString)], prow)
@@ -710,20 +768,22 @@ def main():
     cpath = os.path.join(tmp, "constraints.gpkg")
     S, R = ogr.OFTString, ogr.OFTReal
     t = time.time()
-    rows = gen_yjjbnt(np.random.default_rng(args.seed + 5), cov, cls, elev, 600)
+    rows = gen_yjjbnt(np.random.default_rng(args.seed + 5), cov, cls, elev, n_area(600))
     layers["yjjbnt"] = write_layer(cpath, "yjjbnt", ogr.wkbMultiPolygon, [("JBNTTBBH", S), ("DLBM", S), ("MJ_HA", R)], rows)
-    rows = gen_stbhhx(np.random.default_rng(args.seed + 6), elev, 10)
+    rows = gen_stbhhx(np.random.default_rng(args.seed + 6), elev, n_area(10, 2))
     layers["stbhhx"] = write_layer(cpath, "stbhhx", ogr.wkbMultiPolygon, [("HXBH", S), ("LX", S), ("MJ_HA", R)], rows)
-    rows = gen_ldbh(np.random.default_rng(args.seed + 7), cov, cls, elev, 1600)
+    # Dense: forest-grade features of a few cells each, ~1 per 17 cells (as in a basin county).
+    rows = gen_ldbh(np.random.default_rng(args.seed + 7), cov, cls, elev,
+                    len(cov.cells) // 17 if DENSE else 1600, sizes=(2, 41) if DENSE else (5, 121))
     layers["ldbh"] = write_layer(cpath, "ldbh", ogr.wkbMultiPolygon, [("XBH", S), ("BHDJ", S), ("MJ_HA", R)], rows)
     log("gyl: public-welfare forest")
-    rows = gen_free(np.random.default_rng(args.seed + 8), elev, 1100, (10, 800), (150, 2500), 0.5, (1.0, 2.5),
+    rows = gen_free(np.random.default_rng(args.seed + 8), elev, n_area(1100, 20), (10, 800), (150, 2500), 0.5, (1.0, 2.5),
                     "GYL", lambda r: [["国家级", "省级"][int(r.random() < 0.4)]])
     layers["gyl"] = write_layer(cpath, "gyl", ogr.wkbMultiPolygon, [("BH", S), ("SQDJ", S), ("MJ_HA", R)], rows)
-    rows = gen_sysyd(np.random.default_rng(args.seed + 9), rivers, reservoirs, 45)
+    rows = gen_sysyd(np.random.default_rng(args.seed + 9), rivers, reservoirs, n_area(45, 4))
     layers["sysyd"] = write_layer(cpath, "sysyd", ogr.wkbMultiPolygon, [("SYDBH", S), ("BHQJB", S), ("MJ_HA", R)], rows)
     log("dzzh: hazard zones")
-    rows = gen_free(np.random.default_rng(args.seed + 10), elev, 900, (0.5, 150), (30, 500), 0.6, (1.5, 4.0),
+    rows = gen_free(np.random.default_rng(args.seed + 10), elev, n_area(900, 20), (0.5, 150), (30, 500), 0.6, (1.5, 4.0),
                     "ZH", lambda r: [["滑坡", "崩塌", "泥石流", "地面塌陷"][int(r.integers(4))],
                                      ["小型", "中型", "大型"][int(r.integers(3))]], rough=0.3)
     layers["dzzh"] = write_layer(cpath, "dzzh", ogr.wkbMultiPolygon, [("BH", S), ("ZHLX", S), ("GM", S), ("MJ_HA", R)], rows)
@@ -745,6 +805,7 @@ def main():
     nv_dltb = np.array([(len(w) - 13) // 16 for w in cov.wkb])
     manifest = {
         "generator": "bench/gen_clearance_data.py", "version": GEN_VERSION, "seed": args.seed,
+        "scale": args.scale, "extent": [PX0, PY0, PX1, PY1],
         "crs": f"EPSG:{EPSG}", "parcels_free_hand": args.parcels, "spacing_m": args.spacing,
         "villages": args.villages,
         "layers": {k: {"features": v[0], "vertices": v[1], "max_vertices_per_feature": v[2]}
