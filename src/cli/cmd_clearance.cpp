@@ -38,6 +38,7 @@ struct ClearanceArgs {
   int threads = 0;
   double min_overlap_m2 = 1e-6;
   bool no_gpkg = false;
+  std::string pieces = "rules";
   bool no_xlsx = false;
   std::string keep_fields;  // "" = every field of the parcel layer, "none" = none
   std::string group_field;
@@ -175,7 +176,8 @@ engine::ClearanceRequest request() {
   }
   r.threads = g_args.threads;
   r.min_overlap_m2 = g_args.min_overlap_m2;
-  r.keep_pieces = !g_args.no_gpkg;
+  r.keep_pieces = !g_args.no_gpkg && g_args.pieces != "none";
+  r.keep_breakdown_pieces = g_args.pieces == "all";
   return r;
 }
 
@@ -209,6 +211,10 @@ void register_clearance(CLI::App& app) {
                   "ignore overlaps smaller than this (floating-point slivers)")
       ->check(CLI::Range(0.0, 1e12));
   sub->add_flag("--no-gpkg", g_args.no_gpkg, "skip clearance.gpkg (faster on huge batches)");
+  sub->add_option("--pieces", g_args.pieces,
+                  "overlap polygons in clearance.gpkg: rules (default: each rule's conflict "
+                  "area), all (also every land-use class of a breakdown), none (rows only)")
+      ->check(CLI::IsMember({"none", "rules", "all"}));
   sub->add_flag("--no-xlsx", g_args.no_xlsx,
                 "skip overlaps.xlsx and parcels.xlsx (faster on huge batches)");
   sub->add_option("--keep-fields", g_args.keep_fields,

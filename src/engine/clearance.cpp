@@ -7,12 +7,14 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
 #include "core/error.hpp"
 #include "core/progress.hpp"
 #include "core/threads.hpp"
+#include "gis/boundary_area.hpp"
 #include "gis/convert.hpp"
 #include "gis/geodesic.hpp"
 #include "gis/tiling_check.hpp"
@@ -73,6 +75,8 @@ class Worker {
                              ? ellipsoidal_.area_from_scale(ctx_, parcel, scale_)
                              : ellipsoidal_.area(ctx_, parcel);
     gis::PreparedPtr prepared = gis::prepare(ctx_, parcel);
+    clip_.reset();
+    tiled_ = false;
 
     for (std::size_t ri = 0; ri < rules_.size(); ++ri) {
       const RuleLayer& rule = rules_[ri];
@@ -113,6 +117,7 @@ class Worker {
     const RuleLayer& cov = *opt_.coverage;
     const double area = out.area_m2;
     if (cov.breakdown && coverage_index_ < rules_.size()) {
+      if (tiled_) return 0.0;  // the breakdown proved that its cells tile the parcel
       // The breakdown made the pieces (parcel ∩ cell) already. A clean coverage tiles the parcel
       // exactly, which the pieces' edges show without a union (gis/tiling_check.hpp); otherwise
       // their union is the covered part.
@@ -268,9 +273,79 @@ class Worker {
     return raw;
   }
 
+  // A land-use breakdown needs areas, not shapes (unless its pieces are kept): each cell's area
+  // in the parcel comes from the two boundaries (gis/boundary_area.hpp) — a cell wholly inside
+  // costs one point-in-polygon test, a crossing cell a few segment tests. A cell whose boundary
+  // touches or runs along the parcel's gets the exact overlay. When the breakdown is also the
+  // coverage, the same pass proves that the cells tile the parcel; if it cannot, the parcel is
+  // done the exact way (pieces and their union).
   void breakdown(std::size_t ri, const RuleLayer& rule, const std::vector<std::size_t>& hits,
                  const GEOSGeometry* parcel, const GEOSPreparedGeometry* prepared,
                  ParcelResult& out) {
+    const bool is_coverage = opt_.coverage && ri == coverage_index_;
+    if (opt_.keep_breakdown_pieces || !scale_.valid) {
+      breakdown_exact(ri, rule, hits, parcel, prepared, out);
+      return;
+    }
+    if (!clip_) {
+      gis::Rings pr;
+      gis::Rings::from_geos(ctx_, parcel, pr);
+      clip_.emplace(std::move(pr));
+    }
+    struct Slot {
+      double area = 0, ellipsoidal = 0;
+    };
+    std::map<std::string, Slot> by_class;
+    proof_.clear();
+    bool all_decided = true;
+    for (std::size_t idx : hits) {
+      const GEOSGeometry* feat = rule.geoms[idx].get();
+      gis::Rings::from_geos(ctx_, feat, cell_);
+      const auto m = clip_->intersect(cell_, is_coverage ? &proof_ : nullptr);
+      double a = 0, ell = 0;
+      if (m) {
+        a = m->area;
+        if (!(a > 0)) continue;
+        ell = a / scale_.at(clip_->origin_x() + m->sx / a, clip_->origin_y() + m->sy / a);
+      } else {
+        all_decided = false;
+        if (is_coverage) break;  // the exact way, below
+        if (GEOSPreparedIntersects_r(ctx_, prepared, feat) != 1) continue;
+        GEOSGeometry* inter = intersect_near(parcel, feat);
+        if (!inter)
+          throw RuntimeError(fmt::format("GEOS intersection failed for parcel {} and {}: {}",
+                                         out.id, rule.id, ctx_.take_error()));
+        gis::GeomPtr piece = gis::polygonal_part(ctx_, gis::wrap(ctx_, inter));
+        a = gis::area(ctx_, piece.get());
+        if (!(a > 0)) continue;
+        ell = ellipsoidal_.area_from_scale(ctx_, piece.get(), scale_);
+      }
+      Slot& slot = by_class[rule.classes[idx]];
+      slot.area += a;
+      slot.ellipsoidal += ell;
+    }
+    if (is_coverage) {
+      if (!all_decided || !proof_.holds(clip_->rings())) {
+        breakdown_exact(ri, rule, hits, parcel, prepared, out);
+        return;
+      }
+      tiled_ = true;
+    }
+    for (auto& [cls, slot] : by_class) {
+      if (!(slot.area > opt_.min_overlap_m2)) continue;
+      Overlap o;
+      o.rule_index = ri;
+      o.class_value = cls;
+      o.area_m2 = slot.area;
+      o.ellipsoidal_m2 = slot.ellipsoidal;
+      o.pct = out.area_m2 > 0 ? 100.0 * slot.area / out.area_m2 : 0.0;
+      out.overlaps.push_back(std::move(o));
+    }
+  }
+
+  void breakdown_exact(std::size_t ri, const RuleLayer& rule, const std::vector<std::size_t>& hits,
+                       const GEOSGeometry* parcel, const GEOSPreparedGeometry* prepared,
+                       ParcelResult& out) {
     // Coverage classes: areas are summed per class; pieces are kept side by side for display.
     // A cell wholly inside the parcel is its own piece (no copy).
     struct Slot {
@@ -305,7 +380,7 @@ class Worker {
       Slot& slot = by_class[rule.classes[idx]];
       slot.area += a;
       slot.ellipsoidal += ellipsoidal_.area_from_scale(ctx_, piece, scale_);
-      if (opt_.keep_pieces) {
+      if (opt_.keep_breakdown_pieces) {
         slot.pieces.push_back(piece);
         if (made) slot.owned.push_back(std::move(made));
       }
@@ -318,7 +393,7 @@ class Worker {
       o.area_m2 = slot.area;
       o.ellipsoidal_m2 = slot.ellipsoidal;
       o.pct = out.area_m2 > 0 ? 100.0 * slot.area / out.area_m2 : 0.0;
-      if (opt_.keep_pieces) o.piece = gis::to_ogr_multipolygon(ctx_, slot.pieces);
+      if (opt_.keep_breakdown_pieces) o.piece = gis::to_ogr_multipolygon(ctx_, slot.pieces);
       out.overlaps.push_back(std::move(o));
     }
   }
@@ -344,6 +419,10 @@ class Worker {
   std::vector<std::unordered_map<std::size_t, gis::PreparedPtr>> prepared_;
   std::size_t coverage_index_ = 0;          // tree / cache index of the coverage
   std::vector<gis::GeomPtr> cover_pieces_;  // a breakdown coverage's pieces in this parcel
+  std::optional<gis::BoundaryClip> clip_;   // the parcel's boundary, for breakdown areas
+  gis::Rings cell_;                         // the cell being measured (reused)
+  gis::TilingProof proof_;
+  bool tiled_ = false;  // the breakdown coverage's cells tile the parcel (outside = 0)
 };
 
 void decide(ParcelResult& p, const std::vector<RuleLayer>& rules, const ClearanceOptions& opt) {

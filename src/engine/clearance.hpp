@@ -47,7 +47,10 @@ struct ParcelResult {
 struct ClearanceOptions {
   int threads = 0;               // 0 = hardware concurrency
   double min_overlap_m2 = 1e-6;  // smaller intersections are floating-point noise (1 mm²)
-  bool keep_pieces = true;       // overlap polygons for the GeoPackage
+  bool keep_pieces = true;       // rules' overlap polygons for the GeoPackage
+  // A breakdown's pieces too (one multipolygon per class); without them its areas come from the
+  // boundaries, without an overlay per land-use cell.
+  bool keep_breakdown_pieces = false;
   const ProgressFn* progress = nullptr;
   // Where the rule data are complete (polygons); may be one of the rules (a wall-to-wall 三调
   // breakdown). Null: no coverage check.

@@ -465,6 +465,7 @@ ClearanceResult ClearanceJob::run_in_budget(ClearanceSink& sink, const ProgressF
   ClearanceOptions copt;
   copt.min_overlap_m2 = s.req.min_overlap_m2;
   copt.keep_pieces = s.req.keep_pieces;
+  copt.keep_breakdown_pieces = s.req.keep_pieces && s.req.keep_breakdown_pieces;
   copt.coverage = coverage;
   copt.name_value = s.name_value;
   copt.progress = progress;

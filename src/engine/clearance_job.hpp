@@ -48,7 +48,10 @@ struct ClearanceRequest {
     int count = 1;
   } shard;
   double min_overlap_m2 = 1e-6;
-  bool keep_pieces = true;  // keep the overlap polygons (for a GeoPackage)
+  bool keep_pieces = true;  // keep the rules' overlap polygons (for a GeoPackage)
+  // Also a breakdown's pieces, one multipolygon per parcel and class (`--pieces all`); without
+  // them a breakdown's areas are measured without an overlay per land-use cell.
+  bool keep_breakdown_pieces = false;
 };
 
 // Per-parcel attributes carried through to the outputs.
