@@ -57,16 +57,24 @@ double ring_area2(const double* x, const double* y, std::size_t n) {
 void append_ring(GEOSContextHandle_t ctx, const GEOSGeometry* ring, bool shell, Rings& out,
                  std::vector<double>& buf) {
   const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(ctx, ring);
-  unsigned n = 0;
-  if (!seq || !GEOSCoordSeq_getSize_r(ctx, seq, &n) || n < 4) return;
-  buf.resize(2 * static_cast<std::size_t>(n));
+  unsigned size = 0;
+  if (!seq || !GEOSCoordSeq_getSize_r(ctx, seq, &size) || size < 4) return;
+  buf.resize(2 * static_cast<std::size_t>(size));
   if (!GEOSCoordSeq_copyToBuffer_r(ctx, seq, buf.data(), 0, 0)) return;
   const std::size_t at = out.x.size();
-  out.x.resize(at + n);
-  out.y.resize(at + n);
-  for (unsigned i = 0; i < n; ++i) {
-    out.x[at + i] = buf[2 * i];
-    out.y[at + i] = buf[2 * i + 1];
+  out.x.reserve(at + size);
+  out.y.reserve(at + size);
+  for (unsigned i = 0; i < size; ++i) {  // repeated points dropped (no zero-length edges)
+    const double x = buf[2 * i], y = buf[2 * i + 1];
+    if (out.x.size() > at && out.x.back() == x && out.y.back() == y) continue;
+    out.x.push_back(x);
+    out.y.push_back(y);
+  }
+  const std::size_t n = out.x.size() - at;
+  if (n < 4) {
+    out.x.resize(at);
+    out.y.resize(at);
+    return;
   }
   const double a2 = ring_area2(out.x.data() + at, out.y.data() + at, n);
   if ((shell && a2 < 0) || (!shell && a2 > 0)) {
@@ -167,15 +175,22 @@ BoundaryClip::BoundaryClip(Rings a) : a_(std::move(a)) {
     ox_ = 0.5 * (a_.env.minx + a_.env.maxx);
     oy_ = 0.5 * (a_.env.miny + a_.env.maxy);
   }
-  for (std::size_t k = 0; k + 1 < a_.start.size(); ++k)
-    for (std::uint32_t i = a_.start[k]; i + 1 < a_.start[k + 1]; ++i) edge_ids_.push_back(i);
+  const std::size_t nv = a_.x.size();
+  alias_.resize(nv);
+  for (std::uint32_t v = 0; v < nv; ++v) alias_[v] = v;
+  for (std::size_t k = 0; k + 1 < a_.start.size(); ++k) {
+    const std::uint32_t first = a_.start[k], last = a_.start[k + 1] - 1;
+    alias_[first] = last;
+    alias_[last] = first;
+    for (std::uint32_t i = first; i < last; ++i) edge_ids_.push_back(i);
+  }
   const double n = static_cast<double>(std::max<std::size_t>(1, edge_ids_.size()));
   const double w = std::max(a_.env.maxx - a_.env.minx, 1e-9);
   const double h = std::max(a_.env.maxy - a_.env.miny, 1e-9);
   // About two edges per bin, in bins as square as the extent allows.
-  const double bins = std::clamp(n / 2.0, 1.0, 4096.0);
-  nx_ = std::clamp(static_cast<int>(std::lround(std::sqrt(bins * w / h))), 1, 64);
-  ny_ = std::clamp(static_cast<int>(std::lround(bins / nx_)), 1, 64);
+  const double bins = std::clamp(n / 2.0, 1.0, 16384.0);
+  nx_ = std::clamp(static_cast<int>(std::lround(std::sqrt(bins * w / h))), 1, 128);
+  ny_ = std::clamp(static_cast<int>(std::lround(bins / nx_)), 1, 128);
   cell_w_ = w / nx_;
   cell_h_ = h / ny_;
   std::vector<std::uint32_t> count(static_cast<std::size_t>(nx_ * ny_) + 1, 0);
@@ -187,26 +202,31 @@ BoundaryClip::BoundaryClip(Rings a) : a_(std::move(a)) {
     y0 = std::clamp(static_cast<int>((ey0 - a_.env.miny) / cell_h_), 0, ny_ - 1);
     y1 = std::clamp(static_cast<int>((ey1 - a_.env.miny) / cell_h_), 0, ny_ - 1);
   };
-  for (std::uint32_t e = 0; e < edge_ids_.size(); ++e) {
+  for (std::uint32_t i : edge_ids_) {
     int x0, x1, y0, y1;
-    span(edge_ids_[e], x0, x1, y0, y1);
+    span(i, x0, x1, y0, y1);
     for (int gy = y0; gy <= y1; ++gy)
       for (int gx = x0; gx <= x1; ++gx) ++count[static_cast<std::size_t>(gy * nx_ + gx) + 1];
   }
   for (std::size_t b = 1; b < count.size(); ++b) count[b] += count[b - 1];
   bin_start_ = count;
   bin_edges_.resize(count.back());
-  for (std::uint32_t e = 0; e < edge_ids_.size(); ++e) {
+  for (std::uint32_t i : edge_ids_) {
     int x0, x1, y0, y1;
-    span(edge_ids_[e], x0, x1, y0, y1);
+    span(i, x0, x1, y0, y1);
     for (int gy = y0; gy <= y1; ++gy)
-      for (int gx = x0; gx <= x1; ++gx) bin_edges_[count[static_cast<std::size_t>(gy * nx_ + gx)]++] = e;
+      for (int gx = x0; gx <= x1; ++gx)
+        bin_edges_[count[static_cast<std::size_t>(gy * nx_ + gx)]++] = i;
   }
-  stamp_.assign(edge_ids_.size(), 0);
+  stamp_.assign(nv, 0);
+  slot_call_.assign(nv, 0);
+  slot_.assign(nv, 0);
+  touch_.assign(nv, 0);
 }
 
-void BoundaryClip::candidates(const Extent& e, std::vector<std::uint32_t>& out) const {
-  out.clear();
+// Calls f(i) once for every edge of A whose bounding box meets e (touching counts).
+template <class F>
+void BoundaryClip::for_edges_in(const Extent& e, F&& f) const {
   if (!a_.env.valid || !e.valid || !a_.env.intersects(e)) return;
   if (++epoch_ == 0) {
     std::fill(stamp_.begin(), stamp_.end(), 0);
@@ -220,24 +240,61 @@ void BoundaryClip::candidates(const Extent& e, std::vector<std::uint32_t>& out) 
     for (int gx = x0; gx <= x1; ++gx) {
       const auto b = static_cast<std::size_t>(gy * nx_ + gx);
       for (std::uint32_t k = bin_start_[b]; k < bin_start_[b + 1]; ++k) {
-        const std::uint32_t ei = bin_edges_[k];
-        if (stamp_[ei] == epoch_) continue;
-        stamp_[ei] = epoch_;
-        const std::uint32_t i = edge_ids_[ei];
+        const std::uint32_t i = bin_edges_[k];
+        if (stamp_[i] == epoch_) continue;
+        stamp_[i] = epoch_;
         const double ex0 = std::min(a_.x[i], a_.x[i + 1]), ex1 = std::max(a_.x[i], a_.x[i + 1]);
         const double ey0 = std::min(a_.y[i], a_.y[i + 1]), ey1 = std::max(a_.y[i], a_.y[i + 1]);
         if (ex1 < e.minx || ex0 > e.maxx || ey1 < e.miny || ey0 > e.maxy) continue;
-        out.push_back(i);
+        f(i);
       }
     }
+}
+
+void BoundaryClip::candidates(const Extent& e, std::vector<std::uint32_t>& out) const {
+  out.clear();
+  for_edges_in(e, [&](std::uint32_t i) { out.push_back(i); });
   std::sort(out.begin(), out.end());
 }
 
-int BoundaryClip::locate(double px, double py) const { return locate_in(a_, px, py); }
+// Even-odd along the ray to +x, over the edges in the grid row of the point, right of it.
+int BoundaryClip::locate(double px, double py) const {
+  const Extent& e = a_.env;
+  if (!e.valid || px < e.minx || px > e.maxx || py < e.miny || py > e.maxy) return 0;
+  Extent ray;
+  ray.minx = px;
+  ray.maxx = e.maxx;
+  ray.miny = ray.maxy = py;
+  ray.valid = true;
+  bool inside = false, on_edge = false;
+  for_edges_in(ray, [&](std::uint32_t i) {
+    if (on_edge) return;
+    const double ax = a_.x[i], ay = a_.y[i], bx = a_.x[i + 1], by = a_.y[i + 1];
+    if ((ay > py) == (by > py)) {
+      if (ay == py && by == py && px >= std::min(ax, bx) && px <= std::max(ax, bx))
+        on_edge = true;
+      return;
+    }
+    double det;
+    const int o = orient(ax, ay, bx, by, px, py, det);
+    if (o == 0) {
+      on_edge = true;
+      return;
+    }
+    if ((by > ay) ? o > 0 : o < 0) inside = !inside;
+  });
+  if (on_edge) return -1;
+  return inside ? 1 : 0;
+}
 
 std::optional<Moments> BoundaryClip::intersect(const Rings& b, TilingProof* proof) const {
   Moments m;
-  if (b.rings() == 0 || !a_.env.valid || !a_.env.intersects(b.env)) return m;
+  if (b.rings() == 0 || !b.env.valid || !a_.env.valid || !a_.env.intersects(b.env)) return m;
+  if (++call_ == 0) {
+    std::fill(slot_call_.begin(), slot_call_.end(), 0);
+    std::fill(touch_.begin(), touch_.end(), 0);
+    call_ = 1;
+  }
   thread_local std::vector<std::uint32_t> cand;
   candidates(b.env, cand);
   if (proof && proof->intervals_.size() < a_.x.size()) proof->intervals_.resize(a_.x.size());
@@ -257,93 +314,163 @@ std::optional<Moments> BoundaryClip::intersect(const Rings& b, TilingProof* proo
     return b.moments(ox_, oy_);
   }
 
-  // Crossings of A's nearby edges with B's edges. A crossing's point and its parameter along A's
-  // edge are computed from B's segment in a canonical direction, so the cell on the other side of
-  // a shared edge finds the very same numbers (the tiling proof relies on it).
   thread_local std::vector<std::vector<Crossing>> on_a, on_b;
-  if (on_a.size() < cand.size()) on_a.resize(cand.size());
+  thread_local std::vector<signed char> twin_a, twin_b, touch_b;
   const std::size_t nb = b.x.size();
+  if (on_a.size() < cand.size()) on_a.resize(cand.size());
   if (on_b.size() < nb) on_b.resize(nb);
-  for (std::size_t c = 0; c < cand.size(); ++c) on_a[c].clear();
-  for (std::size_t j = 0; j < nb; ++j) on_b[j].clear();
+  twin_a.assign(cand.size(), 0);
+  twin_b.assign(nb, 0);
+  touch_b.assign(nb, 0);
   for (std::size_t c = 0; c < cand.size(); ++c) {
-    const std::uint32_t i = cand[c];
-    const double p1x = a_.x[i], p1y = a_.y[i], p2x = a_.x[i + 1], p2y = a_.y[i + 1];
-    const double pminx = std::min(p1x, p2x), pmaxx = std::max(p1x, p2x);
-    const double pminy = std::min(p1y, p2y), pmaxy = std::max(p1y, p2y);
-    for (std::size_t k = 0; k + 1 < b.start.size(); ++k) {
-      for (std::uint32_t j = b.start[k]; j + 1 < b.start[k + 1]; ++j) {
-        const double q1x = b.x[j], q1y = b.y[j], q2x = b.x[j + 1], q2y = b.y[j + 1];
-        if (std::max(q1x, q2x) < pminx || std::min(q1x, q2x) > pmaxx ||
-            std::max(q1y, q2y) < pminy || std::min(q1y, q2y) > pmaxy)
-          continue;
+    on_a[c].clear();
+    slot_call_[cand[c]] = call_;
+    slot_[cand[c]] = static_cast<std::uint32_t>(c);
+  }
+  for (std::size_t j = 0; j < nb; ++j) on_b[j].clear();
+  auto touch_a = [&](std::uint32_t v) { touch_[v] = touch_[alias_[v]] = call_; };
+
+  // Every pair of A and B edges whose boxes meet: a shared edge, a shared vertex, a proper
+  // crossing — or not decided. A crossing's point and its parameter along A's edge come from B's
+  // segment in a canonical direction, so the cell on the other side of a shared edge finds the
+  // very same numbers (the tiling proof relies on it).
+  bool failed = false;
+  for (std::size_t k = 0; k + 1 < b.start.size() && !failed; ++k) {
+    for (std::uint32_t j = b.start[k]; j + 1 < b.start[k + 1] && !failed; ++j) {
+      const double q1x = b.x[j], q1y = b.y[j], q2x = b.x[j + 1], q2y = b.y[j + 1];
+      Extent ej;
+      ej.minx = std::min(q1x, q2x);
+      ej.maxx = std::max(q1x, q2x);
+      ej.miny = std::min(q1y, q2y);
+      ej.maxy = std::max(q1y, q2y);
+      ej.valid = true;
+      for_edges_in(ej, [&](std::uint32_t i) {
+        if (failed) return;
+        const std::uint32_t c = slot_[i];
+        const double p1x = a_.x[i], p1y = a_.y[i], p2x = a_.x[i + 1], p2y = a_.y[i + 1];
+        const bool p1q1 = p1x == q1x && p1y == q1y, p1q2 = p1x == q2x && p1y == q2y;
+        const bool p2q1 = p2x == q1x && p2y == q1y, p2q2 = p2x == q2x && p2y == q2y;
+        if ((p1q1 && p2q2) || (p1q2 && p2q1)) {  // the same edge in both
+          const signed char dir = p1q1 ? 1 : -1;
+          twin_a[c] = dir;
+          twin_b[j] = dir;
+          touch_a(i);
+          touch_a(i + 1);
+          touch_b[j] = touch_b[j + 1] = 1;
+          return;
+        }
+        if (p1q1 || p1q2 || p2q1 || p2q2) {  // one shared vertex: they must not run along
+          const double sx = (p1q1 || p1q2) ? p1x : p2x, sy = (p1q1 || p1q2) ? p1y : p2y;
+          const double ax = (p1q1 || p1q2) ? p2x : p1x, ay = (p1q1 || p1q2) ? p2y : p1y;
+          const double bx = (p1q1 || p2q1) ? q2x : q1x, by = (p1q1 || p2q1) ? q2y : q1y;
+          double det;
+          if (orient(sx, sy, ax, ay, bx, by, det) == 0 &&
+              (ax - sx) * (bx - sx) + (ay - sy) * (by - sy) > 0) {
+            failed = true;
+            return;
+          }
+          touch_a((p1q1 || p1q2) ? i : i + 1);
+          touch_b[(p1q1 || p2q1) ? j : j + 1] = 1;
+          return;
+        }
         const bool swap = q2x < q1x || (q2x == q1x && q2y < q1y);
         const double ax = swap ? q2x : q1x, ay = swap ? q2y : q1y;
         const double bx = swap ? q1x : q2x, by = swap ? q1y : q2y;
         double d1, d2, d3, d4;
         const int s1 = orient(ax, ay, bx, by, p1x, p1y, d1);
         const int s2 = orient(ax, ay, bx, by, p2x, p2y, d2);
-        if (s1 == 0 || s2 == 0) return fail();
-        if (s1 == s2) continue;
+        if (s1 == 0 || s2 == 0) {
+          failed = true;
+          return;
+        }
+        if (s1 == s2) return;
         const int s3 = orient(p1x, p1y, p2x, p2y, ax, ay, d3);
         const int s4 = orient(p1x, p1y, p2x, p2y, bx, by, d4);
-        if (s3 == 0 || s4 == 0) return fail();
-        if (s3 == s4) continue;
+        if (s3 == 0 || s4 == 0) {
+          failed = true;
+          return;
+        }
+        if (s3 == s4) return;
         const double t = d1 / (d1 - d2);
         const double x = p1x + t * (p2x - p1x), y = p1y + t * (p2y - p1y);
         const double sc = d3 / (d3 - d4);
         on_a[c].push_back({t, x, y});
         on_b[j].push_back({swap ? 1.0 - sc : sc, x, y});
-      }
+      });
     }
+  }
+  if (failed) return fail();
+  for (std::size_t k = 0; k + 1 < b.start.size(); ++k) {  // a ring's last vertex is its first
+    const std::uint32_t first = b.start[k], last = b.start[k + 1] - 1;
+    touch_b[first] = touch_b[last] = static_cast<signed char>(touch_b[first] | touch_b[last]);
   }
   auto by_t = [](const Crossing& l, const Crossing& r) { return l.t < r.t; };
 
-  // ∂B inside A: walk each ring from a located start, switching sides at every crossing.
-  for (std::size_t k = 0; k + 1 < b.start.size(); ++k) {
-    int loc = locate(b.x[b.start[k]], b.y[b.start[k]]);
-    if (loc < 0) return fail();
-    bool in = loc == 1;
-    for (std::uint32_t j = b.start[k]; j + 1 < b.start[k + 1]; ++j) {
-      auto& cr = on_b[j];
-      if (cr.size() > 1) std::sort(cr.begin(), cr.end(), by_t);
-      double ux = b.x[j], uy = b.y[j];
-      for (std::size_t q = 0; q <= cr.size(); ++q) {
-        const double vx = q < cr.size() ? cr[q].x : b.x[j + 1];
-        const double vy = q < cr.size() ? cr[q].y : b.y[j + 1];
-        if (in) {
-          add_moments(m, ux - ox_, uy - oy_, vx - ox_, vy - oy_);
-          if (proof) proof->add_segment(ux, uy, vx, vy);
-        }
-        if (q < cr.size()) in = !in;
-        ux = vx;
-        uy = vy;
-      }
-    }
-    if (in != (loc == 1)) return fail();  // an odd number of crossings: not decided
-  }
-  // ∂A inside B, over A's edges near B (the others lie outside B's extent).
-  for (std::size_t c = 0; c < cand.size(); ++c) {
-    const std::uint32_t i = cand[c];
-    int loc = locate_in(b, a_.x[i], a_.y[i]);
-    if (loc < 0) return fail();
-    bool in = loc == 1;
-    auto& cr = on_a[c];
+  // Walks one edge from u to its end through its crossings; `in` is the side of the current
+  // piece (-1: not known yet, then the piece's midpoint is located).
+  auto walk = [&](double ux, double uy, double ex, double ey, std::vector<Crossing>& cr,
+                  int& in, auto&& locate_mid, auto&& take) -> bool {
     if (cr.size() > 1) std::sort(cr.begin(), cr.end(), by_t);
-    double ux = a_.x[i], uy = a_.y[i], ut = 0.0;
+    double ut = 0.0;
     for (std::size_t q = 0; q <= cr.size(); ++q) {
-      const double vx = q < cr.size() ? cr[q].x : a_.x[i + 1];
-      const double vy = q < cr.size() ? cr[q].y : a_.y[i + 1];
+      const double vx = q < cr.size() ? cr[q].x : ex, vy = q < cr.size() ? cr[q].y : ey;
       const double vt = q < cr.size() ? cr[q].t : 1.0;
-      if (in) {
-        add_moments(m, ux - ox_, uy - oy_, vx - ox_, vy - oy_);
-        if (proof) proof->intervals_[i].push_back({ut, vt});
+      if (in < 0) {
+        in = locate_mid(0.5 * (ux + vx), 0.5 * (uy + vy));
+        if (in < 0) return false;
       }
-      if (q < cr.size()) in = !in;
+      if (in == 1) {
+        add_moments(m, ux - ox_, uy - oy_, vx - ox_, vy - oy_);
+        take(ux, uy, vx, vy, ut, vt);
+      }
+      if (q < cr.size()) in = 1 - in;
       ux = vx;
       uy = vy;
       ut = vt;
     }
+    return true;
+  };
+
+  // ∂B inside A, ring by ring; a piece's side flips at every crossing and is located afresh
+  // after a shared vertex.
+  auto in_a = [&](double x, double y) { return locate(x, y); };
+  auto take_b = [&](double ux, double uy, double vx, double vy, double, double) {
+    if (proof) proof->add_segment(ux, uy, vx, vy);
+  };
+  for (std::size_t k = 0; k + 1 < b.start.size(); ++k) {
+    int in = -1;
+    for (std::uint32_t j = b.start[k]; j + 1 < b.start[k + 1]; ++j) {
+      if (touch_b[j]) in = -1;
+      if (twin_b[j] != 0) {  // counted from A's side (same direction) or not at all
+        in = -1;
+        continue;
+      }
+      if (!walk(b.x[j], b.y[j], b.x[j + 1], b.y[j + 1], on_b[j], in, in_a, take_b)) return fail();
+    }
+  }
+  // ∂A inside B, over A's edges near B (the others lie outside B's extent).
+  auto in_b = [&](double x, double y) { return locate_in(b, x, y); };
+  std::uint32_t cur = 0;
+  auto take_a = [&](double, double, double, double, double t0, double t1) {
+    if (proof) proof->intervals_[cur].push_back({t0, t1});
+  };
+  int in = -1;
+  std::uint32_t next = UINT32_MAX;  // the edge after the previous one, when it was walked
+  for (std::size_t c = 0; c < cand.size(); ++c) {
+    const std::uint32_t i = cand[c];
+    cur = i;
+    if (i != next || touch_[i] == call_) in = -1;
+    next = i + 1;
+    if (twin_a[c] != 0) {
+      if (twin_a[c] > 0) {  // both on the same side of a shared edge: it bounds A ∩ B
+        add_moments(m, a_.x[i] - ox_, a_.y[i] - oy_, a_.x[i + 1] - ox_, a_.y[i + 1] - oy_);
+        if (proof) proof->intervals_[i].push_back({0.0, 1.0});
+      }
+      in = -1;
+      continue;
+    }
+    if (!walk(a_.x[i], a_.y[i], a_.x[i + 1], a_.y[i + 1], on_a[c], in, in_b, take_a))
+      return fail();
   }
   return m;
 }

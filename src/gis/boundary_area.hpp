@@ -66,7 +66,14 @@ class TilingProof {
   bool broken_ = false;
 };
 
-// A (a parcel) prepared for many intersect() calls: its rings and a grid of its edges.
+// A (a parcel, or a rule's feature met by many parcels) prepared for many intersect() calls:
+// its rings and a grid of its edges. Not thread-safe (scratch space): one per thread.
+//
+// Beyond general position, boundaries may share vertices and whole edges exactly (a parcel drawn
+// on land-use boundaries, neighbouring features of one layer): an edge both polygons have counts
+// once when both lie on its same side and not at all otherwise, and pieces of edges that start at
+// a shared vertex are located by their midpoints. Anything else that touches — a vertex on the
+// other's edge, edges partly along each other, a sign within rounding — is "not decided".
 class BoundaryClip {
  public:
   explicit BoundaryClip(Rings a);
@@ -82,10 +89,12 @@ class BoundaryClip {
 
  private:
   struct Crossing {
-    double t;   // along the edge, 0..1
+    double t;     // along the edge, 0..1
     double x, y;  // the crossing point (the same numbers for both edges)
   };
   void candidates(const Extent& e, std::vector<std::uint32_t>& out) const;
+  template <class F>
+  void for_edges_in(const Extent& e, F&& f) const;
 
   Rings a_;
   double ox_ = 0, oy_ = 0;
@@ -94,8 +103,10 @@ class BoundaryClip {
   double cell_w_ = 1, cell_h_ = 1;
   std::vector<std::uint32_t> bin_start_, bin_edges_;
   std::vector<std::uint32_t> edge_ids_;  // vertex index of each edge's start
-  mutable std::vector<std::uint32_t> stamp_;
-  mutable std::uint32_t epoch_ = 0;
+  std::vector<std::uint32_t> alias_;     // a ring's last vertex ↔ its first (the same point)
+  // Scratch, indexed by vertex: query dedup (epoch_), candidate slot and touch flags (call_).
+  mutable std::vector<std::uint32_t> stamp_, slot_call_, slot_, touch_;
+  mutable std::uint32_t epoch_ = 0, call_ = 0;
 };
 
 }  // namespace siteplan::gis

@@ -4,9 +4,12 @@
 #include <fmt/core.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "core/progress.hpp"
 #include "engine/clearance.hpp"
 #include "export/clearance_outputs.hpp"
+#include "support/test_data.hpp"
 
 using namespace siteplan;
 
@@ -362,5 +365,33 @@ TEST(Coverage, SameForOneAndManyThreads) {
   for (std::size_t i = 0; i < one.parcels.size(); ++i) {
     EXPECT_EQ(one.parcels[i].verdict, four.parcels[i].verdict);
     EXPECT_EQ(one.parcels[i].outside_m2, four.parcels[i].outside_m2);
+  }
+}
+
+// A parcel drawn along land-use boundaries and a cell that only touches it: no area, by the
+// boundary method and by the exact overlay (whose clipped input is invalid here and is skipped).
+TEST(Clearance, CellTouchingAParcelAlongItsBoundaryHasNoArea) {
+  std::ifstream in(siteplan::test::kData + "/clip/touching_cell.wkt");
+  std::vector<std::string> wkt;
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty() && line[0] != '#') wkt.push_back(line);
+  ASSERT_EQ(wkt.size(), 2u);
+  for (bool pieces : {false, true}) {
+    Fixture f;
+    io::Feature p;
+    p.key = "p";
+    p.geom = gis::from_wkt(f.ctx, wkt[0]);
+    f.parcels.features.push_back(std::move(p));
+    engine::RuleLayer r;
+    r.id = "dltb";
+    r.breakdown = true;
+    r.severity = Severity::Info;
+    r.geoms.push_back(gis::from_wkt(f.ctx, wkt[1]));
+    r.classes = {"0305"};
+    f.rules.push_back(std::move(r));
+    engine::ClearanceOptions o;
+    o.keep_breakdown_pieces = pieces;
+    auto res = engine::run_clearance(f.parcels, f.rules, f.crs, f.ctx, o);
+    EXPECT_EQ(find(res.parcels[0], 0, "0305"), nullptr) << (pieces ? "exact" : "boundary");
   }
 }

@@ -118,13 +118,38 @@ TEST(BoundaryArea, InsideOutsideAndContaining) {
   EXPECT_DOUBLE_EQ(holed.intersect(f.rings(sq(20, 20, 80, 80)))->area, 3600.0 - 1600.0);
 }
 
+TEST(BoundaryArea, SharedEdgesAndVerticesAreDecided) {
+  Fixture f;
+  gis::BoundaryClip clip(f.rings(sq(0, 0, 100, 100)));
+  auto nb = clip.intersect(f.rings(sq(100, 0, 200, 100)));  // the neighbour across an edge
+  ASSERT_TRUE(nb);
+  EXPECT_DOUBLE_EQ(nb->area, 0.0);
+  auto corner = clip.intersect(f.rings(sq(100, 100, 150, 150)));  // touches a corner
+  ASSERT_TRUE(corner);
+  EXPECT_DOUBLE_EQ(corner->area, 0.0);
+  // A cell inside A along two of its edges (A has vertices where the cell has).
+  gis::BoundaryClip a2(f.rings("POLYGON((0 0,50 0,100 0,100 100,0 100,0 50,0 0))"));
+  auto inside = a2.intersect(f.rings(sq(0, 0, 50, 50)));
+  ASSERT_TRUE(inside);
+  EXPECT_DOUBLE_EQ(inside->area, 2500.0);
+  // A triangle through a shared vertex: part inside, part outside.
+  auto through = a2.intersect(f.rings("POLYGON((50 0,60 -10,45 10,50 0))"));
+  ASSERT_TRUE(through);
+  EXPECT_NEAR(through->area, f.geos_area("POLYGON((0 0,50 0,100 0,100 100,0 100,0 50,0 0))",
+                                         "POLYGON((50 0,60 -10,45 10,50 0))"),
+              1e-9);
+}
+
 TEST(BoundaryArea, TouchingOrCollinearIsNotDecided) {
   Fixture f;
   gis::BoundaryClip clip(f.rings(sq(0, 0, 100, 100)));
-  EXPECT_FALSE(clip.intersect(f.rings(sq(100, 0, 200, 100))));   // shares an edge
-  EXPECT_FALSE(clip.intersect(f.rings(sq(50, 0, 150, 100))));    // runs along two edges
-  EXPECT_FALSE(clip.intersect(f.rings(sq(100, 100, 150, 150))));  // touches a corner
+  EXPECT_FALSE(clip.intersect(f.rings(sq(50, 0, 150, 100))));  // runs along part of two edges
   EXPECT_FALSE(clip.intersect(f.rings("POLYGON((50 50,100 60,120 40,50 50))")));  // vertex on ∂A
+  // 1e-13 m off the edge is no longer a touch: the signs are certain and the answer exact.
+  const std::string near = "POLYGON((50 50,100.0000000000001 60,120 40,50 50))";
+  auto m = clip.intersect(f.rings(near));
+  ASSERT_TRUE(m);
+  EXPECT_NEAR(m->area, f.geos_area(sq(0, 0, 100, 100), near), 1e-9);
 }
 
 TEST(BoundaryArea, TilingProofOfACoverage) {
@@ -162,6 +187,19 @@ TEST(BoundaryArea, TilingProofOfACoverage) {
   std::vector<std::string> shifted = grid;
   shifted[5] = sq(20 + 2.5, 20, 50 + 2.5, 50);
   EXPECT_FALSE(run(shifted).first);
+
+  // A parcel drawn along the cells' edges (with their vertices): proved, exact.
+  gis::BoundaryClip cad(
+      f.rings("POLYGON((20 20,50 20,80 20,80 50,80 80,50 80,20 80,20 50,20 20))"));
+  gis::TilingProof cp;
+  double csum = 0;
+  for (const auto& c : grid) {
+    auto m = cad.intersect(f.rings(c), &cp);
+    ASSERT_TRUE(m) << c;
+    csum += m->area;
+  }
+  EXPECT_TRUE(cp.holds(cad.rings()));
+  EXPECT_DOUBLE_EQ(csum, 3600.0);
 
   // The coverage ends inside the parcel.
   std::vector<std::string> short_cov(grid.begin(), grid.begin() + 12);
