@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <exception>
 #include <map>
 #include <mutex>
@@ -39,11 +40,16 @@ const char* to_string(Verdict v) {
 
 namespace {
 
+// Per rule layer and feature, shared by the workers: 0 not known yet, 1 the feature overlaps no
+// other feature of its layer, -1 it may overlap one (found by the first worker that needs it).
+using LonelyFlags = std::vector<std::unique_ptr<std::atomic<signed char>[]>>;
+
 // Per-thread state: a GEOS context, an STRtree per rule layer and lazily prepared features.
 class Worker {
  public:
-  Worker(const std::vector<RuleLayer>& rules, const gis::Crs& work, const ClearanceOptions& opt)
-      : rules_(rules), opt_(opt), ellipsoidal_(work) {
+  Worker(const std::vector<RuleLayer>& rules, const gis::Crs& work, const ClearanceOptions& opt,
+         LonelyFlags& lonely)
+      : rules_(rules), opt_(opt), ellipsoidal_(work), lonely_(lonely) {
     auto add_tree = [&](const RuleLayer& r) {
       gis::STRtreePtr tree(GEOSSTRtree_create_r(ctx_, 10), gis::STRtreeDeleter{ctx_.get()});
       for (std::size_t i = 0; i < r.geoms.size(); ++i)
@@ -76,6 +82,7 @@ class Worker {
                              : ellipsoidal_.area(ctx_, parcel);
     gis::PreparedPtr prepared = gis::prepare(ctx_, parcel);
     clip_.reset();
+    parcel_area_.reset();
     tiled_ = false;
 
     for (std::size_t ri = 0; ri < rules_.size(); ++ri) {
@@ -86,14 +93,151 @@ class Worker {
         breakdown(ri, rule, hits, parcel, prepared.get(), out);
         continue;
       }
-      gis::GeomPtr merged = intersection(ri, rule, hits, parcel, prepared.get(), pe, out.id);
-      if (!merged) continue;
-      add_overlap(ri, std::move(merged), out);
+      rule_area(ri, rule, hits, parcel, prepared.get(), pe, out);
     }
     if (opt_.coverage) out.outside_m2 = outside(parcel, prepared.get(), pe, out);
   }
 
  private:
+  // The parcel's boundary prepared for areas from boundaries (gis/boundary_area.hpp).
+  const gis::BoundaryClip& parcel_clip(const GEOSGeometry* parcel) {
+    if (!clip_) {
+      gis::Rings pr;
+      gis::Rings::from_geos(ctx_, parcel, pr);
+      clip_.emplace(std::move(pr));
+    }
+    return *clip_;
+  }
+
+  // The parcel's area as the boundary method sums it (compared with a piece's to see the parcel
+  // lies wholly inside a feature).
+  double parcel_own_area(const gis::BoundaryClip& clip) {
+    if (!parcel_area_) parcel_area_ = clip.rings().moments(clip.origin_x(), clip.origin_y()).area;
+    return *parcel_area_;
+  }
+
+  // Whether feature idx of rule ri overlaps no other feature of its layer (touching and sharing
+  // edges allowed): then its part of the parcel adds to the others' without a union. Tiles of one
+  // feature never overlap. Not decided counts as overlapping.
+  bool lonely(std::size_t ri, std::size_t idx) {
+    std::atomic<signed char>& flag = lonely_[ri][idx];
+    const signed char known = flag.load(std::memory_order_relaxed);
+    if (known != 0) return known > 0;
+    const RuleLayer& rule = rules_[ri];
+    const GEOSGeometry* feat = rule.geoms[idx].get();
+    gis::Rings own;
+    gis::Rings::from_geos(ctx_, feat, own);
+    bool alone = own.rings() > 0;
+    std::optional<gis::BoundaryClip> clip;
+    const int owner = rule.tile_of.empty() ? -1 : rule.tile_of[idx];
+    for (std::size_t j : query(ri, feat)) {
+      if (!alone) break;
+      if (j == idx) continue;
+      if (owner >= 0 && rule.tile_of[j] == owner) continue;
+      if (!clip) clip.emplace(own);
+      gis::Rings::from_geos(ctx_, rule.geoms[j].get(), cell_);
+      const auto m = clip->intersect(cell_);
+      if (!m || m->area > 0) alone = false;
+    }
+    flag.store(alone ? 1 : -1, std::memory_order_relaxed);
+    return alone;
+  }
+
+  // A rule's overlap: area(parcel ∩ ∪ features). Features that overlap no other feature of their
+  // layer add up without a union, each measured from the boundaries (an exact overlay when that
+  // is not decided); the others are unioned and intersected as before. The piece for the
+  // GeoPackage, when kept, is the parts side by side.
+  void rule_area(std::size_t ri, const RuleLayer& rule, const std::vector<std::size_t>& hits,
+                 const GEOSGeometry* parcel, const GEOSPreparedGeometry* prepared,
+                 const gis::Extent& pe, ParcelResult& out) {
+    if (!scale_.valid) {
+      gis::GeomPtr merged = intersection(ri, rule, hits, parcel, prepared, pe, out.id);
+      if (merged) add_overlap(ri, std::move(merged), out);
+      return;
+    }
+    std::vector<std::size_t> lonely_hits, others;
+    for (std::size_t idx : hits) (lonely(ri, idx) ? lonely_hits : others).push_back(idx);
+    if (!others.empty() && !rule.tile_of.empty()) {
+      // intersection() takes a parcel inside a cut feature whole: all its tiles go together.
+      std::vector<int> owners;
+      for (std::size_t idx : others)
+        if (rule.tile_of[idx] >= 0) owners.push_back(rule.tile_of[idx]);
+      if (!owners.empty()) {
+        std::vector<std::size_t> keep;
+        for (std::size_t idx : lonely_hits)
+          (std::find(owners.begin(), owners.end(), rule.tile_of[idx]) != owners.end() ? others
+                                                                                       : keep)
+              .push_back(idx);
+        lonely_hits = std::move(keep);
+        std::sort(others.begin(), others.end());
+      }
+    }
+    double area = 0, ellipsoidal = 0;
+    std::vector<gis::GeomPtr> pieces;
+    const gis::BoundaryClip& clip = parcel_clip(parcel);
+    for (std::size_t idx : lonely_hits) {
+      const GEOSGeometry* feat = rule.geoms[idx].get();
+      gis::Rings::from_geos(ctx_, feat, cell_);
+      const auto m = clip.intersect(cell_);
+      gis::GeomPtr piece;
+      double a = 0, ell = 0;
+      if (m) {
+        a = m->area;
+        if (!(a > 0)) continue;
+        ell = a / scale_.at(clip.origin_x() + m->sx / a, clip.origin_y() + m->sy / a);
+      } else {
+        if (GEOSPreparedIntersects_r(ctx_, prepared, feat) != 1) continue;
+        GEOSGeometry* inter = intersect_near(parcel, feat);
+        if (!inter)
+          throw RuntimeError(fmt::format("GEOS intersection failed for parcel {} and rule {}: {}",
+                                         out.id, rule.id, ctx_.take_error()));
+        piece = gis::polygonal_part(ctx_, gis::wrap(ctx_, inter));
+        a = gis::area(ctx_, piece.get());
+        if (!(a > 0)) continue;
+        ell = ellipsoidal_.area_from_scale(ctx_, piece.get(), scale_);
+      }
+      area += a;
+      ellipsoidal += ell;
+      if (opt_.keep_pieces) {
+        // A feature wholly inside the parcel, or the parcel wholly inside it, is its own piece
+        // (the areas say so); only a feature crossing the parcel's boundary needs the overlay.
+        auto same = [](double x, double y) { return std::fabs(x - y) <= 1e-12 * std::max(x, y); };
+        if (!piece && m && same(a, cell_.moments(clip.origin_x(), clip.origin_y()).area))
+          piece = gis::clone(ctx_, feat);
+        if (!piece && m && same(a, parcel_own_area(clip))) piece = gis::clone(ctx_, parcel);
+        if (!piece) {
+          GEOSGeometry* inter = intersect_near(parcel, feat);
+          if (inter) piece = gis::polygonal_part(ctx_, gis::wrap(ctx_, inter));
+        }
+        if (piece && GEOSisEmpty_r(ctx_, piece.get()) != 1) pieces.push_back(std::move(piece));
+      }
+    }
+    if (!others.empty()) {
+      gis::GeomPtr merged = intersection(ri, rule, others, parcel, prepared, pe, out.id);
+      if (merged) {
+        const double a = gis::area(ctx_, merged.get());
+        if (a > 0) {
+          area += a;
+          ellipsoidal += ellipsoidal_.area_from_scale(ctx_, merged.get(), scale_);
+          if (opt_.keep_pieces) pieces.push_back(std::move(merged));
+        }
+      }
+    }
+    if (!(area > opt_.min_overlap_m2)) return;
+    Overlap o;
+    o.rule_index = ri;
+    o.area_m2 = area;
+    o.ellipsoidal_m2 = ellipsoidal;
+    o.pct = out.area_m2 > 0 ? 100.0 * area / out.area_m2 : 0.0;
+    if (opt_.keep_pieces && !pieces.empty()) {
+      // The parts side by side (they may share edges): dissolving them costs more than the check.
+      std::vector<const GEOSGeometry*> raw;
+      for (const auto& p : pieces) raw.push_back(p.get());
+      o.piece = gis::to_ogr_multipolygon(ctx_, raw);
+    }
+    out.overlaps.push_back(std::move(o));
+  }
+
   // Indices of rule ri's features whose envelopes meet the parcel's, sorted (deterministic order).
   std::vector<std::size_t> query(std::size_t ri, const GEOSGeometry* parcel) {
     std::vector<std::size_t> hits;
@@ -242,24 +386,37 @@ class Worker {
     return gis::union_all(ctx_, std::move(pieces));
   }
 
-  // parcel ∩ feat for a feature crossing the parcel's boundary. A parcel reaching well beyond
-  // the feature is first clipped to the feature's envelope widened by 1 m (GEOSClipByRect, one
-  // pass over its vertices), which spares the overlay the parcel's far edges: 10–12 % on these
-  // overlays. The clip lines lie outside the feature, so they never reach the answer; should the
-  // clipped overlay fail, the plain one is made. Returns null only if that fails too.
+  // parcel ∩ feat for a feature crossing the parcel's boundary. Both are first clipped to their
+  // common box widened by 1 m (GEOSClipByRect, one pass over the vertices), which spares the
+  // overlay their far edges — a large farmland block met by a small parcel, or the reverse. The
+  // clip lines lie outside the answer, so they never reach it. GEOSClipByRect does not promise a
+  // valid result, and an overlay of an invalid clip can be wrong (969 m² of a cell that only
+  // touches the parcel, in one case), so an invalid clip is not used; should the clipped overlay
+  // fail, the plain one is made. Returns null only if that fails too.
   GEOSGeometry* intersect_near(const GEOSGeometry* parcel, const GEOSGeometry* feat) {
     constexpr double m = 1.0;
     const gis::Extent pe = gis::envelope(ctx_, parcel), fe = gis::envelope(ctx_, feat);
-    if (fe.valid && !fe.contains(pe, m)) {
-      GEOSGeometry* clipped =
-          GEOSClipByRect_r(ctx_, parcel, fe.minx - m, fe.miny - m, fe.maxx + m, fe.maxy + m);
-      if (clipped) {
-        gis::GeomPtr owned = gis::wrap(ctx_, clipped);
-        // An invalid clip (GEOSClipByRect does not promise validity) can give a wrong overlay:
-        // 969 m² of a cell that only touches the parcel in one case. Then the plain overlay.
-        if (!GEOSisEmpty_r(ctx_, clipped) && GEOSisValid_r(ctx_, clipped) == 1) {
-          if (GEOSGeometry* r = GEOSIntersection_r(ctx_, clipped, feat)) return r;
-        }
+    if (pe.valid && fe.valid) {
+      gis::Extent box;
+      box.minx = std::max(pe.minx, fe.minx) - m;
+      box.miny = std::max(pe.miny, fe.miny) - m;
+      box.maxx = std::min(pe.maxx, fe.maxx) + m;
+      box.maxy = std::min(pe.maxy, fe.maxy) + m;
+      box.valid = box.minx < box.maxx && box.miny < box.maxy;
+      gis::GeomPtr pc, fc;
+      auto clip = [&](const GEOSGeometry* g, const gis::Extent& ge, gis::GeomPtr& out) {
+        if (box.contains(ge)) return g;
+        GEOSGeometry* c = GEOSClipByRect_r(ctx_, g, box.minx, box.miny, box.maxx, box.maxy);
+        if (!c) return static_cast<const GEOSGeometry*>(nullptr);
+        out = gis::wrap(ctx_, c);
+        if (GEOSisEmpty_r(ctx_, c) == 1 || GEOSisValid_r(ctx_, c) != 1) return g;
+        return static_cast<const GEOSGeometry*>(c);
+      };
+      if (box.valid) {
+        const GEOSGeometry* a = clip(parcel, pe, pc);
+        const GEOSGeometry* b = a ? clip(feat, fe, fc) : nullptr;
+        if (a && b && (a != parcel || b != feat))
+          if (GEOSGeometry* r = GEOSIntersection_r(ctx_, a, b)) return r;
       }
       ctx_.take_error();
     }
@@ -293,11 +450,7 @@ class Worker {
       breakdown_exact(ri, rule, hits, parcel, prepared, out);
       return;
     }
-    if (!clip_) {
-      gis::Rings pr;
-      gis::Rings::from_geos(ctx_, parcel, pr);
-      clip_.emplace(std::move(pr));
-    }
+    parcel_clip(parcel);
     struct Slot {
       double area = 0, ellipsoidal = 0;
     };
@@ -426,9 +579,11 @@ class Worker {
   std::size_t coverage_index_ = 0;          // tree / cache index of the coverage
   std::vector<gis::GeomPtr> cover_pieces_;  // a breakdown coverage's pieces in this parcel
   std::optional<gis::BoundaryClip> clip_;   // the parcel's boundary, for breakdown areas
+  std::optional<double> parcel_area_;       // its area from the boundary method
   gis::Rings cell_;                         // the cell being measured (reused)
   gis::TilingProof proof_;
   bool tiled_ = false;  // the breakdown coverage's cells tile the parcel (outside = 0)
+  LonelyFlags& lonely_;
 };
 
 void decide(ParcelResult& p, const std::vector<RuleLayer>& rules, const ClearanceOptions& opt) {
@@ -484,13 +639,17 @@ ClearanceResult run_clearance(const io::LoadedLayer& parcels, const std::vector<
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, n)));
   result.threads_used = static_cast<int>(threads);
 
+  LonelyFlags lonely(rules.size());
+  for (std::size_t ri = 0; ri < rules.size(); ++ri)
+    if (!rules[ri].breakdown)
+      lonely[ri] = std::make_unique<std::atomic<signed char>[]>(rules[ri].geoms.size());
   Progress progress(options.progress, "checking parcels", n);
   std::atomic<std::size_t> next{0};
   std::exception_ptr failure;
   std::mutex failure_mutex;
   auto work_loop = [&](unsigned) {
     try {
-      Worker worker(rules, work, options);
+      Worker worker(rules, work, options, lonely);
       const std::size_t chunk = 8;
       for (;;) {
         std::size_t begin = next.fetch_add(chunk);
