@@ -40,16 +40,11 @@ const char* to_string(Verdict v) {
 
 namespace {
 
-// Per rule layer and feature, shared by the workers: 0 not known yet, 1 the feature overlaps no
-// other feature of its layer, -1 it may overlap one (found by the first worker that needs it).
-using LonelyFlags = std::vector<std::unique_ptr<std::atomic<signed char>[]>>;
-
 // Per-thread state: a GEOS context, an STRtree per rule layer and lazily prepared features.
 class Worker {
  public:
-  Worker(const std::vector<RuleLayer>& rules, const gis::Crs& work, const ClearanceOptions& opt,
-         LonelyFlags& lonely)
-      : rules_(rules), opt_(opt), ellipsoidal_(work), lonely_(lonely) {
+  Worker(const std::vector<RuleLayer>& rules, const gis::Crs& work, const ClearanceOptions& opt)
+      : rules_(rules), opt_(opt), ellipsoidal_(work) {
     auto add_tree = [&](const RuleLayer& r) {
       gis::STRtreePtr tree(GEOSSTRtree_create_r(ctx_, 10), gis::STRtreeDeleter{ctx_.get()});
       for (std::size_t i = 0; i < r.geoms.size(); ++i)
@@ -116,35 +111,29 @@ class Worker {
     return *parcel_area_;
   }
 
-  // Whether feature idx of rule ri overlaps no other feature of its layer (touching and sharing
-  // edges allowed): then its part of the parcel adds to the others' without a union. Tiles of one
-  // feature never overlap. Not decided counts as overlapping.
-  bool lonely(std::size_t ri, std::size_t idx) {
-    std::atomic<signed char>& flag = lonely_[ri][idx];
-    const signed char known = flag.load(std::memory_order_relaxed);
-    if (known != 0) return known > 0;
+  // Whether features a and b of rule ri overlap (share interior; touching and shared edges do
+  // not count), from the boundaries; not decided counts as overlapping. Kept per worker.
+  bool overlap(std::size_t ri, std::size_t a, std::size_t b) {
+    if (a > b) std::swap(a, b);
+    const std::uint64_t key = (static_cast<std::uint64_t>(ri) << 56) |
+                              (static_cast<std::uint64_t>(a) << 28) | static_cast<std::uint64_t>(b);
+    auto it = pair_overlap_.find(key);
+    if (it != pair_overlap_.end()) return it->second;
     const RuleLayer& rule = rules_[ri];
-    const GEOSGeometry* feat = rule.geoms[idx].get();
-    gis::Rings own;
-    gis::Rings::from_geos(ctx_, feat, own);
-    bool alone = own.rings() > 0;
-    std::optional<gis::BoundaryClip> clip;
-    const int owner = rule.tile_of.empty() ? -1 : rule.tile_of[idx];
-    for (std::size_t j : query(ri, feat)) {
-      if (!alone) break;
-      if (j == idx) continue;
-      if (owner >= 0 && rule.tile_of[j] == owner) continue;
-      if (!clip) clip.emplace(own);
-      gis::Rings::from_geos(ctx_, rule.geoms[j].get(), cell_);
-      const auto m = clip->intersect(cell_);
-      if (!m || m->area > 0) alone = false;
+    gis::Rings ra;
+    gis::Rings::from_geos(ctx_, rule.geoms[a].get(), ra);
+    gis::Rings::from_geos(ctx_, rule.geoms[b].get(), cell_);
+    bool over = true;
+    if (ra.rings() > 0 && cell_.rings() > 0) {
+      const auto m = gis::BoundaryClip(std::move(ra)).intersect(cell_);
+      over = !m || m->area > 0;
     }
-    flag.store(alone ? 1 : -1, std::memory_order_relaxed);
-    return alone;
+    pair_overlap_.emplace(key, over);
+    return over;
   }
 
-  // A rule's overlap: area(parcel ∩ ∪ features). Features that overlap no other feature of their
-  // layer add up without a union, each measured from the boundaries (an exact overlay when that
+  // A rule's overlap: area(parcel ∩ ∪ features). Features that overlap no other feature met by
+  // the parcel add up without a union, each measured from the boundaries (an exact overlay when that
   // is not decided); the others are unioned and intersected as before. The piece for the
   // GeoPackage, when kept, is the parts side by side.
   void rule_area(std::size_t ri, const RuleLayer& rule, const std::vector<std::size_t>& hits,
@@ -155,8 +144,26 @@ class Worker {
       if (merged) add_overlap(ri, std::move(merged), out);
       return;
     }
+    // Features that overlap no other feature met here add up without a union. (Decided among
+    // the features whose envelopes meet the parcel's, so a parcel's answer does not depend on
+    // which other parcels or data were read with it.)
+    std::vector<char> crowded(hits.size(), 0);
+    {
+      std::vector<gis::Extent> env(hits.size());
+      for (std::size_t k = 0; k < hits.size(); ++k)
+        env[k] = gis::envelope(ctx_, rule.geoms[hits[k]].get());
+      for (std::size_t k = 0; k < hits.size(); ++k)
+        for (std::size_t l = k + 1; l < hits.size(); ++l) {
+          if (crowded[k] && crowded[l]) continue;
+          if (!env[k].intersects(env[l])) continue;
+          const int ok = rule.tile_of.empty() ? -1 : rule.tile_of[hits[k]];
+          if (ok >= 0 && rule.tile_of[hits[l]] == ok) continue;  // tiles of one feature
+          if (overlap(ri, hits[k], hits[l])) crowded[k] = crowded[l] = 1;
+        }
+    }
     std::vector<std::size_t> lonely_hits, others;
-    for (std::size_t idx : hits) (lonely(ri, idx) ? lonely_hits : others).push_back(idx);
+    for (std::size_t k = 0; k < hits.size(); ++k)
+      (crowded[k] ? others : lonely_hits).push_back(hits[k]);
     if (!others.empty() && !rule.tile_of.empty()) {
       // intersection() takes a parcel inside a cut feature whole: all its tiles go together.
       std::vector<int> owners;
@@ -583,7 +590,7 @@ class Worker {
   gis::Rings cell_;                         // the cell being measured (reused)
   gis::TilingProof proof_;
   bool tiled_ = false;  // the breakdown coverage's cells tile the parcel (outside = 0)
-  LonelyFlags& lonely_;
+  std::unordered_map<std::uint64_t, bool> pair_overlap_;  // overlap(), per worker
 };
 
 void decide(ParcelResult& p, const std::vector<RuleLayer>& rules, const ClearanceOptions& opt) {
@@ -639,17 +646,13 @@ ClearanceResult run_clearance(const io::LoadedLayer& parcels, const std::vector<
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, n)));
   result.threads_used = static_cast<int>(threads);
 
-  LonelyFlags lonely(rules.size());
-  for (std::size_t ri = 0; ri < rules.size(); ++ri)
-    if (!rules[ri].breakdown)
-      lonely[ri] = std::make_unique<std::atomic<signed char>[]>(rules[ri].geoms.size());
   Progress progress(options.progress, "checking parcels", n);
   std::atomic<std::size_t> next{0};
   std::exception_ptr failure;
   std::mutex failure_mutex;
   auto work_loop = [&](unsigned) {
     try {
-      Worker worker(rules, work, options, lonely);
+      Worker worker(rules, work, options);
       const std::size_t chunk = 8;
       for (;;) {
         std::size_t begin = next.fetch_add(chunk);
