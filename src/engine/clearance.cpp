@@ -627,10 +627,12 @@ ClearanceResult run_clearance(const io::LoadedLayer& parcels, const std::vector<
   ClearanceResult result;
   result.rules = &rules;
   const std::size_t n = parcels.features.size();
-  result.parcels.resize(n);
+  if (!options.into) result.parcels.resize(n);
+  std::vector<ParcelResult>& dest = options.into ? *options.into : result.parcels;
+  auto slot = [&](std::size_t i) { return options.into ? (*options.into_index)[i] : i; };
   for (std::size_t i = 0; i < n; ++i) {
     const auto& f = parcels.features[i];
-    auto& p = result.parcels[i];
+    auto& p = dest[slot(i)];
     p.id = f.key;
     const auto name_at = static_cast<std::size_t>(options.name_value);
     p.name = options.name_value >= 0 && name_at < f.values.size() ? f.values[name_at] : "";
@@ -660,11 +662,11 @@ ClearanceResult run_clearance(const io::LoadedLayer& parcels, const std::vector<
         std::size_t end = std::min(n, begin + chunk);
         for (std::size_t i = begin; i < end; ++i) {
           const auto& f = parcels.features[i];
-          auto& p = result.parcels[i];
+          auto& p = dest[slot(i)];
           if (f.geom) p.geometry = gis::to_ogr(worker.ctx(), f.geom.get());
           if (f.geom && io::usable(f.status)) worker.process(f, p);
           decide(p, rules, options);
-          if (options.on_parcel_done) options.on_parcel_done(i, p);
+          if (options.on_parcel_done) options.on_parcel_done(slot(i), p);
           progress.advance();
         }
         std::lock_guard lock(failure_mutex);

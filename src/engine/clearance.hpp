@@ -57,6 +57,10 @@ struct ClearanceOptions {
   const RuleLayer* coverage = nullptr;
   double coverage_tolerance_m2 = 1.0;  // more than this outside → unchecked
   int name_value = 0;  // index of the parcel's name among Feature::values (−1: no name)
+  // Results into (*into)[(*into_index)[i]] instead of ClearanceResult::parcels (a block of a
+  // larger batch); on_parcel_done then gets that position too.
+  std::vector<ParcelResult>* into = nullptr;
+  const std::vector<std::size_t>* into_index = nullptr;
   // Called from the worker threads as soon as parcel i is complete (verdict included), in no
   // particular order. Must be thread-safe.
   std::function<void(std::size_t, ParcelResult&)> on_parcel_done;

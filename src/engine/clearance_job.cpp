@@ -158,8 +158,9 @@ struct ClearanceJob::State {
   // Read in run(), after `ctx` (which outlives the geometries made in it).
   io::LoadedLayer parcels;               // this run's parcels (a shard's only, in a sharded run)
   std::vector<std::size_t> input_index;  // their input positions (sharded runs)
-  RuleSet rule_set;
+  RuleSet rule_set;    // the rule data near the block of parcels being checked
   RuleLayer own_coverage;
+  std::vector<RuleLayer> rules_meta;  // the rules without their data, for the sinks
 
   void resolve_parcel_fields();
   void choose_work_crs();
@@ -169,9 +170,27 @@ struct ClearanceJob::State {
   void load_parcels(const ProgressFn* progress);
   void keep_shard();
   std::future<std::vector<InputRecord>> hash_inputs_async() const;
-  void load_rules(const gis::BoxIndex& near_boxes, const ProgressFn* progress);
-  const RuleLayer* build_coverage(const gis::BoxIndex& near_boxes);
+  void load_rules(const gis::Extent& near, const gis::BoxIndex& near_boxes,
+                  const ProgressFn* progress);
+  const RuleLayer* build_coverage(const gis::Extent& near, const gis::BoxIndex& near_boxes);
 };
+
+namespace {
+// A rule layer's description without its data (what the sinks need after the data are gone).
+RuleLayer metadata_of(const RuleLayer& l) {
+  RuleLayer m;
+  m.id = l.id;
+  m.name = l.name;
+  m.severity = l.severity;
+  m.basis = l.basis;
+  m.penalty_per_share = l.penalty_per_share;
+  m.source = l.source;
+  m.breakdown = l.breakdown;
+  m.field = l.field;
+  m.stats = l.stats;
+  return m;
+}
+}  // namespace
 
 ClearanceJob::ClearanceJob(ClearanceRequest request) : s_(std::make_unique<State>()) {
   s_->req = std::move(request);
@@ -400,20 +419,21 @@ std::future<std::vector<InputRecord>> ClearanceJob::State::hash_inputs_async() c
 
 // Rule layers (and breakdowns), read only near the parcels, largest features cut into tiles,
 // up to four side by side.
-void ClearanceJob::State::load_rules(const gis::BoxIndex& near_boxes, const ProgressFn* progress) {
+void ClearanceJob::State::load_rules(const gis::Extent& near, const gis::BoxIndex& near_boxes,
+                                     const ProgressFn* progress) {
   RuleSetOptions o;
-  o.near = parcels.work_extent;
+  o.near = near;
   o.near_boxes = &near_boxes;
   o.breakdowns = true;
   o.tile = true;
   o.lanes = std::min(4u, thread_budget());
   o.progress = progress;
   rule_set = load_rule_layers(req.project, run.work, o);
-  run.rules = &rule_set.layers;
 }
 
-const RuleLayer* ClearanceJob::State::build_coverage(const gis::BoxIndex& near_boxes) {
-  log::info("coverage: {}", run.coverage);
+const RuleLayer* ClearanceJob::State::build_coverage(const gis::Extent& near,
+                                                     const gis::BoxIndex& near_boxes) {
+  if (rules_meta.empty()) log::info("coverage: {}", run.coverage);
   if (coverage_from_breakdown) return &rule_set.layers[req.project.rules.size()];
   if (coverage_spec) {
     RuleSpec cr;
@@ -423,9 +443,13 @@ const RuleLayer* ClearanceJob::State::build_coverage(const gis::BoxIndex& near_b
     cr.severity = Severity::Info;
     RuleLoadOptions lopt;
     lopt.near_boxes = &near_boxes;
-    own_coverage = make_rule_layer(cr, *coverage_spec, run.work, ctx, parcels.work_extent, lopt);
+    own_coverage = make_rule_layer(cr, *coverage_spec, run.work, ctx, near, lopt);
     tile_large_features(own_coverage, ctx);
   } else {
+    if (!rules_meta.empty()) {  // the same for every block
+      own_coverage = extent_coverage(rule_extents, ctx);
+      return &own_coverage;
+    }
     log::warn(
         "no coverage declared (--coverage, [project] coverage or study_area): parcels are "
         "checked against {}; a parcel reaching outside them is 'unchecked'",
@@ -453,33 +477,66 @@ ClearanceResult ClearanceJob::run_in_budget(ClearanceSink& sink, const ProgressF
   if (s.req.shard.count > 1) s.keep_shard();
   log::debug("parcels read at {:.2f} s", since_start());
   auto inputs = s.hash_inputs_async();
-  std::vector<gis::Extent> boxes;
-  boxes.reserve(s.parcels.features.size());
-  for (const auto& f : s.parcels.features)
-    if (f.geom) boxes.push_back(gis::envelope(s.ctx, f.geom.get()));
-  const gis::BoxIndex near_boxes(boxes);
-  s.load_rules(near_boxes, progress);
-  const RuleLayer* coverage = s.build_coverage(near_boxes);
-  log::debug("rule layers ready at {:.2f} s", since_start());
+  const std::size_t n = s.parcels.features.size();
+  std::vector<gis::Extent> envelopes(n);
+  for (std::size_t i = 0; i < n; ++i)
+    if (const auto& g = s.parcels.features[i].geom) envelopes[i] = gis::envelope(s.ctx, g.get());
+  const std::vector<std::vector<std::size_t>> blocks = parcel_blocks(envelopes, s.req.block_parcels);
 
   ClearanceOptions copt;
   copt.min_overlap_m2 = s.req.min_overlap_m2;
   copt.keep_pieces = s.req.keep_pieces;
   copt.keep_breakdown_pieces = s.req.keep_pieces && s.req.keep_breakdown_pieces;
-  copt.coverage = coverage;
   copt.name_value = s.name_value;
   copt.progress = progress;
   copt.on_parcel_done = [&sink](std::size_t i, ParcelResult& p) { sink.parcel(i, p); };
   ClearanceResult result;
-  sink.begin(s.run);
+  result.parcels.resize(n);
+  copt.into = &result.parcels;
+  bool begun = false;
   try {
-    result = run_clearance(s.parcels, s.rule_set.layers, s.run.work, s.ctx, copt);
+    for (std::size_t b = 0; b < blocks.size(); ++b) {
+      // The block's parcels, and the rule data near them only.
+      io::LoadedLayer part;
+      std::vector<gis::Extent> boxes;
+      gis::Extent extent;
+      for (std::size_t i : blocks[b]) {
+        part.features.push_back(std::move(s.parcels.features[i]));
+        if (envelopes[i].valid) {
+          boxes.push_back(envelopes[i]);
+          extent.expand(envelopes[i]);
+        }
+      }
+      if (!extent.valid) extent = s.parcels.work_extent;
+      const gis::BoxIndex near_boxes(boxes);
+      s.load_rules(extent, near_boxes, progress);
+      const RuleLayer* coverage = s.build_coverage(extent, near_boxes);
+      log::debug("block {}/{} ({} parcels): rule layers ready at {:.2f} s", b + 1, blocks.size(),
+                 blocks[b].size(), since_start());
+      if (!begun) {
+        s.rules_meta.clear();
+        for (const auto& l : s.rule_set.layers) s.rules_meta.push_back(metadata_of(l));
+        s.run.rules = &s.rules_meta;
+        sink.begin(s.run);
+        begun = true;
+      }
+      copt.coverage = coverage;
+      copt.into_index = &blocks[b];
+      ClearanceResult r = run_clearance(part, s.rule_set.layers, s.run.work, s.ctx, copt);
+      result.threads_used = r.threads_used;
+      // The block's data go before the next block's are read (geometries before the contexts
+      // that own them).
+      s.own_coverage = RuleLayer{};
+      s.rule_set.layers.clear();
+      s.rule_set.contexts.clear();
+    }
+    result.rules = &s.rules_meta;
     result.input_index = s.input_index;
     log::debug("parcels checked at {:.2f} s", since_start());
     s.run.inputs = inputs.get();
     sink.end(s.run, result);
   } catch (...) {
-    sink.abort();
+    if (begun) sink.abort();
     throw;
   }
   return result;

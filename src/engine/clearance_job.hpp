@@ -47,6 +47,9 @@ struct ClearanceRequest {
     int index = 0;
     int count = 1;
   } shard;
+  // Parcels checked per block (each block reads the rule data near its parcels, then lets them
+  // go); results do not depend on it.
+  std::size_t block_parcels = 5000;
   double min_overlap_m2 = 1e-6;
   bool keep_pieces = true;  // keep the rules' overlap polygons (for a GeoPackage)
   // Also a breakdown's pieces, one multipolygon per parcel and class (`--pieces all`); without
@@ -127,6 +130,11 @@ class ClearanceJob {
 // parcels with an envelope by the Morton order of its centre, the others round-robin by position.
 std::vector<std::size_t> shard_parcels(const std::vector<gis::Extent>& envelopes, int count,
                                        int index);
+// Parcels in blocks of about `per_block` along the Morton curve of their centres (parcels without
+// an envelope join the first block). A run checks one block at a time and reads only the rule data
+// near it, so memory follows the block, not the batch or the county's whole 三调.
+std::vector<std::vector<std::size_t>> parcel_blocks(const std::vector<gis::Extent>& envelopes,
+                                                    std::size_t per_block);
 // The shards' results as one, in input order.
 ClearanceResult merge_shards(std::vector<ClearanceResult> parts);
 

@@ -59,6 +59,10 @@ void ClearanceFiles::begin(const engine::ClearanceRun& run) {
           p = m.done[i];
         }
         gpkg.add(*p);
+        // Written: its shapes are not needed again (the tables and the report use numbers), so
+        // a large batch does not hold every overlap polygon until the end.
+        for (auto& o : p->overlaps) o.piece.reset();
+        p->geometry.reset();
       }
       gpkg.finish();
     } catch (...) {
