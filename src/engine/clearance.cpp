@@ -133,8 +133,8 @@ class Worker {
   }
 
   // A rule's overlap: area(parcel ∩ ∪ features). Features that overlap no other feature met by
-  // the parcel add up without a union, each measured from the boundaries (an exact overlay when that
-  // is not decided); the others are unioned and intersected as before. The piece for the
+  // the parcel add up without a union, each measured from the boundaries (an exact overlay when
+  // that is not decided); the others are unioned and intersected as before. The piece for the
   // GeoPackage, when kept, is the parts side by side.
   void rule_area(std::size_t ri, const RuleLayer& rule, const std::vector<std::size_t>& hits,
                  const GEOSGeometry* parcel, const GEOSPreparedGeometry* prepared,
@@ -173,7 +173,7 @@ class Worker {
         std::vector<std::size_t> keep;
         for (std::size_t idx : lonely_hits)
           (std::find(owners.begin(), owners.end(), rule.tile_of[idx]) != owners.end() ? others
-                                                                                       : keep)
+                                                                                      : keep)
               .push_back(idx);
         lonely_hits = std::move(keep);
         std::sort(others.begin(), others.end());

@@ -158,7 +158,7 @@ struct ClearanceJob::State {
   // Read in run(), after `ctx` (which outlives the geometries made in it).
   io::LoadedLayer parcels;               // this run's parcels (a shard's only, in a sharded run)
   std::vector<std::size_t> input_index;  // their input positions (sharded runs)
-  RuleSet rule_set;    // the rule data near the block of parcels being checked
+  RuleSet rule_set;                      // the rule data near the block of parcels being checked
   RuleLayer own_coverage;
   std::vector<RuleLayer> rules_meta;  // the rules without their data, for the sinks
 
@@ -481,7 +481,8 @@ ClearanceResult ClearanceJob::run_in_budget(ClearanceSink& sink, const ProgressF
   std::vector<gis::Extent> envelopes(n);
   for (std::size_t i = 0; i < n; ++i)
     if (const auto& g = s.parcels.features[i].geom) envelopes[i] = gis::envelope(s.ctx, g.get());
-  const std::vector<std::vector<std::size_t>> blocks = parcel_blocks(envelopes, s.req.block_parcels);
+  const std::vector<std::vector<std::size_t>> blocks =
+      parcel_blocks(envelopes, s.req.block_parcels);
 
   ClearanceOptions copt;
   copt.min_overlap_m2 = s.req.min_overlap_m2;

@@ -65,8 +65,8 @@ std::vector<std::vector<std::size_t>> parcel_blocks(const std::vector<gis::Exten
   std::vector<std::size_t> placed, unplaced;
   morton_order(envelopes, placed, unplaced);
   const std::size_t n = placed.size();
-  const std::size_t k = std::max<std::size_t>(1, (n + std::max<std::size_t>(1, per_block) - 1) /
-                                                     std::max<std::size_t>(1, per_block));
+  const std::size_t k = std::max<std::size_t>(
+      1, (n + std::max<std::size_t>(1, per_block) - 1) / std::max<std::size_t>(1, per_block));
   std::vector<std::vector<std::size_t>> blocks(k);
   for (std::size_t b = 0; b < k; ++b)
     blocks[b].assign(placed.begin() + static_cast<std::ptrdiff_t>(n * b / k),

@@ -2,6 +2,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <exception>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -101,19 +102,32 @@ void ClearanceFiles::end(const engine::ClearanceRun& run, engine::ClearanceResul
   auto since = [&t0] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
+  // The overlaps workbook (the largest file: one row per parcel and rule or class) is written
+  // beside everything else.
+  std::future<void> overlaps_xlsx;
+  if (impl_->options.xlsx)
+    overlaps_xlsx = std::async(std::launch::async, [&dir, &result] {
+      write_xlsx(dir.staged("overlaps.xlsx"), {overlaps_table(result)});
+    });
+  struct Wait {  // joined on every path out of here: the thread uses `result`
+    std::future<void>& f;
+    ~Wait() {
+      if (f.valid()) f.wait();
+    }
+  } wait{overlaps_xlsx};
   write_text(dir.staged("overlaps.csv"), overlaps_csv(result));
   write_text(dir.staged("parcels.csv"), parcels_csv(result, &run.attributes));
   log::debug("CSV written in {:.2f} s", since());
   if (impl_->options.xlsx) {
-    write_xlsx(dir.staged("overlaps.xlsx"), {overlaps_table(result)});
     std::vector<Table> parcel_sheets{parcels_table(result, &run.attributes)};
     if (!meta.group_field.empty())
       parcel_sheets.push_back(
           groups_table(summarize_groups(result, run.group_of), meta.group_field));
     write_xlsx(dir.staged("parcels.xlsx"), parcel_sheets);
   }
-  log::debug("Excel tables written at {:.2f} s", since());
   write_text(dir.staged("report.html"), clearance_html(result, meta));
+  if (overlaps_xlsx.valid()) overlaps_xlsx.get();  // rethrows its error
+  log::debug("Excel tables written at {:.2f} s", since());
   log::debug("report written at {:.2f} s", since());
   impl_->join();
   log::debug("GeoPackage closed at {:.2f} s", since());  // the GeoPackage took every parcel by now

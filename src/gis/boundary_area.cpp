@@ -11,8 +11,7 @@ namespace {
 // Sign of the orientation of (a, b, c) — +1 when c lies left of a→b — or 0 when the rounding
 // error bound does not show the sign (c on the line, within rounding). Coordinate differences of
 // nearby points are exact (Sterbenz); the factor leaves a wide margin over Shewchuk's 3.3e-16.
-inline int orient(double ax, double ay, double bx, double by, double cx, double cy,
-                  double& det) {
+inline int orient(double ax, double ay, double bx, double by, double cx, double cy, double& det) {
   const double l = (bx - ax) * (cy - ay), r = (by - ay) * (cx - ax);
   det = l - r;
   const double bound = 1e-13 * (std::fabs(l) + std::fabs(r));
@@ -50,7 +49,8 @@ inline void add_moments(Moments& m, double x1, double y1, double x2, double y2) 
 
 double ring_area2(const double* x, const double* y, std::size_t n) {
   double s = 0;
-  for (std::size_t i = 0; i + 1 < n; ++i) s += (x[i] - x[0]) * (y[i + 1] - y[0]) - (x[i + 1] - x[0]) * (y[i] - y[0]);
+  for (std::size_t i = 0; i + 1 < n; ++i)
+    s += (x[i] - x[0]) * (y[i + 1] - y[0]) - (x[i + 1] - x[0]) * (y[i] - y[0]);
   return s;
 }
 
@@ -271,8 +271,7 @@ int BoundaryClip::locate(double px, double py) const {
     if (on_edge) return;
     const double ax = a_.x[i], ay = a_.y[i], bx = a_.x[i + 1], by = a_.y[i + 1];
     if ((ay > py) == (by > py)) {
-      if (ay == py && by == py && px >= std::min(ax, bx) && px <= std::max(ax, bx))
-        on_edge = true;
+      if (ay == py && by == py && px >= std::min(ax, bx) && px <= std::max(ax, bx)) on_edge = true;
       return;
     }
     double det;
@@ -408,8 +407,8 @@ std::optional<Moments> BoundaryClip::intersect(const Rings& b, TilingProof* proo
 
   // Walks one edge from u to its end through its crossings; `in` is the side of the current
   // piece (-1: not known yet, then the piece's midpoint is located).
-  auto walk = [&](double ux, double uy, double ex, double ey, std::vector<Crossing>& cr,
-                  int& in, auto&& locate_mid, auto&& take) -> bool {
+  auto walk = [&](double ux, double uy, double ex, double ey, std::vector<Crossing>& cr, int& in,
+                  auto&& locate_mid, auto&& take) -> bool {
     if (cr.size() > 1) std::sort(cr.begin(), cr.end(), by_t);
     double ut = 0.0;
     for (std::size_t q = 0; q <= cr.size(); ++q) {
@@ -469,8 +468,7 @@ std::optional<Moments> BoundaryClip::intersect(const Rings& b, TilingProof* proo
       in = -1;
       continue;
     }
-    if (!walk(a_.x[i], a_.y[i], a_.x[i + 1], a_.y[i + 1], on_a[c], in, in_b, take_a))
-      return fail();
+    if (!walk(a_.x[i], a_.y[i], a_.x[i + 1], a_.y[i + 1], on_a[c], in, in_b, take_a)) return fail();
   }
   return m;
 }

@@ -30,7 +30,7 @@ struct Moments {
 // A polygonal geometry as closed rings, shells counter-clockwise and holes clockwise, so that the
 // interior lies to the left of every edge.
 struct Rings {
-  std::vector<double> x, y;         // vertices; each ring repeats its first vertex at its end
+  std::vector<double> x, y;          // vertices; each ring repeats its first vertex at its end
   std::vector<std::uint32_t> start;  // ring k spans [start[k], start[k + 1])
   Extent env;
   std::size_t rings() const { return start.empty() ? 0 : start.size() - 1; }

@@ -107,8 +107,8 @@ TEST(BoundaryArea, MatchesGeosOnRandomPolygons) {
 TEST(BoundaryArea, InsideOutsideAndContaining) {
   Fixture f;
   gis::BoundaryClip clip(f.rings(sq(0, 0, 100, 100)));
-  EXPECT_DOUBLE_EQ(clip.intersect(f.rings(sq(10, 10, 20, 30)))->area, 200.0);  // inside
-  EXPECT_DOUBLE_EQ(clip.intersect(f.rings(sq(200, 10, 220, 30)))->area, 0.0);  // apart
+  EXPECT_DOUBLE_EQ(clip.intersect(f.rings(sq(10, 10, 20, 30)))->area, 200.0);    // inside
+  EXPECT_DOUBLE_EQ(clip.intersect(f.rings(sq(200, 10, 220, 30)))->area, 0.0);    // apart
   EXPECT_DOUBLE_EQ(clip.intersect(f.rings(sq(-50, -50, 300, 300)))->area, 1e4);  // holds A
   EXPECT_DOUBLE_EQ(clip.intersect(f.rings(sq(50, 50, 150, 150)))->area, 2500.0);
   // A cell in A's hole.
@@ -135,8 +135,9 @@ TEST(BoundaryArea, SharedEdgesAndVerticesAreDecided) {
   // A triangle through a shared vertex: part inside, part outside.
   auto through = a2.intersect(f.rings("POLYGON((50 0,60 -10,45 10,50 0))"));
   ASSERT_TRUE(through);
-  EXPECT_NEAR(through->area, f.geos_area("POLYGON((0 0,50 0,100 0,100 100,0 100,0 50,0 0))",
-                                         "POLYGON((50 0,60 -10,45 10,50 0))"),
+  EXPECT_NEAR(through->area,
+              f.geos_area("POLYGON((0 0,50 0,100 0,100 100,0 100,0 50,0 0))",
+                          "POLYGON((50 0,60 -10,45 10,50 0))"),
               1e-9);
 }
 
@@ -169,7 +170,8 @@ TEST(BoundaryArea, TilingProofOfACoverage) {
   };
   std::vector<std::string> grid;
   for (int i = 0; i < 4; ++i)
-    for (int j = 0; j < 4; ++j) grid.push_back(sq(-10 + 30 * i, -10 + 30 * j, 20 + 30 * i, 20 + 30 * j));
+    for (int j = 0; j < 4; ++j)
+      grid.push_back(sq(-10 + 30 * i, -10 + 30 * j, 20 + 30 * i, 20 + 30 * j));
   const auto [ok, sum] = run(grid);
   EXPECT_TRUE(ok);
   EXPECT_NEAR(sum, clip.rings().moments(0, 0).area, 1e-8);
