@@ -4,13 +4,18 @@
 # Usage: bench/run_clearance_bench.sh            (see bench/README.md)
 #
 # Environment (all optional):
-#   BENCH_DATA    data folder (default /tmp/siteplan-bench); generated when it has no manifest.json
+#   SCALE         county (default) | m | l: the data set's scale (gen_clearance_data.py --scale);
+#                 m and l have the density of a real 三调 in a farmed basin
+#   BENCH_DATA    data folder (default /tmp/siteplan-bench, or /tmp/siteplan-bench-m / -l);
+#                 generated when it has no manifest.json
 #   BENCH_OUT     results folder (default /tmp/siteplan-bench-out)
 #   SITEPLAN      the binary (default build/siteplan of this repository; it is never built here)
 #   THREADS       siteplan --threads (default 2)
 #   GPKG          1 (default) lets siteplan write clearance.gpkg too; 0 passes --no-gpkg
+#   PIECES        siteplan --pieces (default rules: the GeoPackage holds each rule's conflict area)
 #   PG_MODE       split | parallel | serial, see postgis_clearance.sh (default split)
-#   PG_FORM       pieces | union-first: how PostGIS writes a rule's area (default pieces)
+#   PG_FORM       pieces | union-first | both: how PostGIS writes a rule's area (default both:
+#                 each is timed and the faster is the reference)
 #   SITEPLAN_TIMEOUT  seconds before a siteplan run is given up as hung (default 1800)
 #   REPEAT        runs of SitePlan and of the PostGIS query (default 1); the fastest is reported
 #   PHASES        1 (default) adds one untimed SitePlan run with -v to split its time into phases
@@ -19,8 +24,13 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
-DATA=${BENCH_DATA:-/tmp/siteplan-bench}
-OUT=${BENCH_OUT:-/tmp/siteplan-bench-out}
+SCALE=${SCALE:-county}
+SUFFIX=""
+[[ "$SCALE" != county ]] && SUFFIX="-$SCALE"
+DATA=${BENCH_DATA:-/tmp/siteplan-bench$SUFFIX}
+OUT=${BENCH_OUT:-/tmp/siteplan-bench-out$SUFFIX}
+PIECES=${PIECES:-rules}
+export PG_FORM=${PG_FORM:-both}
 SITEPLAN=${SITEPLAN:-$REPO/build/siteplan}
 THREADS=${THREADS:-2}
 GPKG=${GPKG:-1}
@@ -65,7 +75,7 @@ GEN_S="(existing data)"
 if [[ ! -f "$DATA/manifest.json" ]]; then
   echo "== generating the data set in $DATA"
   t0=$(date +%s.%N)
-  "$PY" "$HERE/gen_clearance_data.py" "$DATA"
+  "$PY" "$HERE/gen_clearance_data.py" "$DATA" --scale "$SCALE"
   GEN_S=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f s", b - a }')
 fi
 "$PY" - "$DATA/manifest.json" <<'EOF'
@@ -88,8 +98,16 @@ ARGS=(-q clearance --parcels "$D/parcels.gpkg:parcels" --id-field XMBH
       --constraint "sysyd=$D/constraints.gpkg:sysyd"
       --constraint "dzzh=$D/constraints.gpkg:dzzh:approval"
       --breakdown "dltb=$D/dltb.gpkg:dltb:DLBM"
-      --out "$SP_OUT" --threads "$THREADS")
+      --out "$SP_OUT" --threads "$THREADS" --pieces "$PIECES")
 [[ "$GPKG" == 0 ]] && ARGS+=(--no-gpkg)
+
+# The floor: merely reading every input (GDAL decodes each feature into memory, nothing else).
+t0=$(date +%s.%N)
+for f in parcels.gpkg constraints.gpkg dltb.gpkg; do
+  ogr2ogr -f Memory /tmp/siteplan-bench-floor "$D/$f"
+done
+READ_S=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
+echo "== reading the inputs alone (ogr2ogr -f Memory, one core): $READ_S s"
 SP_ID="$(sha256sum "$SITEPLAN" | cut -c1-12), built $(date -u -r "$SITEPLAN" '+%Y-%m-%d %H:%M:%S UTC')"
 echo "== SitePlan ($("$SITEPLAN" --version), binary sha256 $SP_ID): $SITEPLAN ${ARGS[*]}"
 SP_WALL=""
@@ -161,11 +179,12 @@ PG_TOTAL=$(awk -v a="$POSTGIS_LOAD_S" -v b="$POSTGIS_PREP_S" -v c="$POSTGIS_QUER
   echo "== summary ($(nproc) cores; siteplan --threads $THREADS; PostGIS PG_MODE=$POSTGIS_MODE PG_FORM=${POSTGIS_FORM:-pieces}; best of $REPEAT)"
   echo "   siteplan binary                 sha256 $SP_ID"
   echo "   data generation                 $GEN_S"
+  echo "   reading the inputs (the floor)  $READ_S s (ogr2ogr -f Memory, one core)"
   echo "   SitePlan end to end             $SP_WALL s wall, $SP_CPU s CPU, peak RSS $SP_RSS_MB MiB (runs: $SP_RUNS)"
   [[ -n "$SP_PHASES" ]] && echo "     of which                      $SP_PHASES"
   echo "   PostGIS load (ogr2ogr)          $POSTGIS_LOAD_S s"
   echo "   PostGIS repair+index+analyze    $POSTGIS_PREP_S s"
-  echo "   PostGIS query alone             $POSTGIS_QUERY_S s wall, $POSTGIS_QUERY_CPU_S s CPU (runs: $POSTGIS_QUERY_RUNS)"
+  echo "   PostGIS query alone             $POSTGIS_QUERY_S s wall, $POSTGIS_QUERY_CPU_S s CPU (best form $POSTGIS_FORM; $POSTGIS_FORM_TIMES; runs: $POSTGIS_QUERY_RUNS)"
   echo "   speed ratio, PostGIS query / SitePlan end to end:          $(ratio "$POSTGIS_QUERY_S" "$SP_WALL")x (wall), $(ratio "$POSTGIS_QUERY_CPU_S" "$SP_CPU")x (CPU)"
   echo "   speed ratio, PostGIS load+prep+query / SitePlan end to end: $(ratio "$PG_TOTAL" "$SP_WALL")x"
   echo "   agreement: $(tail -1 "$OUT/compare.txt")"
