@@ -99,6 +99,25 @@ bad "--map .*not a PNG" --parcels data/parcels.gpkg:parcels --rules data/clearan
   --breakdown dl=data/constraints.gpkg:dltb:DLBM --out "$WORK/quick" >/dev/null || fail "quick form exit $?"
 grep -q '^P1,farmland,block,5000.000000,50.000000,' "$WORK/quick/overlaps.csv" && echo "ok: quick form" || fail "quick form rows"
 grep -q '^P1,dl:0103,info,6000.000000,60.000000,' "$WORK/quick/overlaps.csv" && echo "ok: breakdown" || fail "breakdown rows"
+# --pieces: by default the GeoPackage holds the rules' conflict areas, a breakdown's rows without
+# shapes; `all` adds the land-use pieces; `none` keeps rows only. The tables are the same.
+if command -v ogrinfo >/dev/null; then
+  q() { ogrinfo -ro -q -sql "$1" "$2" | grep -oE '= [0-9.]+$' | grep -oE '[0-9.]+$'; }
+  [[ "$(q "SELECT COUNT(*) AS n FROM overlaps WHERE rule_id LIKE 'dl:%' AND geom IS NOT NULL" "$WORK/quick/clearance.gpkg")" == 0 ]] \
+    && [[ "$(q "SELECT COUNT(*) AS n FROM overlaps WHERE rule_id = 'farmland' AND geom IS NOT NULL" "$WORK/quick/clearance.gpkg")" -ge 1 ]] \
+    && echo "ok: --pieces rules (default)" || fail "--pieces rules"
+  "$SITEPLAN" -q clearance --parcels data/parcels.gpkg:parcels --id-field XMBH --pieces all \
+    --constraint farmland=data/constraints.gpkg:yjjbnt --constraint water=data/constraints.gpkg:sysyd:approval \
+    --breakdown dl=data/constraints.gpkg:dltb:DLBM --out "$WORK/pieces-all" >/dev/null || fail "--pieces all exit $?"
+  a=$(q "SELECT SUM(ST_Area(geom)) AS a FROM overlaps WHERE rule_id = 'dl:0103' AND parcel_id = 'P1'" "$WORK/pieces-all/clearance.gpkg")
+  awk -v a="$a" 'BEGIN { exit !(a > 5999.999 && a < 6000.001) }' && echo "ok: --pieces all ($a m² of 0103)" || fail "--pieces all: $a"
+  cmp -s "$WORK/quick/overlaps.csv" "$WORK/pieces-all/overlaps.csv" || fail "--pieces changed overlaps.csv"
+  "$SITEPLAN" -q clearance --parcels data/parcels.gpkg:parcels --id-field XMBH --pieces none \
+    --constraint farmland=data/constraints.gpkg:yjjbnt --breakdown dl=data/constraints.gpkg:dltb:DLBM \
+    --out "$WORK/pieces-none" >/dev/null || fail "--pieces none exit $?"
+  [[ "$(q "SELECT COUNT(*) AS n FROM overlaps WHERE geom IS NOT NULL" "$WORK/pieces-none/clearance.gpkg")" == 0 ]] \
+    && echo "ok: --pieces none" || fail "--pieces none"
+fi
 # No --name-field: the name column stays empty while every field (XMMC) is kept after it.
 grep -q '^P1,10000.000000,blocked,.*,,,XMMC$\|^parcel_id,.*,name,problem,XMMC$' "$WORK/quick/parcels.csv" \
   && grep -q '^P1,10000.000000,blocked,[0-9.]*,[0-9.]*,valid,farmland,,,部分占用基本农田$' "$WORK/quick/parcels.csv" \
