@@ -77,7 +77,6 @@ class Worker {
                              : ellipsoidal_.area(ctx_, parcel);
     gis::PreparedPtr prepared = gis::prepare(ctx_, parcel);
     clip_.reset();
-    parcel_area_.reset();
     tiled_ = false;
 
     for (std::size_t ri = 0; ri < rules_.size(); ++ri) {
@@ -104,11 +103,34 @@ class Worker {
     return *clip_;
   }
 
-  // The parcel's area as the boundary method sums it (compared with a piece's to see the parcel
-  // lies wholly inside a feature).
-  double parcel_own_area(const gis::BoundaryClip& clip) {
-    if (!parcel_area_) parcel_area_ = clip.rings().moments(clip.origin_x(), clip.origin_y()).area;
-    return *parcel_area_;
+  // The union of some features of a rule near a parcel: each clipped to the parcel's envelope
+  // widened by 1 m (taken whole when it lies inside, or when the clip is invalid), then unioned.
+  // The clip lines lie outside the parcel. Null when GEOS fails.
+  gis::GeomPtr crowd_union(const RuleLayer& rule, const std::vector<std::size_t>& idx,
+                           const gis::Extent& pe) {
+    constexpr double m = 1.0;
+    std::vector<gis::GeomPtr> parts;
+    for (std::size_t i : idx) {
+      const GEOSGeometry* f = rule.geoms[i].get();
+      if (pe.contains(gis::envelope(ctx_, f), m)) {
+        parts.push_back(gis::clone(ctx_, f));
+        continue;
+      }
+      GEOSGeometry* c =
+          GEOSClipByRect_r(ctx_, f, pe.minx - m, pe.miny - m, pe.maxx + m, pe.maxy + m);
+      if (!c) return nullptr;
+      gis::GeomPtr clipped = gis::polygonal_part(ctx_, gis::wrap(ctx_, c));
+      if (GEOSisEmpty_r(ctx_, clipped.get()) == 1) continue;
+      if (GEOSisValid_r(ctx_, clipped.get()) != 1) clipped = gis::clone(ctx_, f);
+      parts.push_back(std::move(clipped));
+    }
+    if (parts.empty()) return nullptr;
+    try {
+      return gis::union_all(ctx_, std::move(parts));
+    } catch (const RuntimeError&) {
+      ctx_.take_error();
+      return nullptr;
+    }
   }
 
   // Whether features a and b of rule ri overlap (share interior; touching and shared edges do
@@ -180,43 +202,76 @@ class Worker {
       }
     }
     double area = 0, ellipsoidal = 0;
+    // Pieces: the features measured from the boundaries are traced there too, and their union
+    // is made by GEOS's polygonizer from the traced lines (edges two of them share cancel); the
+    // rest are GEOS overlays. All of them are unioned only when there are several.
     std::vector<gis::GeomPtr> pieces;
+    std::vector<std::size_t> traced;
+    double traced_area = 0;
+    lines_.clear();
+    const bool keep = opt_.keep_pieces;
     const gis::BoundaryClip& clip = parcel_clip(parcel);
+    auto overlay = [&](const GEOSGeometry* feat) {
+      GEOSGeometry* inter = intersect_near(parcel, feat);
+      if (!inter)
+        throw RuntimeError(fmt::format("GEOS intersection failed for parcel {} and rule {}: {}",
+                                       out.id, rule.id, ctx_.take_error()));
+      return gis::polygonal_part(ctx_, gis::wrap(ctx_, inter));
+    };
     for (std::size_t idx : lonely_hits) {
       const GEOSGeometry* feat = rule.geoms[idx].get();
       gis::Rings::from_geos(ctx_, feat, cell_);
-      const auto m = clip.intersect(cell_);
-      gis::GeomPtr piece;
+      const auto m = clip.intersect(cell_, nullptr, keep ? &chains_ : nullptr);
       double a = 0, ell = 0;
       if (m) {
         a = m->area;
         if (!(a > 0)) continue;
         ell = a / scale_.at(clip.origin_x() + m->sx / a, clip.origin_y() + m->sy / a);
+        if (keep) {
+          if (chains_.empty())
+            lines_.add_rings(cell_);  // wholly inside the parcel
+          else
+            lines_.add_chains(chains_);
+          traced.push_back(idx);
+          traced_area += a;
+        }
       } else {
         if (GEOSPreparedIntersects_r(ctx_, prepared, feat) != 1) continue;
-        GEOSGeometry* inter = intersect_near(parcel, feat);
-        if (!inter)
-          throw RuntimeError(fmt::format("GEOS intersection failed for parcel {} and rule {}: {}",
-                                         out.id, rule.id, ctx_.take_error()));
-        piece = gis::polygonal_part(ctx_, gis::wrap(ctx_, inter));
+        gis::GeomPtr piece = overlay(feat);
         a = gis::area(ctx_, piece.get());
         if (!(a > 0)) continue;
         ell = ellipsoidal_.area_from_scale(ctx_, piece.get(), scale_);
+        if (keep) pieces.push_back(std::move(piece));
       }
       area += a;
       ellipsoidal += ell;
-      if (opt_.keep_pieces) {
-        // A feature wholly inside the parcel, or the parcel wholly inside it, is its own piece
-        // (the areas say so); only a feature crossing the parcel's boundary needs the overlay.
-        auto same = [](double x, double y) { return std::fabs(x - y) <= 1e-12 * std::max(x, y); };
-        if (!piece && m && same(a, cell_.moments(clip.origin_x(), clip.origin_y()).area))
-          piece = gis::clone(ctx_, feat);
-        if (!piece && m && same(a, parcel_own_area(clip))) piece = gis::clone(ctx_, parcel);
-        if (!piece) {
-          GEOSGeometry* inter = intersect_near(parcel, feat);
-          if (inter) piece = gis::polygonal_part(ctx_, gis::wrap(ctx_, inter));
+    }
+    // The features that overlap one another: their union near the parcel (GEOS), then measured
+    // and traced like one more feature — its part of the parcel never overlaps the others'.
+    gis::GeomPtr crowd;
+    if (!others.empty()) {
+      crowd = crowd_union(rule, others, pe);
+      std::optional<gis::Moments> m;
+      if (crowd) {
+        gis::Rings::from_geos(ctx_, crowd.get(), cell_);
+        m = clip.intersect(cell_, nullptr, keep ? &chains_ : nullptr);
+      }
+      if (m) {
+        others.clear();
+        const double a = m->area;
+        if (a > 0) {
+          area += a;
+          ellipsoidal += a / scale_.at(clip.origin_x() + m->sx / a, clip.origin_y() + m->sy / a);
+          if (keep) {
+            if (chains_.empty())
+              lines_.add_rings(cell_);
+            else
+              lines_.add_chains(chains_);
+            traced_area += a;
+          }
         }
-        if (piece && GEOSisEmpty_r(ctx_, piece.get()) != 1) pieces.push_back(std::move(piece));
+      } else {
+        crowd.reset();
       }
     }
     if (!others.empty()) {
@@ -226,8 +281,35 @@ class Worker {
         if (a > 0) {
           area += a;
           ellipsoidal += ellipsoidal_.area_from_scale(ctx_, merged.get(), scale_);
-          if (opt_.keep_pieces) pieces.push_back(std::move(merged));
+          if (keep) pieces.push_back(std::move(merged));
         }
+      }
+    }
+    if (keep && (!traced.empty() || crowd)) {
+      gis::GeomPtr made;
+      if (GEOSGeometry* g = lines_.polygonize(ctx_)) {
+        made = gis::polygonal_part(ctx_, gis::wrap(ctx_, g));
+        // Kept only when it is what the walk measured (e.g. not when two features share only
+        // part of an edge, which leaves lines the polygonizer cannot join).
+        if (std::fabs(gis::area(ctx_, made.get()) - traced_area) >
+            1e-9 * std::max(1.0, traced_area))
+          made.reset();
+        // Parts that touch along an edge (tiles of a cut feature whose cut lines carry different
+        // vertices): dissolved.
+        if (made && GEOSisValid_r(ctx_, made.get()) != 1) {
+          GEOSGeometry* u = GEOSUnaryUnion_r(ctx_, made.get());
+          made = u ? gis::polygonal_part(ctx_, gis::wrap(ctx_, u)) : nullptr;
+          if (made && std::fabs(gis::area(ctx_, made.get()) - traced_area) >
+                          1e-9 * std::max(1.0, traced_area))
+            made.reset();
+        }
+      }
+      ctx_.take_error();
+      if (made) {
+        pieces.push_back(std::move(made));
+      } else {
+        for (std::size_t idx : traced) pieces.push_back(overlay(rule.geoms[idx].get()));
+        if (crowd) pieces.push_back(overlay(crowd.get()));
       }
     }
     if (!(area > opt_.min_overlap_m2)) return;
@@ -236,12 +318,10 @@ class Worker {
     o.area_m2 = area;
     o.ellipsoidal_m2 = ellipsoidal;
     o.pct = out.area_m2 > 0 ? 100.0 * area / out.area_m2 : 0.0;
-    if (opt_.keep_pieces && !pieces.empty()) {
-      // The parts side by side (they may share edges): dissolving them costs more than the check.
-      std::vector<const GEOSGeometry*> raw;
-      for (const auto& p : pieces) raw.push_back(p.get());
-      o.piece = gis::to_ogr_multipolygon(ctx_, raw);
-    }
+    if (keep && !pieces.empty())
+      o.piece =
+          gis::to_ogr(ctx_, pieces.size() == 1 ? pieces[0].get()
+                                               : gis::union_all(ctx_, std::move(pieces)).get());
     out.overlaps.push_back(std::move(o));
   }
 
@@ -583,11 +663,12 @@ class Worker {
   gis::EllipsoidalArea::LocalScale scale_;  // over the parcel being checked
   std::vector<gis::STRtreePtr> trees_;
   std::vector<std::unordered_map<std::size_t, gis::PreparedPtr>> prepared_;
-  std::size_t coverage_index_ = 0;          // tree / cache index of the coverage
-  std::vector<gis::GeomPtr> cover_pieces_;  // a breakdown coverage's pieces in this parcel
-  std::optional<gis::BoundaryClip> clip_;   // the parcel's boundary, for breakdown areas
-  std::optional<double> parcel_area_;       // its area from the boundary method
-  gis::Rings cell_;                         // the cell being measured (reused)
+  std::size_t coverage_index_ = 0;           // tree / cache index of the coverage
+  std::vector<gis::GeomPtr> cover_pieces_;   // a breakdown coverage's pieces in this parcel
+  std::optional<gis::BoundaryClip> clip_;    // the parcel's boundary, for breakdown areas
+  gis::Rings cell_;                          // the cell being measured (reused)
+  std::vector<std::vector<double>> chains_;  // the boundary of a piece, when pieces are kept
+  gis::BoundaryLines lines_;                 // the traced pieces of a rule, for their union
   gis::TilingProof proof_;
   bool tiled_ = false;  // the breakdown coverage's cells tile the parcel (outside = 0)
   std::unordered_map<std::uint64_t, bool> pair_overlap_;  // overlap(), per worker

@@ -286,8 +286,20 @@ int BoundaryClip::locate(double px, double py) const {
   return inside ? 1 : 0;
 }
 
-std::optional<Moments> BoundaryClip::intersect(const Rings& b, TilingProof* proof) const {
+std::optional<Moments> BoundaryClip::intersect(const Rings& b, TilingProof* proof,
+                                               std::vector<std::vector<double>>* chains) const {
   Moments m;
+  if (chains) chains->clear();
+  // A piece of the boundary of A ∩ B, from u to v: it extends the current chain when it starts
+  // where that one ends.
+  auto chain = [&](double ux, double uy, double vx, double vy) {
+    if (!chains) return;
+    if (chains->empty() || chains->back().size() < 2 ||
+        chains->back()[chains->back().size() - 2] != ux || chains->back().back() != uy)
+      chains->push_back({ux, uy});
+    chains->back().push_back(vx);
+    chains->back().push_back(vy);
+  };
   if (b.rings() == 0 || !b.env.valid || !a_.env.valid || !a_.env.intersects(b.env)) return m;
   if (++call_ == 0) {
     std::fill(slot_call_.begin(), slot_call_.end(), 0);
@@ -435,6 +447,7 @@ std::optional<Moments> BoundaryClip::intersect(const Rings& b, TilingProof* proo
   auto in_a = [&](double x, double y) { return locate(x, y); };
   auto take_b = [&](double ux, double uy, double vx, double vy, double, double) {
     if (proof) proof->add_segment(ux, uy, vx, vy);
+    chain(ux, uy, vx, vy);
   };
   for (std::size_t k = 0; k + 1 < b.start.size(); ++k) {
     int in = -1;
@@ -450,8 +463,9 @@ std::optional<Moments> BoundaryClip::intersect(const Rings& b, TilingProof* proo
   // ∂A inside B, over A's edges near B (the others lie outside B's extent).
   auto in_b = [&](double x, double y) { return locate_in(b, x, y); };
   std::uint32_t cur = 0;
-  auto take_a = [&](double, double, double, double, double t0, double t1) {
+  auto take_a = [&](double ux, double uy, double vx, double vy, double t0, double t1) {
     if (proof) proof->intervals_[cur].push_back({t0, t1});
+    chain(ux, uy, vx, vy);
   };
   int in = -1;
   std::uint32_t next = UINT32_MAX;  // the edge after the previous one, when it was walked
@@ -464,6 +478,7 @@ std::optional<Moments> BoundaryClip::intersect(const Rings& b, TilingProof* proo
       if (twin_a[c] > 0) {  // both on the same side of a shared edge: it bounds A ∩ B
         add_moments(m, a_.x[i] - ox_, a_.y[i] - oy_, a_.x[i + 1] - ox_, a_.y[i + 1] - oy_);
         if (proof) proof->intervals_[i].push_back({0.0, 1.0});
+        chain(a_.x[i], a_.y[i], a_.x[i + 1], a_.y[i + 1]);
       }
       in = -1;
       continue;
@@ -471,6 +486,101 @@ std::optional<Moments> BoundaryClip::intersect(const Rings& b, TilingProof* proo
     if (!walk(a_.x[i], a_.y[i], a_.x[i + 1], a_.y[i + 1], on_a[c], in, in_b, take_a)) return fail();
   }
   return m;
+}
+
+namespace {
+std::size_t hash_doubles(std::initializer_list<double> v) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (double d : v) {
+    std::uint64_t u;
+    std::memcpy(&u, &d, sizeof u);
+    h = (h ^ u) * 1099511628211ull;
+    h ^= h >> 29;
+  }
+  return static_cast<std::size_t>(h);
+}
+}  // namespace
+
+bool BoundaryLines::Key::operator<(const Key& o) const {
+  if (x0 != o.x0) return x0 < o.x0;
+  if (y0 != o.y0) return y0 < o.y0;
+  if (x1 != o.x1) return x1 < o.x1;
+  return y1 < o.y1;
+}
+
+std::size_t BoundaryLines::KeyHash::operator()(const Key& k) const {
+  return hash_doubles({k.x0, k.y0, k.x1, k.y1});
+}
+
+void BoundaryLines::add(double ux, double uy, double vx, double vy) {
+  if (ux == vx && uy == vy) return;
+  const bool forward = ux < vx || (ux == vx && uy < vy);
+  const Key key = forward ? Key{ux, uy, vx, vy} : Key{vx, vy, ux, uy};
+  segments_[key] += forward ? 1 : -1;
+}
+
+void BoundaryLines::add_chains(const std::vector<std::vector<double>>& chains) {
+  for (const auto& c : chains)
+    for (std::size_t i = 0; i + 3 < c.size(); i += 2) add(c[i], c[i + 1], c[i + 2], c[i + 3]);
+}
+
+void BoundaryLines::add_rings(const Rings& r) {
+  for (std::size_t k = 0; k + 1 < r.start.size(); ++k)
+    for (std::uint32_t i = r.start[k]; i + 1 < r.start[k + 1]; ++i)
+      add(r.x[i], r.y[i], r.x[i + 1], r.y[i + 1]);
+}
+
+GEOSGeometry* BoundaryLines::polygonize(GEOSContextHandle_t ctx) const {
+  // What is left, directed (interior on the left), in a fixed order.
+  std::vector<Key> left;
+  for (const auto& [key, n] : segments_) {
+    if (n == 0) continue;
+    if (n != 1 && n != -1) return nullptr;
+    left.push_back(n == 1 ? key : Key{key.x1, key.y1, key.x0, key.y0});
+  }
+  if (left.empty()) return nullptr;
+  std::sort(left.begin(), left.end());  // the same polygons whatever the hash order
+  // Joined into chains end to start (the polygonizer costs per line), each chain stopping where
+  // a point starts more than one segment (boundaries touching at a vertex).
+  // `left` is sorted by start: a segment's successors are found by binary search.
+  std::vector<char> used(left.size(), 0);
+  std::vector<GEOSGeometry*> lines;
+  std::vector<double> xy;
+  bool ok = true;
+  auto successor = [&](double x, double y) -> std::ptrdiff_t {
+    Key probe{x, y, -HUGE_VAL, -HUGE_VAL};
+    auto it = std::lower_bound(left.begin(), left.end(), probe);
+    std::ptrdiff_t found = -1;
+    int count = 0;
+    for (; it != left.end() && it->x0 == x && it->y0 == y; ++it) {
+      ++count;
+      found = it - left.begin();
+    }
+    return count == 1 ? found : -1;
+  };
+  for (std::size_t s0 = 0; s0 < left.size() && ok; ++s0) {
+    if (used[s0]) continue;
+    xy.assign({left[s0].x0, left[s0].y0, left[s0].x1, left[s0].y1});
+    used[s0] = 1;
+    for (;;) {
+      const std::ptrdiff_t nxt = successor(xy[xy.size() - 2], xy.back());
+      if (nxt < 0 || used[static_cast<std::size_t>(nxt)]) break;
+      used[static_cast<std::size_t>(nxt)] = 1;
+      xy.push_back(left[static_cast<std::size_t>(nxt)].x1);
+      xy.push_back(left[static_cast<std::size_t>(nxt)].y1);
+    }
+    GEOSCoordSequence* seq =
+        GEOSCoordSeq_copyFromBuffer_r(ctx, xy.data(), static_cast<unsigned>(xy.size() / 2), 0, 0);
+    GEOSGeometry* line = seq ? GEOSGeom_createLineString_r(ctx, seq) : nullptr;
+    if (!line)
+      ok = false;
+    else
+      lines.push_back(line);
+  }
+  GEOSGeometry* out = nullptr;
+  if (ok) out = GEOSPolygonize_valid_r(ctx, lines.data(), static_cast<unsigned>(lines.size()));
+  for (GEOSGeometry* l : lines) GEOSGeom_destroy_r(ctx, l);
+  return out;
 }
 
 }  // namespace siteplan::gis

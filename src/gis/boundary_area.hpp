@@ -83,7 +83,12 @@ class BoundaryClip {
   // Area and moments (about origin_x/y) of A ∩ B; nullopt when not decided (see above). With a
   // proof, B's part in the tiling proof is recorded (B's rings must be those of a cell of the
   // coverage; a nullopt answer leaves the proof broken).
-  std::optional<Moments> intersect(const Rings& b, TilingProof* proof = nullptr) const;
+  // With `chains`, the boundary of A ∩ B is also returned as chains of points (x0 y0 x1 y1 ...,
+  // each chain a run of the boundary; together closed rings) — for GEOSPolygonize_valid, which
+  // makes the polygons of A ∩ B from them without an overlay. Not filled when B lies wholly
+  // inside A (B is then its own piece).
+  std::optional<Moments> intersect(const Rings& b, TilingProof* proof = nullptr,
+                                   std::vector<std::vector<double>>* chains = nullptr) const;
   // Point-in-A (even-odd over every ring): 1 inside, 0 outside, -1 within rounding of ∂A.
   int locate(double px, double py) const;
 
@@ -107,6 +112,36 @@ class BoundaryClip {
   // Scratch, indexed by vertex: query dedup (epoch_), candidate slot and touch flags (call_).
   mutable std::vector<std::uint32_t> stamp_, slot_call_, slot_, touch_;
   mutable std::uint32_t epoch_ = 0, call_ = 0;
+};
+
+// The boundary of a union of interior-disjoint pieces (each traced by BoundaryClip::intersect,
+// or a whole ring set), made into polygons by GEOS's polygonizer (GEOSPolygonize_valid: a planar
+// graph of given, noded lines — no overlay). An edge two pieces share, traced in opposite
+// directions, cancels; what is left is the union's boundary.
+class BoundaryLines {
+ public:
+  void clear() { segments_.clear(); }
+  bool empty() const { return segments_.empty(); }
+  void add_chains(const std::vector<std::vector<double>>& chains);
+  void add_rings(const Rings& r);
+  // The polygons, or null when the lines are not a clean boundary (an edge left twice: pieces
+  // that share only part of an edge) or GEOS makes nothing. The caller owns the result and
+  // should compare its area with the pieces'.
+  GEOSGeometry* polygonize(GEOSContextHandle_t ctx) const;
+
+ private:
+  void add(double ux, double uy, double vx, double vy);
+  struct Key {
+    double x0, y0, x1, y1;
+    bool operator==(const Key& o) const {
+      return x0 == o.x0 && y0 == o.y0 && x1 == o.x1 && y1 == o.y1;
+    }
+    bool operator<(const Key& o) const;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const;
+  };
+  std::unordered_map<Key, int, KeyHash> segments_;
 };
 
 }  // namespace siteplan::gis
