@@ -207,3 +207,33 @@ TEST(BoundaryArea, TilingProofOfACoverage) {
   std::vector<std::string> short_cov(grid.begin(), grid.begin() + 12);
   EXPECT_FALSE(run(short_cov).first);
 }
+
+TEST(BoundaryArea, TracedPiecesMakeOneValidPolygon) {
+  Fixture f;
+  // A parcel over two farmland blocks that share an edge, and a third block apart: the traced
+  // pieces' shared edge cancels and the polygonizer makes their union, valid.
+  gis::BoundaryClip clip(f.rings("POLYGON((5.5 5.5,95.5 7.5,93.5 55.5,7.5 52.5,5.5 5.5))"));
+  gis::BoundaryLines lines;
+  double sum = 0;
+  std::vector<std::vector<double>> chains;
+  for (const auto& b : {sq(0, 0, 50, 30), sq(50, 0, 100, 30), sq(20, 40, 40, 50)}) {
+    gis::Rings r = f.rings(b);
+    auto m = clip.intersect(r, nullptr, &chains);
+    ASSERT_TRUE(m) << b;
+    sum += m->area;
+    if (chains.empty())
+      lines.add_rings(r);  // wholly inside
+    else
+      lines.add_chains(chains);
+  }
+  gis::GeomPtr g = gis::wrap(f.ctx, lines.polygonize(f.ctx));
+  ASSERT_TRUE(g);
+  EXPECT_EQ(GEOSisValid_r(f.ctx, g.get()), 1);
+  EXPECT_EQ(GEOSGetNumGeometries_r(f.ctx, g.get()), 2);  // the joined blocks, the one apart
+  EXPECT_NEAR(gis::area(f.ctx, g.get()), sum, 1e-9);
+  // The same area as GEOS's overlay of the parcel with the blocks' union.
+  const std::string blocks =
+      "MULTIPOLYGON(((0 0,100 0,100 30,0 30,0 0)),((20 40,40 40,40 50,20 50,20 40)))";
+  EXPECT_NEAR(sum, f.geos_area("POLYGON((5.5 5.5,95.5 7.5,93.5 55.5,7.5 52.5,5.5 5.5))", blocks),
+              1e-9);
+}
