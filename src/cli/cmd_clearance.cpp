@@ -37,6 +37,7 @@ struct ClearanceArgs {
   std::string out;
   int threads = 0;
   double min_overlap_m2 = 1e-6;
+  std::size_t block_parcels = 5000;
   bool no_gpkg = false;
   std::string pieces = "rules";
   bool no_xlsx = false;
@@ -176,6 +177,7 @@ engine::ClearanceRequest request() {
   }
   r.threads = g_args.threads;
   r.min_overlap_m2 = g_args.min_overlap_m2;
+  r.block_parcels = g_args.block_parcels;
   r.keep_pieces = !g_args.no_gpkg && g_args.pieces != "none";
   r.keep_breakdown_pieces = g_args.pieces == "all";
   return r;
@@ -207,6 +209,10 @@ void register_clearance(CLI::App& app) {
   sub->add_option("--out", g_args.out, "output folder")->required();
   sub->add_option("--threads", g_args.threads, "worker threads (0 = all cores)")
       ->check(CLI::Range(0, 1024));
+  sub->add_option("--block-parcels", g_args.block_parcels,
+                  "parcels checked per block; each block reads only the rule data near it "
+                  "(memory follows the block; the results do not change)")
+      ->check(CLI::PositiveNumber);
   sub->add_option("--min-overlap-m2", g_args.min_overlap_m2,
                   "ignore overlaps smaller than this (floating-point slivers)")
       ->check(CLI::Range(0.0, 1e12));
