@@ -166,41 +166,64 @@ class Worker {
       if (merged) add_overlap(ri, std::move(merged), out);
       return;
     }
-    // Features that overlap no other feature met here add up without a union. (Decided among
-    // the features whose envelopes meet the parcel's, so a parcel's answer does not depend on
-    // which other parcels or data were read with it.)
-    std::vector<char> crowded(hits.size(), 0);
+    const bool keep = opt_.keep_pieces;
+    const gis::BoundaryClip& clip = parcel_clip(parcel);
+    // Every feature whose envelope meets the parcel's is measured from the boundaries; only those
+    // that meet the parcel go on. (So the answer depends on those alone — not on other features
+    // read with other parcels of a block or an MPI shard, or left out by a data source's spatial
+    // filter: the same numbers to the last bit.)
+    struct Met {
+      std::size_t idx;
+      std::optional<gis::Moments> m;  // nullopt: not decided, GEOS makes the piece
+      std::vector<std::vector<double>> chains;
+    };
+    std::vector<Met> met;
+    for (std::size_t idx : hits) {
+      const GEOSGeometry* feat = rule.geoms[idx].get();
+      gis::Rings::from_geos(ctx_, feat, cell_);
+      Met h{idx, clip.intersect(cell_, nullptr, keep ? &chains_ : nullptr), {}};
+      if (h.m ? !(h.m->area > 0) : GEOSPreparedIntersects_r(ctx_, prepared, feat) != 1) continue;
+      if (h.m && chains_.empty() && keep) {  // wholly inside the parcel: its own rings
+        chains_.clear();
+        for (std::size_t k = 0; k + 1 < cell_.start.size(); ++k) {
+          std::vector<double> c;
+          for (std::uint32_t i = cell_.start[k]; i < cell_.start[k + 1]; ++i) {
+            c.push_back(cell_.x[i]);
+            c.push_back(cell_.y[i]);
+          }
+          chains_.push_back(std::move(c));
+        }
+      }
+      h.chains = std::move(chains_);
+      chains_.clear();
+      met.push_back(std::move(h));
+    }
+    // Features that overlap no other feature met here add up without a union.
+    std::vector<char> crowded(met.size(), 0);
     {
-      std::vector<gis::Extent> env(hits.size());
-      for (std::size_t k = 0; k < hits.size(); ++k)
-        env[k] = gis::envelope(ctx_, rule.geoms[hits[k]].get());
-      for (std::size_t k = 0; k < hits.size(); ++k)
-        for (std::size_t l = k + 1; l < hits.size(); ++l) {
+      std::vector<gis::Extent> env(met.size());
+      for (std::size_t k = 0; k < met.size(); ++k)
+        env[k] = gis::envelope(ctx_, rule.geoms[met[k].idx].get());
+      for (std::size_t k = 0; k < met.size(); ++k)
+        for (std::size_t l = k + 1; l < met.size(); ++l) {
           if (crowded[k] && crowded[l]) continue;
           if (!env[k].intersects(env[l])) continue;
-          const int ok = rule.tile_of.empty() ? -1 : rule.tile_of[hits[k]];
-          if (ok >= 0 && rule.tile_of[hits[l]] == ok) continue;  // tiles of one feature
-          if (overlap(ri, hits[k], hits[l])) crowded[k] = crowded[l] = 1;
+          const int ok = rule.tile_of.empty() ? -1 : rule.tile_of[met[k].idx];
+          if (ok >= 0 && rule.tile_of[met[l].idx] == ok) continue;  // tiles of one feature
+          if (overlap(ri, met[k].idx, met[l].idx)) crowded[k] = crowded[l] = 1;
         }
-    }
-    std::vector<std::size_t> lonely_hits, others;
-    for (std::size_t k = 0; k < hits.size(); ++k)
-      (crowded[k] ? others : lonely_hits).push_back(hits[k]);
-    if (!others.empty() && !rule.tile_of.empty()) {
-      // intersection() takes a parcel inside a cut feature whole: all its tiles go together.
-      std::vector<int> owners;
-      for (std::size_t idx : others)
-        if (rule.tile_of[idx] >= 0) owners.push_back(rule.tile_of[idx]);
-      if (!owners.empty()) {
-        std::vector<std::size_t> keep;
-        for (std::size_t idx : lonely_hits)
-          (std::find(owners.begin(), owners.end(), rule.tile_of[idx]) != owners.end() ? others
-                                                                                      : keep)
-              .push_back(idx);
-        lonely_hits = std::move(keep);
-        std::sort(others.begin(), others.end());
+      if (!rule.tile_of.empty()) {
+        // intersection() takes a parcel inside a cut feature whole: all its tiles go together.
+        std::vector<int> owners;
+        for (std::size_t k = 0; k < met.size(); ++k)
+          if (crowded[k] && rule.tile_of[met[k].idx] >= 0)
+            owners.push_back(rule.tile_of[met[k].idx]);
+        for (std::size_t k = 0; k < met.size(); ++k)
+          if (std::find(owners.begin(), owners.end(), rule.tile_of[met[k].idx]) != owners.end())
+            crowded[k] = 1;
       }
     }
+    std::vector<std::size_t> others;
     double area = 0, ellipsoidal = 0;
     // Pieces: the features measured from the boundaries are traced there too, and their union
     // is made by GEOS's polygonizer from the traced lines (edges two of them share cancel); the
@@ -209,8 +232,6 @@ class Worker {
     std::vector<std::size_t> traced;
     double traced_area = 0;
     lines_.clear();
-    const bool keep = opt_.keep_pieces;
-    const gis::BoundaryClip& clip = parcel_clip(parcel);
     auto overlay = [&](const GEOSGeometry* feat) {
       GEOSGeometry* inter = intersect_near(parcel, feat);
       if (!inter)
@@ -218,25 +239,23 @@ class Worker {
                                        out.id, rule.id, ctx_.take_error()));
       return gis::polygonal_part(ctx_, gis::wrap(ctx_, inter));
     };
-    for (std::size_t idx : lonely_hits) {
-      const GEOSGeometry* feat = rule.geoms[idx].get();
-      gis::Rings::from_geos(ctx_, feat, cell_);
-      const auto m = clip.intersect(cell_, nullptr, keep ? &chains_ : nullptr);
+    for (std::size_t k = 0; k < met.size(); ++k) {
+      Met& h = met[k];
+      if (crowded[k]) {
+        others.push_back(h.idx);
+        continue;
+      }
+      const GEOSGeometry* feat = rule.geoms[h.idx].get();
       double a = 0, ell = 0;
-      if (m) {
-        a = m->area;
-        if (!(a > 0)) continue;
-        ell = a / scale_.at(clip.origin_x() + m->sx / a, clip.origin_y() + m->sy / a);
+      if (h.m) {
+        a = h.m->area;
+        ell = a / scale_.at(clip.origin_x() + h.m->sx / a, clip.origin_y() + h.m->sy / a);
         if (keep) {
-          if (chains_.empty())
-            lines_.add_rings(cell_);  // wholly inside the parcel
-          else
-            lines_.add_chains(chains_);
-          traced.push_back(idx);
+          lines_.add_chains(h.chains);
+          traced.push_back(h.idx);
           traced_area += a;
         }
       } else {
-        if (GEOSPreparedIntersects_r(ctx_, prepared, feat) != 1) continue;
         gis::GeomPtr piece = overlay(feat);
         a = gis::area(ctx_, piece.get());
         if (!(a > 0)) continue;

@@ -28,6 +28,12 @@ std::string describe(const LayerSpec& layer, const std::string& where) {
 void take_features(RuleLayer& out, io::LoadedLayer& loaded, const gis::GeosContext& ctx,
                    double buffer_m, bool with_class) {
   out.stats = loaded.stats;
+  // In FID order: a spatial filter returns features in the order of the R-tree walk, which
+  // depends on the area asked for. The checks sum and union in feature order, so without this
+  // the last bits of an area would depend on which other parcels were read with a parcel
+  // (blocks, MPI shards).
+  std::stable_sort(loaded.features.begin(), loaded.features.end(),
+                   [](const io::Feature& a, const io::Feature& b) { return a.fid < b.fid; });
   for (auto& f : loaded.features) {
     if (!f.geom) continue;
     gis::GeomPtr g = std::move(f.geom);
