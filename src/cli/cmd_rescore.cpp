@@ -13,6 +13,7 @@
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "core/log.hpp"
 #include "core/text.hpp"
 #include "core/threads.hpp"
 #include "engine/ahp.hpp"
@@ -166,10 +167,17 @@ int run_rescore() {
   const std::string out_dir = g_r.out.empty() ? g_r.dir : g_r.out;
   std::vector<std::string> files;
   engine::SuitabilityResult r;
+  auto lap = [t = t0](const char* what) mutable {
+    auto t1 = std::chrono::steady_clock::now();
+    log::debug("{} in {:.2f} s", what, std::chrono::duration<double>(t1 - t).count());
+    t = t1;
+  };
   with_thread_budget(g_r.threads, [&] {
     r = out::read_suitability_run(g_r.dir);
+    lap("read the run");
     std::vector<double> w = new_weights(r);
     engine::reweight(r, w);
+    lap("re-weighted");
     engine::weight_sensitivity(r, 20261125);
     out::OutputDir dir(out_dir);
     out::SuitabilityMeta meta;
@@ -181,7 +189,9 @@ int run_rescore() {
     bool geometries = false;
     for (const auto& c : r.candidates) geometries |= static_cast<bool>(c.geometry);
     if (geometries) out::write_candidates_gpkg(dir.staged("candidates.gpkg"), r);
+    lap("wrote the ranking and report");
     out::write_suitability_tif(dir.staged("suitability.tif"), r);
+    lap("wrote suitability.tif");
     out::write_text(dir.staged("suitability.qml"), out::suitability_qml());
     out::write_text(dir.staged("run.json"), out::run_json(r));
     namespace fs = std::filesystem;

@@ -4,6 +4,8 @@
 // (read_suitability_run) and re-weight without recomputing any factor.
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -13,6 +15,7 @@
 #include "core/threads.hpp"
 #include "export/suitability_outputs.hpp"
 #include "gis/gdal.hpp"
+#include "io/result_schema.hpp"
 
 namespace siteplan::out {
 
@@ -163,31 +166,44 @@ void read_factors_tif(const std::string& path, engine::SuitabilityResult& r) {
   st.ids.clear();
   st.scores.clear();
   for (int k = 1; k < bands; ++k) {
-    GDALRasterBand* b = ds->GetRasterBand(k);
-    const std::string id = b->GetDescription();
+    const std::string id = ds->GetRasterBand(k)->GetDescription();
     if (id != r.factor_ids[static_cast<std::size_t>(k - 1)])
       throw InputError(fmt::format("{}: band {} is '{}', run.json says '{}'", path, k, id,
                                    r.factor_ids[static_cast<std::size_t>(k - 1)]));
     st.ids.push_back(id);
     st.scores.emplace_back(g.size());
-    if (b->RasterIO(GF_Read, 0, 0, g.nx, g.ny, st.scores.back().data(), g.nx, g.ny, GDT_UInt16, 0,
-                    0) != CE_None)
-      throw InputError(fmt::format("{}: cannot read band {}", path, k));
   }
   st.state.resize(g.size());
-  if (ds->GetRasterBand(bands)->RasterIO(GF_Read, 0, 0, g.nx, g.ny, st.state.data(), g.nx, g.ny,
-                                         GDT_Byte, 0, 0) != CE_None)
-    throw InputError(fmt::format("{}: cannot read the state band", path));
+  // The bands side by side, each lane with its own handle (a dataset is not thread-safe).
+  std::atomic<int> next{1};
+  run_lanes(std::max(1u, thread_budget()), [&](unsigned) {
+    GDALDatasetUniquePtr own(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+    if (!own) throw InputError(fmt::format("{}: cannot open", path));
+    for (int k = next++; k <= bands; k = next++) {
+      void* to = k < bands ? static_cast<void*>(st.scores[static_cast<std::size_t>(k - 1)].data())
+                           : static_cast<void*>(st.state.data());
+      if (own->GetRasterBand(k)->RasterIO(GF_Read, 0, 0, g.nx, g.ny, to, g.nx, g.ny,
+                                          k < bands ? GDT_UInt16 : GDT_Byte, 0, 0) != CE_None)
+        throw InputError(fmt::format("{}: cannot read band {}", path, k));
+    }
+  });
 }
 
 void read_geometries(const std::string& path, engine::SuitabilityResult& r) {
   GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
   if (!ds) return;  // the map and ranking do not need them
-  OGRLayer* l = ds->GetLayerByName("candidates");
+  if (OGRLayer* b = ds->GetLayerByName(io::schema::blocked::layer)) {
+    const int rf = b->GetLayerDefn()->GetFieldIndex("rule_id");
+    for (auto& f : *b)
+      if (rf >= 0 && f->GetGeometryRef())
+        r.blocked.emplace_back(f->GetFieldAsString(rf),
+                               gis::OgrGeomPtr(f->GetGeometryRef()->clone()));
+  }
+  OGRLayer* l = ds->GetLayerByName(io::schema::candidates::layer);
   if (!l) return;
   std::map<std::string, engine::Candidate*> by_id;
   for (auto& c : r.candidates) by_id[c.id] = &c;
-  const int idf = l->GetLayerDefn()->GetFieldIndex("id");
+  const int idf = l->GetLayerDefn()->GetFieldIndex(io::schema::candidates::id);
   if (idf < 0) return;
   for (auto& f : *l) {
     auto it = by_id.find(f->GetFieldAsString(idf));
