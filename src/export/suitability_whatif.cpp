@@ -120,6 +120,8 @@ std::string run_json(const engine::SuitabilityResult& r) {
                {"area_m2", c.area_m2},
                {"compactness", c.compactness},
                {"blocked", c.blocked},
+               {"rank", c.rank},
+               {"score", c.score},
                {"robust_share", c.robust_share},
                {"attributes", c.attributes}};
     jc["values"] = json::array();
@@ -273,6 +275,8 @@ engine::SuitabilityResult read_suitability_run(const std::string& dir) {
       c.area_m2 = jc.at("area_m2").get<double>();
       c.compactness = jc.at("compactness").get<double>();
       c.blocked = jc.at("blocked").get<bool>();
+      c.rank = jc.at("rank").get<int>();
+      c.score = jc.at("score").get<double>();
       c.robust_share = jc.at("robust_share").get<double>();
       c.attributes = jc.at("attributes").get<std::vector<std::string>>();
       for (const auto& v : jc.at("values")) {

@@ -50,6 +50,12 @@ assert abs(new[open_] - want).max() < 1e-5
 assert abs(new[open_] - old[open_]).max() > 1e-3  # it did change
 PY
 grep -q "0.9000" "$WORK/r/report.html" && echo "ok: report shows the new weights" || fail "report weights"
+grep -q "What-if: re-weighted" "$WORK/r/report.html" && grep -qE "<td>(stays|enters|leaves)" "$WORK/r/report.html" &&
+  echo "ok: report lists the top-K moves" || fail "report what-if section"
+# With Monte-Carlo runs, the report says who stays in the top K and who swaps.
+"$SITEPLAN" -q suitability data/suit_project.toml --out "$WORK/m" --sensitivity 30 >/dev/null || fail "exit $?"
+grep -q "Weight sensitivity" "$WORK/m/report.html" && grep -q "stay in the top 3 in every run" "$WORK/m/report.html" &&
+  echo "ok: report sensitivity section" || fail "report sensitivity section"
 
 # AHP: road three times as important as slope → 0.75 / 0.25.
 printf '# slope road\n1 1/3\n3 1\n' >"$WORK/ahp.txt"
