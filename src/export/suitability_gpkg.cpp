@@ -182,6 +182,7 @@ void write_suitability_tif(const std::string& path, const engine::SuitabilityRes
   CPLStringList co;
   co.SetNameValue("BLOCKSIZE", "256");
   co.SetNameValue("COMPRESS", "DEFLATE");
+  co.SetNameValue("LEVEL", "1");  // 3 % larger than level 6, a third faster
   co.SetNameValue("PREDICTOR", "YES");
   // Nearest neighbour so −1 (blocked) and nodata never blend into scores.
   co.SetNameValue("RESAMPLING", "NEAREST");

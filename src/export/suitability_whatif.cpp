@@ -44,8 +44,9 @@ void write_factors_tif(const std::string& path, const engine::SuitabilityResult&
   co.SetNameValue("BLOCKXSIZE", "256");
   co.SetNameValue("BLOCKYSIZE", "256");
   co.SetNameValue("COMPRESS", "ZSTD");
+  // ZSTD level 1, no predictor: 166 MB for a 10 m county, read back in half the time the
+  // predictor's undoing takes (rescore reads every band).
   co.SetNameValue("ZSTD_LEVEL", "1");
-  co.SetNameValue("PREDICTOR", "2");
   co.SetNameValue("INTERLEAVE", "BAND");
   // Tiles are compressed independently and written in order: the same bytes for any count.
   co.SetNameValue("NUM_THREADS", std::to_string(std::max(1u, thread_budget())).c_str());
