@@ -163,7 +163,7 @@ void register_rescore(CLI::App& app) {
 
 int run_rescore() {
   auto t0 = std::chrono::steady_clock::now();
-  if (!CPLGetConfigOption("GDAL_CACHEMAX", nullptr)) GDALSetCacheMax64(GIntBig{128} << 20);
+  if (!CPLGetConfigOption("GDAL_CACHEMAX", nullptr)) GDALSetCacheMax64(GIntBig{64} << 20);
   const std::string out_dir = g_r.out.empty() ? g_r.dir : g_r.out;
   std::vector<std::string> files;
   engine::SuitabilityResult r;

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <memory>
 
+#include "core/log.hpp"
 #include "core/threads.hpp"
 #include "engine/suitability.hpp"
 
@@ -27,10 +29,19 @@ MapRows compute_rows(MapPlan& plan, int r0, int r1) {
   out.stack.state.assign(n, kOutside);
   out.map.assign(n, kNoData);
   out.has_value.assign(nf, 0);
+  // Each factor's span (a distance factor's features burnt and its vertical pass), side by side.
+  const auto t_span = std::chrono::steady_clock::now();
+  std::atomic<std::size_t> next_factor{0};
+  run_lanes(std::max(1u, std::min<unsigned>(thread_budget(), static_cast<unsigned>(nf))),
+            [&](unsigned) {
+              for (std::size_t k = next_factor++; k < nf; k = next_factor++)
+                plan.factors[k]->span(plan.fc, r0, r1);
+            });
+  log::debug("factor spans of rows {}..{} in {:.2f} s", r0, r1,
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - t_span).count());
   std::vector<std::string> dems;
   std::map<std::string, unsigned> needs;
   for (Factor* f : plan.factors) {
-    f->span(plan.fc, r0, r1);
     if (!f->uses_dem()) continue;
     if (std::find(dems.begin(), dems.end(), f->spec().layer) == dems.end())
       dems.push_back(f->spec().layer);

@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -241,6 +242,7 @@ void SuitabilityJob::State::constraints() {
     r.rules[i].penalty_per_share = p.rules[i].penalty;
   OgrShapes blocked_shapes;
   std::vector<gis::GeomPtr> all_blocked;
+  const auto t_union = std::chrono::steady_clock::now();
   for (const auto& rl : r.rules) {
     if (rl.severity != Severity::Block) continue;
     std::vector<gis::GeomPtr> pieces;
@@ -259,6 +261,8 @@ void SuitabilityJob::State::constraints() {
     }
   }
   if (!all_blocked.empty()) blocked_union = gis::union_all(*ctx, std::move(all_blocked));
+  log::debug("blocked land: {} rules' union in {:.2f} s", r.blocked.size(),
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - t_union).count());
 
   MapPlan plan{*fc, {}, r.weights, &area_shapes, &blocked_shapes};
   for (auto& f : factors) plan.factors.push_back(f.get());

@@ -2,6 +2,7 @@
 #include <chrono>
 
 #include "core/log.hpp"
+#include "core/threads.hpp"
 #include "export/output_dir.hpp"
 #include "export/suitability_outputs.hpp"
 
@@ -20,12 +21,18 @@ void SuitabilityFiles::end(engine::SuitabilityResult& r) {
   lap("ranking and report");
   write_candidates_gpkg(dir_.staged("candidates.gpkg"), r);
   lap("candidates.gpkg");
-  write_suitability_tif(dir_.staged("suitability.tif"), r);
+  // The two rasters side by side (their compression and I/O overlap; each is its own dataset).
+  const std::string map_path = dir_.staged("suitability.tif");
+  const std::string factors_path = dir_.staged("factors.tif");
+  run_lanes(2, [&](unsigned lane) {
+    if (lane == 0)
+      write_suitability_tif(map_path, r);
+    else
+      write_factors_tif(factors_path, r);
+  });
   write_text(dir_.staged("suitability.qml"), suitability_qml());
-  lap("suitability.tif");
-  write_factors_tif(dir_.staged("factors.tif"), r);
   write_text(dir_.staged("run.json"), run_json(r));
-  lap("factors.tif and run.json");
+  lap("suitability.tif, factors.tif and run.json");
 }
 
 }  // namespace siteplan::out
