@@ -79,6 +79,9 @@ class Factor {
   // Keeps full-grid copies of raw and score (the candidates' zonal means read them): sized by
   // keep_grids(), filled row range by row range by store_rows().
   void keep_grids(std::size_t cells);
+  // Whether evaluate() reads those grids (a zonal mean); false for factors that measure the
+  // candidate's polygon itself (distance, category).
+  virtual bool evaluates_on_grid() const { return true; }
   void store_rows(const Grid& grid, int r0, int r1, const float* raw, const float* score);
 
   virtual FactorValue evaluate(const GEOSGeometry* candidate, const CellSet& cells,

@@ -81,7 +81,7 @@ MapRows compute_rows(MapPlan& plan, int r0, int r1) {
         raw[k].assign(m, kNoData);
         score[k].assign(m, kNoData);
         plan.factors[k]->rows(plan.fc, in, raw[k].data(), score[k].data());
-        if (plan.keep_grids)
+        if (plan.keep_grids && plan.factors[k]->evaluates_on_grid())
           plan.factors[k]->store_rows(grid, in.r0, in.r1, raw[k].data(), score[k].data());
       }
       const std::size_t at = static_cast<std::size_t>(in.r0 - r0) * nx;

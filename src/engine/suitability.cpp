@@ -269,7 +269,8 @@ void SuitabilityJob::State::constraints() {
   // Candidates take zonal means of the factors' full grids; a map-only run never holds them.
   plan.keep_grids = p.suitability.derive || !p.suitability.parcels.empty();
   if (plan.keep_grids)
-    for (auto& f : factors) f->keep_grids(grid.size());
+    for (auto& f : factors)
+      if (f->evaluates_on_grid()) f->keep_grids(grid.size());
   plan.progress = progress;
   plan.strip_rows = req.options.strip_rows;
   MapRows rows = compute_rows(plan, 0, grid.ny);

@@ -54,6 +54,7 @@ class CategoryFactor : public Factor {
     std::copy(score, score + win.size(), raw);
   }
 
+  bool evaluates_on_grid() const override { return false; }  // exact class areas
   FactorValue evaluate(const GEOSGeometry* candidate, const CellSet&,
                        const gis::GeosContext& ctx) const override {
     std::vector<std::size_t> hits;

@@ -117,6 +117,7 @@ class DistanceFactor : public Factor {
     return v;
   }
   std::string units() const override { return "m"; }
+  bool evaluates_on_grid() const override { return false; }  // GEOS distance of the polygon
 
  private:
   std::vector<gis::GeomPtr> geoms_;
