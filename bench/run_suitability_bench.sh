@@ -27,29 +27,30 @@ say() { echo "$*" | tee -a "$SUMMARY"; }
 say "binary: $(sha256sum "$SITEPLAN" | cut -c1-12), data: $D ($(cat "$D/manifest.json"))"
 secs() { awk '/Elapsed \(wall clock\)/ { n = split($NF, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "$1"; }
 rss() { awk '/Maximum resident set size/ { printf "%.0f", $NF / 1024 }' "$1"; }
+cpu() { awk '/User time|System time/ { s += $NF } END { printf "%.2f", s }' "$1"; }
 best() { sort -g | head -1; }
 for G in $GRIDS; do
   : >"$O/gdal_$G.txt"; : >"$O/floor_$G.txt"; : >"$O/sp_$G.txt"; : >"$O/rs_$G.txt"
   for i in $(seq "$REPEAT"); do
     rm -rf "$O/gdal$G"
     /usr/bin/time -v bench/gdal_suitability.sh "$D" "$O/gdal$G" "$G" >"$O/gdal_steps_$G.txt" 2>"$O/t.txt"
-    echo "$(secs "$O/t.txt") $(rss "$O/t.txt")" >>"$O/gdal_$G.txt"
+    echo "$(secs "$O/t.txt") $(rss "$O/t.txt") $(cpu "$O/t.txt")" >>"$O/gdal_$G.txt"
     if [[ $G == 10 ]]; then
       /usr/bin/time -v gdal_translate -q -co TILED=YES -co COMPRESS=DEFLATE -co PREDICTOR=3 \
         "$D/dem.tif" "$O/floor.tif" 2>"$O/t.txt"
-      echo "$(secs "$O/t.txt") $(rss "$O/t.txt")" >>"$O/floor_$G.txt"
+      echo "$(secs "$O/t.txt") $(rss "$O/t.txt") $(cpu "$O/t.txt")" >>"$O/floor_$G.txt"
     fi
     rm -rf "$O/sp$G"
     /usr/bin/time -v "$SITEPLAN" -q suitability "$D/county-${G}m.toml" --out "$O/sp$G" --threads "$THREADS" >/dev/null 2>"$O/t.txt"
-    echo "$(secs "$O/t.txt") $(rss "$O/t.txt")" >>"$O/sp_$G.txt"
+    echo "$(secs "$O/t.txt") $(rss "$O/t.txt") $(cpu "$O/t.txt")" >>"$O/sp_$G.txt"
     rm -rf "$O/rs$G"
     /usr/bin/time -v "$SITEPLAN" -q rescore "$O/sp$G" --weight road=0.4 --weight substation=0.2 --out "$O/rs$G" --threads "$THREADS" >/dev/null 2>"$O/t.txt"
-    echo "$(secs "$O/t.txt") $(rss "$O/t.txt")" >>"$O/rs_$G.txt"
+    echo "$(secs "$O/t.txt") $(rss "$O/t.txt") $(cpu "$O/t.txt")" >>"$O/rs_$G.txt"
   done
   g=$(cut -d' ' -f1 "$O/gdal_$G.txt" | best); s=$(cut -d' ' -f1 "$O/sp_$G.txt" | best); r=$(cut -d' ' -f1 "$O/rs_$G.txt" | best)
-  say "$G m: GDAL CLI pipeline ${g} s (runs: $(cut -d' ' -f1 "$O/gdal_$G.txt" | tr '\n' ' '); peak RSS of a step $(cut -d' ' -f2 "$O/gdal_$G.txt" | sort -g | tail -1) MiB)"
-  say "$G m: siteplan suitability ${s} s (runs: $(cut -d' ' -f1 "$O/sp_$G.txt" | tr '\n' ' '); peak RSS $(cut -d' ' -f2 "$O/sp_$G.txt" | sort -g | tail -1) MiB) — $(echo "scale=2; $g / $s" | bc)x faster"
-  say "$G m: siteplan rescore ${r} s (runs: $(cut -d' ' -f1 "$O/rs_$G.txt" | tr '\n' ' '); peak RSS $(cut -d' ' -f2 "$O/rs_$G.txt" | sort -g | tail -1) MiB) — $(echo "scale=2; $r / $s" | bc) of a full run"
+  say "$G m: GDAL CLI pipeline ${g} s (runs: $(cut -d' ' -f1 "$O/gdal_$G.txt" | tr '\n' ' '); CPU s: $(cut -d' ' -f3 "$O/gdal_$G.txt" | tr '\n' ' '); peak RSS of a step $(cut -d' ' -f2 "$O/gdal_$G.txt" | sort -g | tail -1) MiB)"
+  say "$G m: siteplan suitability ${s} s (runs: $(cut -d' ' -f1 "$O/sp_$G.txt" | tr '\n' ' '); CPU s: $(cut -d' ' -f3 "$O/sp_$G.txt" | tr '\n' ' '); peak RSS $(cut -d' ' -f2 "$O/sp_$G.txt" | sort -g | tail -1) MiB) — $(echo "scale=2; $g / $s" | bc)x faster"
+  say "$G m: siteplan rescore ${r} s (runs: $(cut -d' ' -f1 "$O/rs_$G.txt" | tr '\n' ' '); CPU s: $(cut -d' ' -f3 "$O/rs_$G.txt" | tr '\n' ' '); peak RSS $(cut -d' ' -f2 "$O/rs_$G.txt" | sort -g | tail -1) MiB) — $(echo "scale=2; $r / $s" | bc) of a full run"
   [[ -s "$O/floor_$G.txt" ]] && say "$G m: I/O floor (read the DEM, write one DEFLATE Float32 GeoTIFF) $(cut -d' ' -f1 "$O/floor_$G.txt" | best) s"
   say "$G m: GDAL steps of the last run: $(tr -s ' ' <"$O/gdal_steps_$G.txt" | tr '\n' ';')"
 done

@@ -85,23 +85,29 @@ MapRows compute_rows(MapPlan& plan, int r0, int r1) {
           plan.factors[k]->store_rows(grid, in.r0, in.r1, raw[k].data(), score[k].data());
       }
       const std::size_t at = static_cast<std::size_t>(in.r0 - r0) * nx;
-      std::vector<float> w(plan.weights.begin(), plan.weights.end());
-      for (std::size_t i = 0; i < m; ++i) {
-        std::uint8_t st = inside[i] > 0.5f ? (blocked[i] > 0.5f ? kBlocked : kOpen) : kOutside;
-        out.stack.state[at + i] = st;
-        for (std::size_t k = 0; k < nf; ++k) {
-          out.stack.scores[k][at + i] = quantise_score(score[k][i]);
-          if (st != kOutside && !std::isnan(raw[k][i])) has[lane][k] = 1;
+      // One pass per array (the compiler vectorises them): states, each factor's quantised
+      // score and whether it has a value inside, then Σ w·score in factor order (float; NaN
+      // propagates), then blocked and outside cells.
+      std::uint8_t* state = out.stack.state.data() + at;
+      for (std::size_t i = 0; i < m; ++i)
+        state[i] = inside[i] > 0.5f ? (blocked[i] > 0.5f ? kBlocked : kOpen) : kOutside;
+      float* map = out.map.data() + at;
+      std::fill(map, map + m, 0.0f);
+      for (std::size_t k = 0; k < nf; ++k) {
+        std::uint16_t* q = out.stack.scores[k].data() + at;
+        const float* sk = score[k].data();
+        const float* rk = raw[k].data();
+        const float wk = static_cast<float>(plan.weights[k]);
+        bool any = false;
+        for (std::size_t i = 0; i < m; ++i) {
+          q[i] = quantise_score(sk[i]);
+          map[i] += wk * sk[i];
+          any |= state[i] != kOutside && !std::isnan(rk[i]);
         }
-        if (st == kOutside) continue;
-        if (st == kBlocked) {
-          out.map[at + i] = -1.0f;
-          continue;
-        }
-        float acc = 0;  // as weighted_map: float, factor order; NaN propagates
-        for (std::size_t k = 0; k < nf; ++k) acc += w[k] * score[k][i];
-        out.map[at + i] = acc;
+        if (any) has[lane][k] = 1;
       }
+      for (std::size_t i = 0; i < m; ++i)
+        if (state[i] != kOpen) map[i] = state[i] == kBlocked ? -1.0f : kNoData;
       prog.advance();
     }
   });
