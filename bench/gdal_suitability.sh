@@ -2,7 +2,8 @@
 # The suitability map of bench/gen_suitability_data.py's county by the GDAL command line, every
 # step a process writing a GeoTIFF (the anchor of bench/run_suitability_bench.sh):
 #   gdaldem slope/aspect, gdal_rasterize (features, exclusions, study area),
-#   gdal_proximity.py (two distance factors, the settlement setback), gdal_calc.py (the score).
+#   gdal_proximity.py (two distance factors, the settlement setback), gdal_calc.py (the score,
+#   on the grid's cells with --extent=intersect).
 # Usage: bench/gdal_suitability.sh DATA_DIR OUT_DIR [GRID_M]   (prints one line per step)
 set -euo pipefail
 D=$1
@@ -41,15 +42,11 @@ for l in farmland redline county; do
   step "rasterize-$l" gdal_rasterize -q -burn 1 -ot Byte "${GRID[@]}" "${CO[@]}" -l "$l" \
     "$D/county.gpkg" "$O/$l.tif"
 done
-# slope and aspect are one cell larger on every side: gdal_calc needs equal sizes.
-step clip-terrain gdal_translate -q -srcwin 1 1 $(((X1 - X0) / G)) $(((Y1 - Y0) / G)) "${CO[@]}" \
-  "$O/slope.tif" "$O/slope_c.tif"
-step clip-aspect gdal_translate -q -srcwin 1 1 $(((X1 - X0) / G)) $(((Y1 - Y0) / G)) "${CO[@]}" \
-  "$O/aspect.tif" "$O/aspect_c.tif"
 # The project's weights and score functions (county-*.toml); flat cells (aspect nodata) score 1.
-step calc gdal_calc.py --quiet --overwrite --type=Float32 --NoDataValue=-9999 \
+# slope and aspect are one cell larger on every side: --extent=intersect takes the grid's cells.
+step calc gdal_calc.py --quiet --overwrite --type=Float32 --NoDataValue=-9999 --extent=intersect \
   --co TILED=YES --co COMPRESS=DEFLATE --co PREDICTOR=3 \
-  -A "$O/slope_c.tif" -B "$O/aspect_c.tif" -C "$O/roads_dist.tif" -D "$O/substations_dist.tif" \
+  -A "$O/slope.tif" -B "$O/aspect.tif" -C "$O/roads_dist.tif" -D "$O/substations_dist.tif" \
   -E "$O/settlements_dist.tif" -F "$O/farmland.tif" -G "$O/redline.tif" -H "$O/county.tif" \
   --hideNoData --outfile "$O/suitability_gdal.tif" --calc "
 where(H == 0, -9999,
