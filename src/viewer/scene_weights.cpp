@@ -73,12 +73,7 @@ void Scene::scale_weight(double factor) {
     auto at = std::find(ids.begin(), ids.end(), whatif_->factor_ids[k]);
     if (at == ids.end()) return;
     const auto i = static_cast<std::size_t>(at - ids.begin());
-    auto m = whatif_->ahp_matrix;
-    for (std::size_t j = 0; j < m.size(); ++j) {
-      if (j == i) continue;
-      m[i][j] = std::clamp(m[i][j] * factor, 1.0 / 9.0, 9.0);
-      m[j][i] = 1.0 / m[i][j];
-    }
+    auto m = engine::scale_judgements(whatif_->ahp_matrix, i, factor);
     engine::AhpResult a = engine::ahp(m);
     std::fill(w.begin(), w.end(), 0.0);
     for (std::size_t q = 0; q < ids.size(); ++q) {
