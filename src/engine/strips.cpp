@@ -98,13 +98,14 @@ MapRows compute_rows(MapPlan& plan, int r0, int r1) {
         const float* sk = score[k].data();
         const float* rk = raw[k].data();
         const float wk = static_cast<float>(plan.weights[k]);
-        bool any = false;
-        for (std::size_t i = 0; i < m; ++i) {
-          q[i] = quantise_score(sk[i]);
-          map[i] += wk * sk[i];
-          any |= state[i] != kOutside && !std::isnan(rk[i]);
-        }
-        if (any) has[lane][k] = 1;
+        for (std::size_t i = 0; i < m; ++i) q[i] = quantise_score(sk[i]);
+        for (std::size_t i = 0; i < m; ++i) map[i] += wk * sk[i];
+        if (!has[lane][k])
+          for (std::size_t i = 0; i < m; ++i)
+            if (state[i] != kOutside && !std::isnan(rk[i])) {
+              has[lane][k] = 1;
+              break;
+            }
       }
       for (std::size_t i = 0; i < m; ++i)
         if (state[i] != kOpen) map[i] = state[i] == kBlocked ? -1.0f : kNoData;

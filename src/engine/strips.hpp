@@ -21,9 +21,11 @@ namespace siteplan::engine {
 constexpr std::uint16_t kScoreNoData = 0xFFFF;
 constexpr float kScoreSteps = 65534.0f;
 inline std::uint16_t quantise_score(float s) {
-  if (!(s == s)) return kScoreNoData;
-  const float c = s < 0.0f ? 0.0f : (s > 1.0f ? 1.0f : s);
-  return static_cast<std::uint16_t>(c * kScoreSteps + 0.5f);
+  // Branch-free (the strip loop vectorises it): clamp (NaN to 0 first, so no cast of NaN),
+  // round, then NaN to no data.
+  const float c = s > 0.0f ? (s < 1.0f ? s : 1.0f) : 0.0f;
+  const auto q = static_cast<std::uint16_t>(static_cast<int>(c * kScoreSteps + 0.5f));
+  return s == s ? q : kScoreNoData;
 }
 inline float score_of(std::uint16_t q) {
   return q == kScoreNoData ? kNoData : static_cast<float>(q) / kScoreSteps;
