@@ -271,7 +271,11 @@ engine::SuitabilityResult read_suitability_run(const std::string& dir) {
       c.id = jc.at("id").get<std::string>();
       c.name = jc.at("name").get<std::string>();
       c.origin = jc.at("origin").get<std::string>();
-      c.status = static_cast<io::GeomStatus>(jc.at("status").get<int>());
+      const int status = jc.at("status").get<int>();
+      if (status < 0 || status > static_cast<int>(io::GeomStatus::BadCoordinates))
+        throw InputError(fmt::format("{}: candidate {}: status {} is not a geometry status", jpath,
+                                     c.id, status));
+      c.status = static_cast<io::GeomStatus>(status);
       c.problem = jc.at("problem").get<std::string>();
       c.area_m2 = jc.at("area_m2").get<double>();
       c.compactness = jc.at("compactness").get<double>();
