@@ -2,6 +2,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include <gdal.h>
+
 #include "cli/commands.hpp"
 #include "cli/progress_bar.hpp"
 #include "core/error.hpp"
@@ -42,6 +44,9 @@ void register_suitability(CLI::App& app) {
 
 int run_suitability() {
   auto t0 = std::chrono::steady_clock::now();
+  // GDAL's block cache would otherwise keep every DEM tile read (5 % of RAM by default); 64 MB
+  // holds a strip's DEM tiles for both lanes.
+  if (!CPLGetConfigOption("GDAL_CACHEMAX", nullptr)) GDALSetCacheMax64(GIntBig{64} << 20);
   Project p = load_project(g_s.project, false);
   for (const auto& text : g_s.layers) bind_layer(p, text);
   p.validate();

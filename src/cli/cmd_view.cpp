@@ -22,6 +22,7 @@ struct ViewArgs {
   CLI::Option* size_opt = nullptr;
   double exaggeration = 2.0;
   std::vector<std::string> locate, pick;
+  std::vector<std::string> weights;
   int frames = 0;
 } g_v;
 
@@ -35,6 +36,9 @@ void common(CLI::App* sub) {
   sub->add_option("--exaggeration", g_v.exaggeration, "vertical exaggeration")
       ->check(CLI::Range(0.1, 50.0));
   g_v.size_opt = sub->add_option("--size", g_v.size, "window or image size WxH (pixels)");
+  sub->add_option(
+      "--weight", g_v.weights,
+      "what-if FACTOR=WEIGHT on a suitability result (repeatable; re-scored in memory)");
 }
 
 #ifdef SITEPLAN_HAS_VIEWER
@@ -49,6 +53,18 @@ viewer::ViewOptions options() {
   o.locate = g_v.locate;
   o.frames = g_v.frames;
   o.legend_out = g_v.legend_out;
+  for (const auto& text : g_v.weights) {
+    const auto eq = text.find('=');
+    double v = 0;
+    try {
+      v = eq == std::string::npos ? -1 : std::stod(text.substr(eq + 1));
+    } catch (const std::exception&) {
+      v = -1;
+    }
+    if (eq == std::string::npos || !(v >= 0))
+      throw UsageError(fmt::format("--weight {}: expected FACTOR=WEIGHT, e.g. road=0.3", text));
+    o.weights.emplace_back(text.substr(0, eq), v);
+  }
   if (!g_v.paper.empty()) {
     // ISO A sizes in mm (portrait); text and lines are sized in points, so the dpi only changes
     // the sharpness.

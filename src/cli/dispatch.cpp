@@ -5,6 +5,7 @@ namespace siteplan::cli {
 int run_info();
 int run_clearance();
 int run_suitability();
+int run_rescore();
 int run_view_command(bool interactive);
 int run_export_txt();
 
@@ -12,6 +13,7 @@ int run(const std::string& subcommand) {
   if (subcommand == "info") return run_info();
   if (subcommand == "clearance") return run_clearance();
   if (subcommand == "suitability") return run_suitability();
+  if (subcommand == "rescore") return run_rescore();
   if (subcommand == "view") return run_view_command(true);
   if (subcommand == "map") return run_view_command(false);
   if (subcommand == "export-txt") return run_export_txt();

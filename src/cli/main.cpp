@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   siteplan::cli::register_info(app);
   siteplan::cli::register_clearance(app);
   siteplan::cli::register_suitability(app);
+  siteplan::cli::register_rescore(app);
   siteplan::cli::register_view(app);
   siteplan::cli::register_export_txt(app);
 

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.hpp"
@@ -13,6 +14,17 @@ double random_index(std::size_t n) {
   static const double ri[] = {0,    0,    0,    0.58, 0.90, 1.12, 1.24, 1.32,
                               1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59};
   return n < sizeof(ri) / sizeof(ri[0]) ? ri[n] : 1.59;
+}
+
+std::vector<std::vector<double>> scale_judgements(std::vector<std::vector<double>> m, std::size_t i,
+                                                  double factor) {
+  if (i >= m.size()) return m;
+  for (std::size_t j = 0; j < m.size(); ++j) {
+    if (j == i || j >= m[i].size() || i >= m[j].size()) continue;
+    m[i][j] = std::clamp(m[i][j] * factor, 1.0 / 9.0, 9.0);
+    m[j][i] = 1.0 / m[i][j];
+  }
+  return m;
 }
 
 AhpResult ahp(const std::vector<std::vector<double>>& a) {

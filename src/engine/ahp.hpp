@@ -19,4 +19,10 @@ struct AhpResult {
 AhpResult ahp(const std::vector<std::vector<double>>& matrix);
 double random_index(std::size_t n);
 
+// The what-if of an AHP profile (the viewer's weight keys): factor i's judgements against every
+// other scaled by `factor` (row i × factor, column i ÷ factor, each kept within Saaty's 1/9..9).
+// The matrix stays reciprocal, and a consistent one stays consistent.
+std::vector<std::vector<double>> scale_judgements(std::vector<std::vector<double>> matrix,
+                                                  std::size_t i, double factor);
+
 }  // namespace siteplan::engine

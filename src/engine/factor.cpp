@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.hpp"
@@ -22,10 +23,50 @@ const LayerSpec& FactorContext::layer(const std::string& id) const {
   return *l;
 }
 
-void Factor::score_cells() {
-  score_.resize(raw_.size());
-  for (std::size_t i = 0; i < raw_.size(); ++i)
-    score_[i] = static_cast<float>(score_value(spec_.score, raw_[i]));
+const Terrain& StripRows::dem(const std::string& layer_id) const {
+  auto it = terrain.find(layer_id);
+  if (it == terrain.end()) throw RuntimeError(fmt::format("no DEM '{}' for this strip", layer_id));
+  return it->second;
+}
+
+void Factor::score_values(const float* raw, float* score, std::size_t n) const {
+  const ScoreSpec& s = spec_.score;
+  if (s.kind == "linear") {  // score_value's arithmetic, without its dispatch per cell
+    const double span = s.one_at - s.zero_at;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double v = raw[i];
+      score[i] = std::isnan(v) ? kNoData
+                               : static_cast<float>(std::clamp((v - s.zero_at) / span, 0.0, 1.0));
+    }
+    return;
+  }
+  for (std::size_t i = 0; i < n; ++i)
+    score[i] = static_cast<float>(score_value(spec_.score, raw[i]));
+}
+
+void Factor::prepare(FactorContext& fc) {
+  open(fc);
+  span(fc, 0, fc.grid.ny);
+  StripRows in;
+  in.r0 = 0;
+  in.r1 = fc.grid.ny;
+  if (uses_dem()) in.terrain.emplace(spec_.layer, fc.dem(spec_.layer));
+  raw_.assign(fc.grid.size(), kNoData);
+  score_.assign(fc.grid.size(), kNoData);
+  rows(fc, in, raw_.data(), score_.data());
+  release();
+}
+
+void Factor::keep_grids(std::size_t cells) {
+  raw_.assign(cells, kNoData);
+  score_.assign(cells, kNoData);
+}
+
+void Factor::store_rows(const Grid& grid, int r0, int r1, const float* raw, const float* score) {
+  const std::size_t at = static_cast<std::size_t>(r0) * static_cast<std::size_t>(grid.nx);
+  const std::size_t n = static_cast<std::size_t>(r1 - r0) * static_cast<std::size_t>(grid.nx);
+  std::copy(raw, raw + n, raw_.begin() + static_cast<std::ptrdiff_t>(at));
+  std::copy(score, score + n, score_.begin() + static_cast<std::ptrdiff_t>(at));
 }
 
 FactorValue Factor::evaluate(const GEOSGeometry*, const CellSet& cells,

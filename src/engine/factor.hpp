@@ -36,13 +36,54 @@ struct FactorValue {
   double score = 0;      // [0, 1]; NaN when no data
 };
 
+// The inputs of one row range [r0, r1) of the grid shared by its factors: each DEM's elevation,
+// slope and aspect on those rows (computed with the one-cell halo Horn's window needs).
+struct StripRows {
+  int r0 = 0, r1 = 0;
+  std::map<std::string, Terrain> terrain;  // by DEM layer id: (r1 − r0) × nx cells each
+  const Terrain& dem(const std::string& layer_id) const;
+};
+
 class Factor {
  public:
   explicit Factor(FactorSpec spec) : spec_(std::move(spec)) {}
   virtual ~Factor() = default;
   const FactorSpec& spec() const { return spec_; }
-  // Reads data and fills raw_ / score_ on the grid. Throws InputError on bad input.
-  virtual void prepare(FactorContext& fc) = 0;
+
+  // The row-range interface (engine/strips.hpp computes a map strip by strip with it):
+  // open() reads the factor's vector data once and checks it (InputError on bad input);
+  // uses_dem() says whether rows() needs StripRows::dem(spec().layer);
+  // halo_rows() is how many rows beyond a range its inputs reach (a distance factor: its
+  // saturation distance); span(r0, r1) prepares rows [r0, r1) (with that halo) before rows()
+  // is called on sub-ranges of it; rows() fills raw and score for in.r0 .. in.r1 (nx values
+  // per row) and may run on several threads at once; release() drops span()'s data.
+  virtual void open(FactorContext& fc) { (void)fc; }
+  virtual bool uses_dem() const { return false; }
+  virtual unsigned dem_needs() const { return 0; }  // TerrainNeeds besides the elevation
+  virtual int halo_rows(const Grid& grid) const {
+    (void)grid;
+    return 0;
+  }
+  virtual void span(FactorContext& fc, int r0, int r1) {
+    (void)fc;
+    (void)r0;
+    (void)r1;
+  }
+  virtual void rows(const FactorContext& fc, const StripRows& in, float* raw,
+                    float* score) const = 0;
+  virtual void release() {}
+
+  // The whole grid at once into raw_grid() / score_grid(): open, span and rows over every row
+  // (the DEM from fc.dem). Throws InputError on bad input.
+  void prepare(FactorContext& fc);
+  // Keeps full-grid copies of raw and score (the candidates' zonal means read them): sized by
+  // keep_grids(), filled row range by row range by store_rows().
+  void keep_grids(std::size_t cells);
+  // Whether evaluate() reads those grids (a zonal mean); false for factors that measure the
+  // candidate's polygon itself (distance, category).
+  virtual bool evaluates_on_grid() const { return true; }
+  void store_rows(const Grid& grid, int r0, int r1, const float* raw, const float* score);
+
   virtual FactorValue evaluate(const GEOSGeometry* candidate, const CellSet& cells,
                                const gis::GeosContext& ctx) const;
   const Raster& raw_grid() const { return raw_; }
@@ -50,7 +91,8 @@ class Factor {
   virtual std::string units() const { return ""; }
 
  protected:
-  void score_cells();  // score_ = score(raw_) per cell
+  // score[i] = score(raw[i]) for n cells.
+  void score_values(const float* raw, float* score, std::size_t n) const;
   FactorSpec spec_;
   Raster raw_, score_;
 };

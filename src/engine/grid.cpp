@@ -95,6 +95,55 @@ void write_band(GDALDataset& ds, const Raster& r, int band) {
     throw RuntimeError("cannot write a raster band");
 }
 
+Grid rows_of(const Grid& grid, int r0, int r1) {
+  Grid w = grid;
+  w.y1 = grid.y1 - r0 * grid.cell;
+  w.ny = r1 - r0;
+  return w;
+}
+
+void OgrShapes::add(const gis::GeosContext& ctx, const GEOSGeometry* g, double value) {
+  OGRGeometry* o = OGRGeometryFactory::createFromGEOS(ctx.get(), const_cast<GEOSGeometry*>(g));
+  if (!o) return;
+  owned.emplace_back(o);
+  handles.push_back(OGRGeometry::ToHandle(o));
+  values.push_back(value);
+}
+
+namespace {
+void burn_into(const Grid& window, const OgrShapes& shapes, void* out, GDALDataType type,
+               bool all_touched) {
+  if (shapes.handles.empty() || window.nx <= 0 || window.ny <= 0) return;
+  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("MEM");
+  GDALDatasetUniquePtr ds(drv->Create("", window.nx, window.ny, 0, type, nullptr));
+  if (!ds) throw RuntimeError("cannot create an in-memory raster");
+  char ptr[64] = {};
+  CPLPrintPointer(ptr, out, sizeof(ptr) - 1);
+  CPLStringList opts;
+  opts.SetNameValue("DATAPOINTER", ptr);
+  if (ds->AddBand(type, opts.List()) != CE_None)
+    throw RuntimeError("cannot wrap a buffer as a raster");
+  double gt[6];
+  window.geotransform(gt);
+  ds->SetGeoTransform(gt);
+  int band = 1;
+  char* ropts[] = {const_cast<char*>(all_touched ? "ALL_TOUCHED=TRUE" : "ALL_TOUCHED=FALSE"),
+                   nullptr};
+  if (GDALRasterizeGeometries(GDALDataset::ToHandle(ds.get()), 1, &band,
+                              static_cast<int>(shapes.handles.size()),
+                              const_cast<OGRGeometryH*>(shapes.handles.data()), nullptr, nullptr,
+                              shapes.values.data(), ropts, nullptr, nullptr) != CE_None)
+    throw RuntimeError("rasterizing failed: " + gis::last_gdal_error());
+}
+}  // namespace
+
+void burn(const Grid& window, const OgrShapes& shapes, float* out, bool all_touched) {
+  burn_into(window, shapes, out, GDT_Float32, all_touched);
+}
+void burn(const Grid& window, const OgrShapes& shapes, std::uint8_t* out, bool all_touched) {
+  burn_into(window, shapes, out, GDT_Byte, all_touched);
+}
+
 Raster rasterize(const Grid& grid, const gis::GeosContext& ctx,
                  const std::vector<const GEOSGeometry*>& geoms, const std::vector<double>& values,
                  float fill, bool all_touched) {

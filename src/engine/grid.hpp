@@ -47,6 +47,22 @@ Raster rasterize(const Grid& grid, const gis::GeosContext& ctx,
                  const std::vector<const GEOSGeometry*>& geoms, const std::vector<double>& values,
                  float fill, bool all_touched);
 
+// Rows [r0, r1) of the grid (every column) as a grid of their own.
+Grid rows_of(const Grid& grid, int r0, int r1);
+
+// OGR copies of GEOS geometries, for burning the same shapes into many windows.
+struct OgrShapes {
+  std::vector<gis::OgrGeomPtr> owned;
+  std::vector<OGRGeometryH> handles;
+  std::vector<double> values;  // one burn value per shape
+  void add(const gis::GeosContext& ctx, const GEOSGeometry* g, double value = 1.0);
+};
+// Burns the shapes into `out`, window.nx × window.ny cells the caller has filled (cell centres
+// inside, or every touched cell), in place: no raster is allocated. Thread-safe for distinct
+// outputs over the same shapes.
+void burn(const Grid& window, const OgrShapes& shapes, float* out, bool all_touched);
+void burn(const Grid& window, const OgrShapes& shapes, std::uint8_t* out, bool all_touched);
+
 // Reads band 1 of a GDAL dataset aligned with the grid.
 Raster read_band(GDALDataset& ds, int band = 1);
 void write_band(GDALDataset& ds, const Raster& r, int band = 1);

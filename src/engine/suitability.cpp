@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -128,8 +129,8 @@ struct SuitabilityJob::State {
   std::vector<std::unique_ptr<Factor>> factors;
   gis::GeomPtr area;  // the study area
   gis::Extent ext;
-  Raster inside;
-  std::vector<std::uint8_t> state;  // per cell: kOutside / kBlocked / kOpen
+  OgrShapes area_shapes;  // the study area, burnt strip by strip
+  std::unique_ptr<FactorContext> fc;
   gis::GeomPtr blocked_union;
   io::LoadedLayer cand_layer;  // the candidates: given parcels, then derived regions
   std::vector<std::string> origins, names;
@@ -161,6 +162,12 @@ void SuitabilityJob::State::validate() {
   work = gis::working_crs(p.crs, p.path + ": [project] crs");
   for (const auto& f : p.factors) factors.push_back(make_factor(f));
   r.weights = resolve_weights(p, r.ahp);
+  if (!ss.ahp_matrix.empty()) {
+    r.ahp_matrix = ss.ahp_matrix;
+    r.ahp_ids = ss.ahp_factors;
+    if (r.ahp_ids.empty())
+      for (const auto& f : p.factors) r.ahp_ids.push_back(f.id);
+  }
   r.top_k = ss.top_k;
   r.min_area_ha = ss.min_area_ha;
   r.sensitivity_runs = opt.sensitivity_runs >= 0 ? opt.sensitivity_runs : ss.sensitivity_runs;
@@ -191,27 +198,28 @@ void SuitabilityJob::State::study_area() {
   area = gis::union_all(*ctx, std::move(parts));
   ext = study.work_extent;
   r.grid = Grid::covering(ext, p.suitability.grid_m, work);
-  inside = rasterize(r.grid, *ctx, {area.get()}, {}, 0.0f, false);
+  area_shapes.add(*ctx, area.get());
 }
 
-// 3. Factors: raw values and scores on the grid.
+// 3. Factors: their data read and checked (the grid is computed with the constraints).
 void SuitabilityJob::State::prepare_factors() {
-  const Grid& grid = r.grid;
-  FactorContext fc{req.project, grid, *ctx, work, ext, 26.0, {}};
+  fc = std::make_unique<FactorContext>(
+      FactorContext{req.project, r.grid, *ctx, work, ext, 26.0, {}});
   gis::Transform to_geo(work, gis::Crs::from_user("EPSG:4490", "internal"));
   double cx = (ext.minx + ext.maxx) / 2, cy = (ext.miny + ext.maxy) / 2;
-  if (to_geo.apply(cx, cy)) fc.latitude_deg = cy;
+  if (to_geo.apply(cx, cy)) fc->latitude_deg = cy;
   Progress prog(progress, "preparing factors", factors.size());
+  std::vector<std::string> dems_checked;
   for (auto& f : factors) {
-    f->prepare(fc);
-    bool any = false;
-    for (std::size_t i = 0; i < grid.size() && !any; ++i)
-      any = inside[i] > 0.5f && !std::isnan(f->raw_grid()[i]);
-    if (!any && f->spec().kind != "category")
-      throw InputError(
-          fmt::format("{}: factor '{}' has no value inside the study area (layer "
-                      "'{}'): check that the layer covers it",
-                      f->spec().pos.str(), f->spec().id, f->spec().layer));
+    if (f->uses_dem() && std::find(dems_checked.begin(), dems_checked.end(), f->spec().layer) ==
+                             dems_checked.end()) {
+      const LayerSpec& dem = fc->layer(f->spec().layer);
+      if (!DemReader(dem, r.grid).meets_grid())
+        throw InputError(fmt::format(
+            "{}: the DEM does not cover the study area (no cell has an elevation)", dem.source));
+      dems_checked.push_back(f->spec().layer);
+    }
+    f->open(*fc);
     r.factor_units.push_back(f->units());
     prog.advance();
   }
@@ -220,7 +228,8 @@ void SuitabilityJob::State::prepare_factors() {
 }
 
 // 4. Constraints: block rules exclude land; the rest are listed (and may carry a penalty). Then
-// the map: Σ weight · score on open land.
+// the map, strip by strip (engine/strips.hpp): every factor's score and Σ weight · score on
+// open land.
 void SuitabilityJob::State::constraints() {
   const Project& p = req.project;
   const Grid& grid = r.grid;
@@ -231,16 +240,15 @@ void SuitabilityJob::State::constraints() {
   r.rules = load_rule_layers(p, work, ro).layers;
   for (std::size_t i = 0; i < p.rules.size(); ++i)
     r.rules[i].penalty_per_share = p.rules[i].penalty;
-  state.assign(grid.size(), kOutside);
-  for (std::size_t i = 0; i < grid.size(); ++i) state[i] = inside[i] > 0.5f ? kOpen : kOutside;
-  std::vector<const GEOSGeometry*> blocked_geoms;
+  OgrShapes blocked_shapes;
   std::vector<gis::GeomPtr> all_blocked;
+  const auto t_union = std::chrono::steady_clock::now();
   for (const auto& rl : r.rules) {
     if (rl.severity != Severity::Block) continue;
     std::vector<gis::GeomPtr> pieces;
     for (const auto& g : rl.geoms) {
       pieces.push_back(gis::clone(*ctx, g.get()));
-      blocked_geoms.push_back(g.get());
+      blocked_shapes.add(*ctx, g.get());
     }
     if (pieces.empty()) continue;
     gis::GeomPtr u = gis::union_all(*ctx, std::move(pieces));
@@ -253,12 +261,33 @@ void SuitabilityJob::State::constraints() {
     }
   }
   if (!all_blocked.empty()) blocked_union = gis::union_all(*ctx, std::move(all_blocked));
-  Raster bm = rasterize(grid, *ctx, blocked_geoms, {}, 0.0f, false);
-  for (std::size_t i = 0; i < grid.size(); ++i)
-    if (state[i] == kOpen && bm[i] > 0.5f) state[i] = kBlocked;
-  std::vector<const Raster*> scores;
-  for (auto& f : factors) scores.push_back(&f->score_grid());
-  weighted_map(scores, r.weights, state, r.score_map);
+  log::debug("blocked land: {} rules' union in {:.2f} s", r.blocked.size(),
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - t_union).count());
+
+  MapPlan plan{*fc, {}, r.weights, &area_shapes, &blocked_shapes};
+  for (auto& f : factors) plan.factors.push_back(f.get());
+  // Candidates take zonal means of the factors' full grids; a map-only run never holds them.
+  plan.keep_grids = p.suitability.derive || !p.suitability.parcels.empty();
+  if (plan.keep_grids)
+    for (auto& f : factors)
+      if (f->evaluates_on_grid()) f->keep_grids(grid.size());
+  plan.progress = progress;
+  plan.strip_rows = req.options.strip_rows;
+  MapRows rows = compute_rows(plan, 0, grid.ny);
+  for (std::size_t k = 0; k < factors.size(); ++k) {
+    const Factor& f = *factors[k];
+    if (f.uses_dem() && rows.dem_cells == 0)
+      throw InputError(
+          fmt::format("{}: the DEM does not cover the study area (no cell has an elevation)",
+                      fc->layer(f.spec().layer).source));
+    if (!rows.has_value[k] && f.spec().kind != "category")
+      throw InputError(
+          fmt::format("{}: factor '{}' has no value inside the study area (layer "
+                      "'{}'): check that the layer covers it",
+                      f.spec().pos.str(), f.spec().id, f.spec().layer));
+  }
+  r.score_map = std::move(rows.map);
+  r.factors = std::move(rows.stack);
 }
 
 // 5a. The given (proposed) parcels; a parcel no real place can hold is not scored.
@@ -317,7 +346,9 @@ void SuitabilityJob::State::derived_candidates() {
   std::vector<std::uint8_t> mask(grid.size());
   for (std::size_t i = 0; i < grid.size(); ++i)
     mask[i] =
-        state[i] == kOpen && !std::isnan(r.score_map[i]) && r.score_map[i] >= ss.min_score ? 1 : 0;
+        r.factors.state[i] == kOpen && !std::isnan(r.score_map[i]) && r.score_map[i] >= ss.min_score
+            ? 1
+            : 0;
   if (mask_ds->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, grid.nx, grid.ny, mask.data(), grid.nx,
                                           grid.ny, GDT_Byte, 0, 0) != CE_None)
     throw RuntimeError("cannot write the open-land mask");
@@ -434,39 +465,7 @@ void SuitabilityJob::State::rule_overlaps() {
 
 // 8. Sensitivity: Monte-Carlo perturbation of the weights; share of runs in the top K.
 void SuitabilityJob::State::sensitivity() {
-  if (r.sensitivity_runs <= 0) return;
-  std::mt19937_64 rng(req.options.seed);
-  std::uniform_real_distribution<double> u(1.0 - r.sensitivity_spread, 1.0 + r.sensitivity_spread);
-  std::vector<int> in_top(r.candidates.size(), 0);
-  std::vector<std::size_t> order(r.candidates.size());
-  std::vector<double> run_scores(r.candidates.size());
-  for (int run = 0; run < r.sensitivity_runs; ++run) {
-    std::vector<double> w = r.weights;
-    double sum = 0;
-    for (auto& x : w) sum += (x *= u(rng));
-    for (auto& x : w) x /= sum;
-    for (std::size_t i = 0; i < r.candidates.size(); ++i) {
-      const auto& c = r.candidates[i];
-      double s = 0;
-      for (std::size_t k = 0; k < w.size() && k < c.values.size(); ++k)
-        if (!std::isnan(c.values[k].score)) s += w[k] * c.values[k].score;
-      run_scores[i] = std::max(0.0, s - c.penalty);
-    }
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      const auto& ca = r.candidates[a];
-      const auto& cb = r.candidates[b];
-      bool ra = io::usable(ca.status) && !ca.blocked, rb = io::usable(cb.status) && !cb.blocked;
-      if (ra != rb) return ra;
-      if (run_scores[a] != run_scores[b]) return run_scores[a] > run_scores[b];
-      return a < b;
-    });
-    for (int k = 0; k < r.top_k && k < static_cast<int>(order.size()); ++k)
-      if (io::usable(r.candidates[order[k]].status) && !r.candidates[order[k]].blocked)
-        in_top[order[k]]++;
-  }
-  for (std::size_t i = 0; i < r.candidates.size(); ++i)
-    r.candidates[i].robust_share = static_cast<double>(in_top[i]) / r.sensitivity_runs;
+  weight_sensitivity(r, req.options.seed);
 }
 
 SuitabilityJob::SuitabilityJob(SuitabilityRequest request) : s_(std::make_unique<State>()) {

@@ -12,6 +12,7 @@
 #include "engine/factor.hpp"
 #include "engine/grid.hpp"
 #include "engine/inputs.hpp"
+#include "engine/strips.hpp"
 #include "project/project.hpp"
 
 namespace siteplan::engine {
@@ -33,12 +34,25 @@ struct Candidate {
                                         // attribute_names), carried into the outputs
 };
 
+// A what-if: the weights before, and the candidates in the top K before or after with their
+// ranks (0 = not ranked), best new rank first.
+struct RankMove {
+  std::string id;
+  int old_rank = 0, new_rank = 0;
+};
+struct WhatIfChange {
+  std::vector<double> old_weights;
+  std::vector<RankMove> moves;
+};
+
 struct SuitabilityOptions {
   int threads = 0;
   const ProgressFn* progress = nullptr;
   int sensitivity_runs = -1;  // −1: the profile's value
   double sensitivity_spread = -1;
   std::uint64_t seed = 20261125;
+  int strip_rows =
+      256;  // rows per strip of the map (engine/strips.hpp); results do not depend on it
 };
 
 struct SuitabilityResult {
@@ -46,10 +60,13 @@ struct SuitabilityResult {
   std::shared_ptr<const gis::GeosContext> geos;
   std::string name;
   Grid grid;
-  Raster score_map;  // NaN outside the study area, −1 on blocked land
+  Raster score_map;     // NaN outside the study area, −1 on blocked land
+  FactorStack factors;  // every factor's score per cell (quantised) and the cell states
   std::vector<std::string> factor_ids, factor_names, factor_units, score_functions;
   std::vector<double> weights;
   std::optional<AhpResult> ahp;
+  std::vector<std::string> ahp_ids;             // the factors the AHP matrix compares
+  std::vector<std::vector<double>> ahp_matrix;  // as given (empty: direct weights)
   std::vector<RuleLayer> rules;
   std::vector<std::pair<std::string, gis::OgrGeomPtr>> blocked;  // per block rule, in study area
   std::vector<Candidate> candidates;                             // ranked order
@@ -59,6 +76,7 @@ struct SuitabilityResult {
   int sensitivity_runs = 0;
   double sensitivity_spread = 0;
   double min_area_ha = 0;
+  std::optional<WhatIfChange> what_if;  // set by reweight()
 };
 
 // Weights of the project's factors: AHP when a matrix is given (refusing CR > 0.10), else the
@@ -106,6 +124,13 @@ void weighted_map(const std::vector<const Raster*>& scores, const std::vector<do
                   const std::vector<std::uint8_t>& state, Raster& out);
 // Candidate scores and ranks for new weights (parts, penalties and ranks recomputed).
 void rescore_candidates(SuitabilityResult& result, const std::vector<double>& weights);
+
+// The what-if: new weights on a computed run — the map from its factor stack, the candidates'
+// scores and ranks, and what moved in the top K (result.what_if). No factor is recomputed.
+void reweight(SuitabilityResult& result, const std::vector<double>& weights);
+// Monte-Carlo perturbation of the weights (sensitivity_runs, ±sensitivity_spread): each
+// candidate's share of runs in the top K (robust_share).
+void weight_sensitivity(SuitabilityResult& result, std::uint64_t seed);
 
 // Overlap of a candidate with rule `rule_index`: (m², % of the candidate); (0, 0) when none.
 std::pair<double, double> rule_overlap(const Candidate& c, std::size_t rule_index);

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <numeric>
 #include <random>
 
@@ -133,6 +134,65 @@ void rescore_candidates(SuitabilityResult& result, const std::vector<double>& we
   score_and_rank(result, weights);
 }
 
-// The phases of one suitability run over shared state (each phase a method).
+void weight_sensitivity(SuitabilityResult& r, std::uint64_t seed) {
+  if (r.sensitivity_runs <= 0) return;
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(1.0 - r.sensitivity_spread, 1.0 + r.sensitivity_spread);
+  std::vector<int> in_top(r.candidates.size(), 0);
+  std::vector<std::size_t> order(r.candidates.size());
+  std::vector<double> run_scores(r.candidates.size());
+  for (int run = 0; run < r.sensitivity_runs; ++run) {
+    std::vector<double> w = r.weights;
+    double sum = 0;
+    for (auto& x : w) sum += (x *= u(rng));
+    for (auto& x : w) x /= sum;
+    for (std::size_t i = 0; i < r.candidates.size(); ++i) {
+      const auto& c = r.candidates[i];
+      double s = 0;
+      for (std::size_t k = 0; k < w.size() && k < c.values.size(); ++k)
+        if (!std::isnan(c.values[k].score)) s += w[k] * c.values[k].score;
+      run_scores[i] = std::max(0.0, s - c.penalty);
+    }
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      const auto& ca = r.candidates[a];
+      const auto& cb = r.candidates[b];
+      bool ra = io::usable(ca.status) && !ca.blocked, rb = io::usable(cb.status) && !cb.blocked;
+      if (ra != rb) return ra;
+      if (run_scores[a] != run_scores[b]) return run_scores[a] > run_scores[b];
+      return a < b;
+    });
+    for (int k = 0; k < r.top_k && k < static_cast<int>(order.size()); ++k)
+      if (io::usable(r.candidates[order[k]].status) && !r.candidates[order[k]].blocked)
+        in_top[order[k]]++;
+  }
+  for (std::size_t i = 0; i < r.candidates.size(); ++i)
+    r.candidates[i].robust_share = static_cast<double>(in_top[i]) / r.sensitivity_runs;
+}
+
+void reweight(SuitabilityResult& r, const std::vector<double>& weights) {
+  WhatIfChange change;
+  change.old_weights = r.weights;
+  std::map<std::string, int> old_rank;
+  for (const auto& c : r.candidates)
+    if (c.rank > 0) old_rank[c.id] = c.rank;
+  r.weights = weights;
+  weighted_map(r.factors, weights, r.score_map);
+  rescore_candidates(r, weights);
+  for (const auto& c : r.candidates) {
+    auto it = old_rank.find(c.id);
+    const int before = it == old_rank.end() ? 0 : it->second;
+    const bool was_top = before > 0 && before <= r.top_k;
+    const bool is_top = c.rank > 0 && c.rank <= r.top_k;
+    if (was_top || is_top) change.moves.push_back({c.id, before, c.rank});
+  }
+  // Those that left the top K are listed too (their new rank is below it).
+  std::sort(change.moves.begin(), change.moves.end(), [](const RankMove& a, const RankMove& b) {
+    auto key = [](const RankMove& m) { return m.new_rank > 0 ? m.new_rank : 1 << 30; };
+    if (key(a) != key(b)) return key(a) < key(b);
+    return a.id < b.id;
+  });
+  r.what_if = std::move(change);
+}
 
 }  // namespace siteplan::engine

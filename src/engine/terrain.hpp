@@ -13,11 +13,52 @@ struct Terrain {
   Raster elevation;   // metres
   Raster slope_deg;   // degrees, Horn
   Raster aspect_deg;  // degrees clockwise from north; NaN where flat
+  Raster slope_pct;   // percent (gdaldem -p); filled by DemReader when asked for, else empty
 };
+
+// What a row range's terrain must hold besides the elevation (DemReader::rows).
+enum TerrainNeeds : unsigned { kSlopeDeg = 1, kSlopePct = 2, kAspect = 4 };
 
 // Throws InputError naming the layer when the DEM is missing, not a raster, has no CRS, or does
 // not cover the grid at all.
 Terrain load_terrain(const LayerSpec& dem, const Grid& grid);
+
+// A DEM read row range by row range (engine/strips.hpp): each lane opens its own reader.
+// rows(r0, r1) gives elevation, slope and aspect of rows [r0, r1) of the grid, from the DEM
+// resampled (bilinear, as load_terrain) onto those rows plus a one-cell halo — read directly
+// when the DEM's cells are the grid's (same CRS, cell size and alignment) — and Horn's method
+// as gdaldem computes it (horn_rows).
+class DemReader {
+ public:
+  // Throws InputError naming the layer as load_terrain does. force_warp: always resample (for
+  // tests of the direct read).
+  DemReader(const LayerSpec& dem, const Grid& grid, bool force_warp = false);
+  ~DemReader();
+  DemReader(const DemReader&) = delete;
+  DemReader& operator=(const DemReader&) = delete;
+  Terrain rows(int r0, int r1, unsigned needs = kSlopeDeg | kAspect);
+  bool direct() const { return direct_; }
+  // Whether the DEM's extent meets the grid's at all (checked before any bulk work).
+  bool meets_grid() const;
+
+ private:
+  Raster padded_rows(int r0, int r1);  // (r1 − r0 + 2) × (nx + 2), NaN = no data
+  const LayerSpec& spec_;
+  Grid grid_;
+  GDALDatasetUniquePtr src_;
+  std::string src_wkt_;
+  gis::Crs src_crs_;
+  bool direct_ = false;
+  int col_off_ = 0, row_off_ = 0;  // grid cell (0, 0) in the DEM's pixels, when direct
+  double nodata_ = 0;
+  bool has_nodata_ = false;
+};
+
+// Horn's slope (degrees) and aspect (azimuth, NaN on flat cells) of rows × nx cells from a
+// window one cell larger on every side (NaN = no data), with gdaldem's arithmetic and its
+// -compute_edges rule (a missing neighbour takes the centre's value).
+// `needs` (TerrainNeeds) says which outputs to fill; the others stay empty.
+void horn_rows(const float* padded, int rows, int nx, double cell, unsigned needs, Terrain& out);
 
 // Slope and aspect of a dataset through GDALDEMProcessing (exposed for tests and benchmarks).
 Raster dem_processing(GDALDataset& src, const char* mode);

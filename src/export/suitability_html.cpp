@@ -130,11 +130,87 @@ std::string candidate_row(const engine::SuitabilityResult& r, const engine::Cand
   return t;
 }
 
+// Weight sensitivity: which candidates stay in the top K under every tried weighting (the
+// Monte-Carlo runs) and which swap places in and out of it.
+std::string sensitivity_html(const engine::SuitabilityResult& r) {
+  if (r.sensitivity_runs <= 0) return "";
+  std::vector<const engine::Candidate*> stay, swap;
+  for (const auto& c : r.candidates) {
+    if (c.rank == 0 || c.robust_share < 0) continue;
+    if (c.robust_share >= 1.0)
+      stay.push_back(&c);
+    else if (c.robust_share > 0)
+      swap.push_back(&c);
+  }
+  std::stable_sort(swap.begin(), swap.end(),
+                   [](const auto* a, const auto* b) { return a->robust_share > b->robust_share; });
+  std::string h = fmt::format(
+      "<h2>Weight sensitivity 权重敏感性</h2>\n<p>{} runs with every weight perturbed by up to "
+      "±{:.0f}% (then normalised). <b>{} candidate(s) stay in the top {} in every run</b>{}; "
+      "{} swap places in and out of it.</p>\n",
+      r.sensitivity_runs, 100.0 * r.sensitivity_spread, stay.size(), r.top_k,
+      stay.empty() ? std::string()
+                   : ": " +
+                         [&] {
+                           std::string ids;
+                           for (const auto* c : stay)
+                             ids += (ids.empty() ? "" : ", ") + html_escape(c->id);
+                           return ids;
+                         }(),
+      swap.size());
+  if (!swap.empty()) {
+    h += "<table><tr><th>id</th><th>rank (these weights)</th><th>in the top K</th></tr>\n";
+    for (const auto* c : swap)
+      h += fmt::format(
+          "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.0f}% of "
+          "runs</td></tr>\n",
+          html_escape(c->id), c->rank, 100.0 * c->robust_share);
+    h += "</table>\n";
+  }
+  return h;
+}
+
+// A what-if (siteplan rescore): the weights before and after, and the top K's moves.
+std::string what_if_html(const engine::SuitabilityResult& r) {
+  if (!r.what_if) return "";
+  const auto& w = *r.what_if;
+  std::string h =
+      "<h2>What-if: re-weighted 权重调整</h2>\n<p>Factor scores, exclusions and candidate "
+      "regions are those of the original run; only the weights changed.</p>\n"
+      "<table><tr><th>factor</th><th>weight before</th><th>weight now</th></tr>\n";
+  for (std::size_t k = 0; k < r.factor_ids.size(); ++k)
+    h += fmt::format(
+        "<tr><td>{}</td><td class=\"num\">{:.4f}</td><td class=\"num\">{:.4f}</td></tr>\n",
+        html_escape(r.factor_ids[k]), k < w.old_weights.size() ? w.old_weights[k] : 0.0,
+        r.weights[k]);
+  h += fmt::format(
+      "</table>\n<table><tr><th>id</th><th>rank before</th><th>rank now</th><th>top {}"
+      "</th></tr>\n",
+      r.top_k);
+  auto rank = [](int k) { return k > 0 ? std::to_string(k) : std::string("—"); };
+  for (const auto& m : w.moves) {
+    const bool was = m.old_rank > 0 && m.old_rank <= r.top_k;
+    const bool is = m.new_rank > 0 && m.new_rank <= r.top_k;
+    const char* what = was && is ? (m.old_rank == m.new_rank  ? "stays"
+                                    : m.new_rank < m.old_rank ? "stays, up"
+                                                              : "stays, down")
+                       : is      ? "enters"
+                                 : "leaves";
+    h += fmt::format(
+        "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+        "<td>{}</td></tr>\n",
+        html_escape(m.id), rank(m.old_rank), rank(m.new_rank), what);
+  }
+  h += "</table>\n";
+  return h;
+}
+
 }  // namespace
 
 std::string suitability_html(const engine::SuitabilityResult& r, const SuitabilityMeta& meta) {
   std::string h = head_html(r, meta);
   h += factors_html(r);
+  h += what_if_html(r);
   h += constraints_html(r);
   const std::string head = candidates_head(r);
   auto row = [&](const engine::Candidate& c) { return candidate_row(r, c); };
@@ -163,6 +239,7 @@ std::string suitability_html(const engine::SuitabilityResult& r, const Suitabili
     h += "</table>\n";
   }
 
+  h += sensitivity_html(r);
   h += inputs_table_html(r.inputs);
   h += "</body>\n</html>\n";
   return h;

@@ -27,6 +27,15 @@ void write_suitability_tif(const std::string& path, const engine::SuitabilityRes
 // QGIS sidecar for suitability.tif: QGIS loads <name>.qml next to <name>.tif by itself.
 std::string suitability_qml();
 
+// The what-if files: factors.tif (one UInt16 band per factor, described by its id, scores in
+// steps of 1/65534, nodata 65535; then a `state` band: 0 outside, 1 blocked, 2 open) and run.json
+// (weights, AHP matrix, rules, candidates with factor values and overlaps).
+void write_factors_tif(const std::string& path, const engine::SuitabilityResult& r);
+std::string run_json(const engine::SuitabilityResult& r);
+// A run read back from its folder (run.json, factors.tif, candidate geometries from
+// candidates.gpkg when present): the map and candidates as they were. Throws InputError.
+engine::SuitabilityResult read_suitability_run(const std::string& dir);
+
 class OutputDir;
 
 // Every output file of a suitability run, as the job's sink, staged in the output folder (which

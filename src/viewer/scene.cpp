@@ -153,6 +153,7 @@ Scene::Scene(const Project& project, const io::ResultSet* results, const ViewOpt
   drape_layers();
   build_parcels();
   build_overlays();
+  load_whatif();
   recolor();
   set_mode(mode_);
 }

@@ -11,11 +11,13 @@
 #include <vtkTextActor.h>
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/grid.hpp"
+#include "engine/suitability.hpp"
 #include "export/style.hpp"
 #include "io/result_reader.hpp"
 #include "project/project.hpp"
@@ -65,6 +67,19 @@ class Scene {
   const io::ResultSet* results() const { return results_; }
   std::string help_text() const;
 
+  // What-if (scene_weights.cpp): with a suitability result that has run.json and factors.tif,
+  // weights change live — the map and the candidates are re-scored in memory (engine::reweight),
+  // the parcels recoloured, and the weights panel shows the weights, the AHP consistency ratio
+  // and the top 10 with what changed.
+  bool can_reweight() const { return static_cast<bool>(whatif_); }
+  void select_factor(int step);      // the factor the weight keys act on
+  void scale_weight(double factor);  // its weight × factor (AHP: its row of judgements)
+  // FACTOR=W for some factors (the others keep theirs; rescaled to sum to 1). Throws InputError.
+  void set_weights(const std::vector<std::pair<std::string, double>>& weights);
+  std::string weights_text() const;  // the panel's text
+  // The current top 10 as "rank id (was r)" lines.
+  std::vector<std::string> top10() const;
+
  private:
   double z_at(double x, double y) const;  // terrain height × exaggeration (local coordinates)
   vtkSmartPointer<vtkPolyData> fill_polygons(const std::vector<const OGRGeometry*>& geoms,
@@ -85,6 +100,9 @@ class Scene {
   static const std::vector<style::Rgb>& layer_palette();
   struct LayerActors;
   double layer_opacity(const LayerActors& la) const;
+  void load_whatif();
+  void apply_weights(const std::vector<double>& w);
+  double parcel_score(std::size_t i) const;
 
   const io::ResultSet* results_;
   ViewOptions opt_;
@@ -126,6 +144,11 @@ class Scene {
   vtkSmartPointer<vtkPolyData> scale_pd_;
   vtkSmartPointer<vtkLookupTable> ramp_;
   int selected_ = -1;
+  std::shared_ptr<engine::SuitabilityResult> whatif_;  // from run.json + factors.tif
+  std::map<std::string, int> run_rank_;                // rank in the run as written
+  std::vector<double> live_score_;                     // per results_ parcel; −1 none
+  int factor_sel_ = 0;
+  vtkSmartPointer<vtkTextActor> weights_;
 };
 
 // A CJK-capable font file (Noto Sans CJK, WenQuanYi Zen Hei), or "" when none is installed.

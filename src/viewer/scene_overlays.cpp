@@ -125,6 +125,13 @@ void Scene::build_overlays() {
   scale_bar_->GetProperty()->SetLineWidth(3);
   renderer_->AddViewProp(scale_bar_);
   scale_text_ = add_text(renderer_, font_file_, 13);
+
+  weights_ = add_text(renderer_, font_file_, 13);
+  weights_->GetTextProperty()->SetBackgroundColor(1, 1, 1);
+  weights_->GetTextProperty()->SetBackgroundOpacity(0.85);
+  weights_->GetTextProperty()->SetVerticalJustificationToTop();
+  place(weights_, 0.70, 0.93);
+  weights_->SetVisibility(false);
 }
 
 void Scene::recolor() {
@@ -165,7 +172,9 @@ void Scene::recolor() {
     if (color_ == "verdict")
       col = verdict_colour(p.verdict);
     else
-      col = p.score >= 0 ? ramp_at(st.score_ramp, p.score) : verdict_colour("invalid");
+      col = parcel_score(static_cast<std::size_t>(ids->GetValue(c))) >= 0
+                ? ramp_at(st.score_ramp, parcel_score(static_cast<std::size_t>(ids->GetValue(c))))
+                : verdict_colour("invalid");
     unsigned char v[3] = {static_cast<unsigned char>(col.r), static_cast<unsigned char>(col.g),
                           static_cast<unsigned char>(col.b)};
     colors->SetTypedTuple(c, v);
@@ -186,6 +195,8 @@ std::string Scene::help_text() const {
          "  + / -    vertical exaggeration up / down\n"
          "  1..9     show / hide constraint layer n (see legend)\n"
          "  r        reset the view\n"
+         "  w        what-if: choose the factor whose weight [ and ] change\n"
+         "  [ / ]    its weight down / up (AHP: its judgements), the map re-scored live\n"
          "  s        save a screenshot (siteplan-view.png)\n"
          "  click    a parcel: name, area, score breakdown, overlaps and legal basis\n"
          "  mouse    left drag rotate (3D) or pan (2D), wheel zoom, right drag zoom\n"

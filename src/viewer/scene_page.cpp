@@ -102,12 +102,13 @@ void Scene::set_print(bool on) {
   // The page draws these as vectors and text; the window keeps its own.
   for (vtkProp* p :
        std::initializer_list<vtkProp*>{scalar_bar_, verdict_legend_, layer_legend_, title_, info_,
-                                       help_, north_, scale_text_, scale_bar_})
+                                       help_, north_, scale_text_, scale_bar_, weights_})
     if (p) p->SetVisibility(!on);
   if (!on) {
     recolor();
     help_->SetVisibility(false);
     layer_legend_->SetVisibility(!layers_.empty());
+    if (weights_) weights_->SetVisibility(can_reweight());
   }
   for (auto& l : labels_) l->SetVisibility(!on);
   if (parcel_lines_) parcel_lines_->SetVisibility(!on);

@@ -142,6 +142,12 @@ void on_key(vtkObject* caller, unsigned long, void* data, void*) {
     s.toggle_layer(static_cast<std::size_t>(ch - '1'));
   else if (ch == '1')
     s.toggle_layer(0);
+  else if (ch == 'w' && s.can_reweight())
+    s.select_factor(1);
+  else if (ch == ']' && s.can_reweight())
+    s.scale_weight(1.25);
+  else if (ch == '[' && s.can_reweight())
+    s.scale_weight(1 / 1.25);
   else
     return;
   render(*in);
@@ -165,6 +171,7 @@ int run_view(const ViewOptions& o) {
   win->SetSize(o.width, o.height);
   win->SetWindowName("SitePlan");
   Scene scene(l.project, l.results.get(), o);
+  if (!o.weights.empty()) scene.set_weights(o.weights);
   win->AddRenderer(scene.renderer());
   auto iren = vtkSmartPointer<vtkRenderWindowInteractor>::New();
   iren->SetRenderWindow(win);
@@ -240,6 +247,15 @@ int render_map(const ViewOptions& o) {
   // The page: VTK renders the map body at the frame's size; page.cpp draws the rest around and
   // over it (see docs/maps.md).
   Scene scene(l.project, l.results.get(), o);
+  if (!o.weights.empty()) {
+    scene.set_weights(o.weights);
+    std::string text = scene.weights_text();
+    for (std::size_t a = 0, b; a < text.size(); a = b + 1) {
+      b = text.find('\n', a);
+      if (b == std::string::npos) b = text.size();
+      std::printf("what-if: %s\n", text.substr(a, b - a).c_str());
+    }
+  }
   scene.set_print(true);
   page::Layout lay = page::layout(o.width, o.height, o.dpi, scene.page_content(false, 0, 0));
   scene.set_viewport(lay.frame_w, lay.frame_h);

@@ -19,6 +19,7 @@ struct ViewOptions {
   std::vector<std::pair<int, int>> picks;  // map: print the parcel under these image positions
   int frames = 0;                          // map: also time N frames while rotating (benchmark)
   std::string legend_out;                  // map: also write the legend listing to this file
+  std::vector<std::pair<std::string, double>> weights;  // what-if: FACTOR=W before showing
 };
 
 // Interactive window. Returns the exit code.

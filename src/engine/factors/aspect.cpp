@@ -10,17 +10,18 @@ namespace {
 class AspectFactor : public Factor {
  public:
   using Factor::Factor;
-  void prepare(FactorContext& fc) override {
-    const Terrain& t = fc.dem(spec_.layer);
-    raw_ = t.aspect_deg;
-    score_.resize(raw_.size());
-    for (std::size_t i = 0; i < raw_.size(); ++i) {
+  bool uses_dem() const override { return true; }
+  unsigned dem_needs() const override { return kAspect; }
+  void rows(const FactorContext&, const StripRows& in, float* raw, float* score) const override {
+    const Terrain& t = in.dem(spec_.layer);
+    for (std::size_t i = 0; i < t.aspect_deg.size(); ++i) {
+      raw[i] = t.aspect_deg[i];
       if (std::isnan(t.elevation[i]))
-        score_[i] = kNoData;
-      else if (std::isnan(raw_[i]))
-        score_[i] = 1.0f;
+        score[i] = kNoData;
+      else if (std::isnan(raw[i]))
+        score[i] = 1.0f;
       else
-        score_[i] = static_cast<float>(score_value(spec_.score, raw_[i]));
+        score[i] = static_cast<float>(score_value(spec_.score, raw[i]));
     }
   }
   FactorValue evaluate(const GEOSGeometry*, const CellSet& cells,

@@ -20,7 +20,7 @@ namespace {
 class CategoryFactor : public Factor {
  public:
   using Factor::Factor;
-  void prepare(FactorContext& fc) override {
+  void open(FactorContext& fc) override {
     if (spec_.field.empty())
       throw InputError(
           fmt::format("{}: category factor '{}' needs field = \"...\"", spec_.pos.str(), spec_.id));
@@ -29,8 +29,6 @@ class CategoryFactor : public Factor {
     opt.fields = {spec_.field};
     opt.spatial_filter = fc.study_extent;
     io::LoadedLayer l = io::load_layer(fc.layer(spec_.layer), fc.work, fc.ctx, opt);
-    std::vector<const GEOSGeometry*> raw;
-    std::vector<double> burn;
     tree_.reset(GEOSSTRtree_create_r(fc.ctx, 10));
     tree_.get_deleter().ctx = fc.ctx.get();
     for (auto& f : l.features) {
@@ -38,8 +36,7 @@ class CategoryFactor : public Factor {
       gis::warm_envelope(fc.ctx, f.geom.get());
       classes_.push_back(f.values[0]);
       scores_.push_back(score_category(spec_.score, f.values[0]));
-      raw.push_back(f.geom.get());
-      burn.push_back(scores_.back());
+      shapes_.add(fc.ctx, f.geom.get(), scores_.back());
       geoms_.push_back(std::move(f.geom));
     }
     if (geoms_.empty())
@@ -48,10 +45,16 @@ class CategoryFactor : public Factor {
     warn_absent_codes(fc.layer(spec_.layer).display());
     for (std::size_t i = 0; i < geoms_.size(); ++i)
       GEOSSTRtree_insert_r(fc.ctx, tree_.get(), geoms_[i].get(), reinterpret_cast<void*>(i));
-    score_ = rasterize(fc.grid, fc.ctx, raw, burn, kNoData, false);
-    raw_ = score_;  // no numeric raw value per cell: the map shows the score
+  }
+  // Each cell takes its polygon's class score; no numeric raw value per cell (raw = score).
+  void rows(const FactorContext& fc, const StripRows& in, float* raw, float* score) const override {
+    const Grid win = rows_of(fc.grid, in.r0, in.r1);
+    std::fill(score, score + win.size(), kNoData);
+    burn(win, shapes_, score, false);
+    std::copy(score, score + win.size(), raw);
   }
 
+  bool evaluates_on_grid() const override { return false; }  // exact class areas
   FactorValue evaluate(const GEOSGeometry* candidate, const CellSet&,
                        const gis::GeosContext& ctx) const override {
     std::vector<std::size_t> hits;
@@ -121,6 +124,7 @@ class CategoryFactor : public Factor {
   }
 
   std::vector<gis::GeomPtr> geoms_;
+  OgrShapes shapes_;
   std::vector<std::string> classes_;
   std::vector<double> scores_;
   gis::STRtreePtr tree_;

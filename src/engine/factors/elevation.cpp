@@ -1,4 +1,6 @@
 // Elevation from the DEM, metres.
+#include <algorithm>
+
 #include "engine/factors/terrain_factors.hpp"
 
 namespace siteplan::engine {
@@ -6,9 +8,11 @@ namespace {
 class ElevationFactor : public Factor {
  public:
   using Factor::Factor;
-  void prepare(FactorContext& fc) override {
-    raw_ = fc.dem(spec_.layer).elevation;
-    score_cells();
+  bool uses_dem() const override { return true; }
+  void rows(const FactorContext&, const StripRows& in, float* raw, float* score) const override {
+    const Raster& e = in.dem(spec_.layer).elevation;
+    std::copy(e.begin(), e.end(), raw);
+    score_values(raw, score, e.size());
   }
   std::string units() const override { return "m"; }
 };

@@ -5,6 +5,7 @@
 // Terrain shading by distant ridges is not modelled.
 #include <array>
 #include <cmath>
+#include <vector>
 
 #include "engine/factors/terrain_factors.hpp"
 
@@ -46,19 +47,23 @@ double annual_beam(double lat_deg, double slope_deg, double aspect_deg) {
 class SolarFactor : public Factor {
  public:
   using Factor::Factor;
-  void prepare(FactorContext& fc) override {
-    const Terrain& t = fc.dem(spec_.layer);
+  void open(FactorContext& fc) override {
     // Lookup table: slope 0..60° by 1°, aspect 0..360° by 5°.
     const double flat = annual_beam(fc.latitude_deg, 0, 180);
-    std::vector<double> table(61 * 73);
+    table_.assign(61 * 73, 0.0);
     for (int s = 0; s <= 60; ++s)
       for (int a = 0; a <= 72; ++a)
-        table[s * 73 + a] = annual_beam(fc.latitude_deg, s, a * 5.0) / flat;
-    raw_.resize(t.slope_deg.size());
-    for (std::size_t i = 0; i < raw_.size(); ++i) {
+        table_[s * 73 + a] = annual_beam(fc.latitude_deg, s, a * 5.0) / flat;
+  }
+  bool uses_dem() const override { return true; }
+  unsigned dem_needs() const override { return kSlopeDeg | kAspect; }
+  void rows(const FactorContext&, const StripRows& in, float* raw, float* score) const override {
+    const Terrain& t = in.dem(spec_.layer);
+    const std::vector<double>& table = table_;
+    for (std::size_t i = 0; i < t.slope_deg.size(); ++i) {
       float s = t.slope_deg[i];
       if (std::isnan(s)) {
-        raw_[i] = kNoData;
+        raw[i] = kNoData;
         continue;
       }
       float a = std::isnan(t.aspect_deg[i]) ? 180.0f : t.aspect_deg[i];
@@ -70,10 +75,13 @@ class SolarFactor : public Factor {
       double fa = ac - static_cast<int>(ac);
       double v = (1 - fs) * ((1 - fa) * table[s0 * 73 + a0] + fa * table[s0 * 73 + a1]) +
                  fs * ((1 - fa) * table[s1 * 73 + a0] + fa * table[s1 * 73 + a1]);
-      raw_[i] = static_cast<float>(v);
+      raw[i] = static_cast<float>(v);
     }
-    score_cells();
+    score_values(raw, score, t.slope_deg.size());
   }
+
+ private:
+  std::vector<double> table_;
 };
 }  // namespace
 

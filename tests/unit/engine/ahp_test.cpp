@@ -28,3 +28,23 @@ TEST(Ahp, InconsistentMatrixNamesTheWorstPair) {
   EXPECT_GE(r.worst_i, 0);
   EXPECT_THROW(ahp({{1, 2}, {2, 1}}), InputError);  // not reciprocal
 }
+
+TEST(Ahp, ScalingAFactorsJudgementsKeepsTheMatrixConsistent) {
+  // Consistent judgements from weights 0.5 / 0.3 / 0.2; slope's judgements × 2: its weight
+  // doubles relative to the others (1.0 : 0.3 : 0.2), CR stays 0, the matrix reciprocal.
+  std::vector<double> w = {0.5, 0.3, 0.2};
+  std::vector<std::vector<double>> m(3, std::vector<double>(3));
+  for (std::size_t i = 0; i < 3; ++i)
+    for (std::size_t j = 0; j < 3; ++j) m[i][j] = w[i] / w[j];
+  auto s = scale_judgements(m, 0, 2.0);
+  for (std::size_t i = 0; i < 3; ++i)
+    for (std::size_t j = 0; j < 3; ++j) EXPECT_NEAR(s[i][j] * s[j][i], 1.0, 1e-12);
+  auto r = ahp(s);
+  EXPECT_NEAR(r.cr, 0.0, 1e-9);
+  EXPECT_NEAR(r.weights[0], 1.0 / 1.5, 1e-9);
+  EXPECT_NEAR(r.weights[1], 0.3 / 1.5, 1e-9);
+  // Judgements stay within Saaty's scale.
+  auto big = scale_judgements(m, 0, 100.0);
+  EXPECT_DOUBLE_EQ(big[0][1], 9.0);
+  EXPECT_DOUBLE_EQ(big[1][0], 1.0 / 9.0);
+}

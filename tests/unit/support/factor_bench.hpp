@@ -56,7 +56,7 @@ inline ScoreSpec linear(double zero_at, double one_at) {
 
 inline engine::Terrain terrain(engine::Raster elevation, engine::Raster slope,
                                engine::Raster aspect) {
-  return engine::Terrain{std::move(elevation), std::move(slope), std::move(aspect)};
+  return engine::Terrain{std::move(elevation), std::move(slope), std::move(aspect), {}};
 }
 
 }  // namespace siteplan::test
