@@ -452,7 +452,8 @@ ClearanceResult ClearanceJob::run_in_budget(ClearanceSink& sink, const ProgressF
   s.load_parcels(progress);
   if (s.req.shard.count > 1) s.keep_shard();
   log::debug("parcels read at {:.2f} s", since_start());
-  auto inputs = s.hash_inputs_async();
+  std::future<std::vector<InputRecord>> inputs;
+  if (s.req.hash_inputs) inputs = s.hash_inputs_async();
   std::vector<gis::Extent> boxes;
   boxes.reserve(s.parcels.features.size());
   for (const auto& f : s.parcels.features)
@@ -475,7 +476,7 @@ ClearanceResult ClearanceJob::run_in_budget(ClearanceSink& sink, const ProgressF
     result = run_clearance(s.parcels, s.rule_set.layers, s.run.work, s.ctx, copt);
     result.input_index = s.input_index;
     log::debug("parcels checked at {:.2f} s", since_start());
-    s.run.inputs = inputs.get();
+    if (inputs.valid()) s.run.inputs = inputs.get();
     sink.end(s.run, result);
   } catch (...) {
     sink.abort();

@@ -49,6 +49,9 @@ struct ClearanceRequest {
   } shard;
   double min_overlap_m2 = 1e-6;
   bool keep_pieces = true;  // keep the overlap polygons (for a GeoPackage)
+  // The SHA-256 of every input for the report (ClearanceRun::inputs); MPI ranks other than the
+  // one writing the outputs skip it (engine/mpi_clearance.cpp).
+  bool hash_inputs = true;
 };
 
 // Per-parcel attributes carried through to the outputs.
