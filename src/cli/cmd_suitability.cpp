@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/commands.hpp"
+#include "cli/mpi_commands.hpp"
 #include "cli/progress_bar.hpp"
 #include "core/error.hpp"
 #include "engine/suitability.hpp"
@@ -40,7 +41,8 @@ void register_suitability(CLI::App& app) {
                   "PNG to embed in report.html (default: DIR/map.png when it exists)");
 }
 
-int run_suitability() {
+namespace {
+int run_suitability_job() {
   auto t0 = std::chrono::steady_clock::now();
   Project p = load_project(g_s.project, false);
   for (const auto& text : g_s.layers) bind_layer(p, text);
@@ -74,6 +76,13 @@ int run_suitability() {
   }
   for (const auto& f : files) std::printf("wrote %s\n", f.c_str());
   return 0;
+}
+}  // namespace
+
+int run_suitability() {
+  engine::MpiWorld world;  // MPI only when started by mpirun / srun (docs/mpi.md)
+  if (world.size() > 1) return run_on_root(world, run_suitability_job, "suitability");
+  return run_suitability_job();
 }
 
 }  // namespace siteplan::cli

@@ -33,6 +33,10 @@ int threads_per_rank(const engine::MpiWorld& world);
 // the same point). 0 when it succeeded everywhere.
 int agree(const engine::MpiWorld& world, const std::function<void()>& body);
 
+// Runs `body` on rank 0 only (the others wait); every rank returns its exit code. For commands
+// that are not sharded (yet): N processes must not write the same outputs.
+int run_on_root(engine::MpiWorld& world, const std::function<int()>& body, const char* what);
+
 // Prints an error of this rank and ends every rank (MPI_Abort) with its exit code.
 [[noreturn]] void abort_all(const engine::MpiWorld& world, const std::string& message, int code);
 
