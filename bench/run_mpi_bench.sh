@@ -33,24 +33,32 @@ run() {
     --constraint "ldbh=$D/constraints.gpkg:ldbh:approval" --constraint "gyl=$D/constraints.gpkg:gyl:approval"
     --constraint "sysyd=$D/constraints.gpkg:sysyd" --constraint "dzzh=$D/constraints.gpkg:dzzh:approval"
     --breakdown "dltb=$D/dltb.gpkg:dltb:DLBM" --threads "$THREADS" "${LEAN[@]}")
+  local cpu="" line=""
   for ((i = 0; i < REPEAT; i++)); do
     rm -rf "$OUT/$name"
-    local t0 t1
-    t0=$(date +%s.%N)
-    if [[ $ranks == 0 ]]; then
-      "$SITEPLAN" "${args[@]}" --out "$OUT/$name" >"$OUT/$name.out" 2>"$OUT/$name.log" || true
-    else
-      mpirun --oversubscribe --bind-to none -n "$ranks" "$SITEPLAN" "${args[@]}" --out "$OUT/$name" \
-        >"$OUT/$name.out" 2>"$OUT/$name.log" || true
-    fi
-    t1=$(date +%s.%N)
+    local launch=()
+    [[ $ranks == 0 ]] || launch=(mpirun --oversubscribe --bind-to none -n "$ranks")
+    /usr/bin/time -f "%e %U %S %M" -o "$OUT/$name.time" "${launch[@]}" "$SITEPLAN" "${args[@]}" \
+      --out "$OUT/$name" >"$OUT/$name.out" 2>"$OUT/$name.log" || true
     local s
-    s=$(echo "$t1 - $t0" | bc)
-    [[ -z "$best" ]] || (( $(echo "$s < $best" | bc) )) && best=$s
+    s=$(cut -d' ' -f1 "$OUT/$name.time")
+    if [[ -z "$best" ]] || (( $(echo "$s < $best" | bc) )); then
+      best=$s
+      cpu=$(awk '{printf "%.2f", $2 + $3}' "$OUT/$name.time")
+      line=$(grep -h 'MPI:' "$OUT/$name.log" | sed 's/^MPI: //' || true)
+    fi
   done
   grep -q "parcels:" "$OUT/$name.out" || { echo "$name failed:"; tail -5 "$OUT/$name.log"; exit 1; }
-  printf "%-28s %6.2f s   %s\n" "$name" "$best" "$(grep -h 'MPI:' "$OUT/$name.log" | sed 's/^MPI: //')"
-  echo "$name $best" >>"$OUT/times.txt"
+  printf "%-12s %7.2f s wall %7.2f s CPU (load %s)  %s\n" "$name" "$best" "$cpu" \
+    "$(cut -d' ' -f1 /proc/loadavg)" "$line"
+  # The slowest rank's CPU up to its shard's end, and rank 0's time after it (merge + writing):
+  # the wall time this run would take with a core per rank to itself.
+  local dedicated="$cpu"
+  if [[ -n "$line" ]]; then
+    dedicated=$(sed -E 's/.*CPU ([0-9. /]+) s\); the last at ([0-9.]+) s.*written at ([0-9.]+) s.*/\1 \2 \3/' <<<"$line" |
+      awk '{m = 0; for (i = 1; i <= NF - 2; i++) if ($i != "/" && $i > m) m = $i; printf "%.2f", m + ($NF - $(NF - 1))}')
+  fi
+  echo "$name $best $cpu $dedicated" >>"$OUT/times.txt"
 }
 
 : >"$OUT/times.txt"
@@ -60,10 +68,15 @@ run p2-1rank 2 1
 run p4-1rank 4 1
 run p4-2ranks 4 2
 run p2-2ranks 2 2
-t() { awk -v n="$1" '$1 == n {print $2}' "$OUT/times.txt"; }
-echo "strong scaling, 4 counties: 1 rank $(t p4-1rank) s, 2 ranks $(t p4-2ranks) s: speed-up $(echo "scale=2; $(t p4-1rank) / $(t p4-2ranks)" | bc)x"
-echo "strong scaling, 2 counties: 1 rank $(t p2-1rank) s, 2 ranks $(t p2-2ranks) s: speed-up $(echo "scale=2; $(t p2-1rank) / $(t p2-2ranks)" | bc)x"
-echo "weak scaling: 2 counties on 1 rank $(t p2-1rank) s, 4 counties on 2 ranks $(t p4-2ranks) s: efficiency $(echo "scale=2; $(t p2-1rank) / $(t p4-2ranks)" | bc)"
+t() { awk -v n="$1" -v k="$2" '$1 == n {print $k}' "$OUT/times.txt"; }
+ratio() { echo "scale=2; $1 / $2" | bc; }
+for k in 2 4; do
+  [[ $k == 2 ]] && what="measured wall" || what="a core per rank (CPU of the slowest rank + rank 0's merge and writing)"
+  echo "-- $what"
+  echo "strong, 4 counties: 1 rank $(t p4-1rank $k) s, 2 ranks $(t p4-2ranks $k) s: speed-up $(ratio "$(t p4-1rank $k)" "$(t p4-2ranks $k)")x"
+  echo "strong, 2 counties: 1 rank $(t p2-1rank $k) s, 2 ranks $(t p2-2ranks $k) s: speed-up $(ratio "$(t p2-1rank $k)" "$(t p2-2ranks $k)")x"
+  echo "weak: 2 counties on 1 rank $(t p2-1rank $k) s, 4 on 2 ranks $(t p4-2ranks $k) s: efficiency $(ratio "$(t p2-1rank $k)" "$(t p4-2ranks $k)")"
+done
 for f in overlaps.csv parcels.csv; do
   cmp -s "$OUT/p4-1rank/$f" "$OUT/p4-2ranks/$f" && echo "identical: $f (1 and 2 ranks)" || echo "DIFFERENT: $f"
 done

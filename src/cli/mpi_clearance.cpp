@@ -84,7 +84,7 @@ int run_clearance_sharded(engine::MpiWorld& world,
   if (int code = agree(world, [&] {
         engine::ClearanceRequest r = make_request();
         r.shard = {world.rank(), world.size()};
-        r.hash_inputs = world.root();  // only the rank that writes the report hashes the inputs
+        r.hash_inputs = false;  // run_clearance_mpi shares the files out over the ranks
         if (r.threads <= 0 && r.project.threads <= 0) r.threads = threads_per_rank(world);
         job.emplace(std::move(r));
         job->validate();
@@ -111,11 +111,18 @@ int run_clearance_sharded(engine::MpiWorld& world,
       const auto written = outdir->commit();
       const double secs =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::string shards, cpu;
+      for (double s : times.shard_seconds)
+        shards += fmt::format("{}{:.2f}", shards.empty() ? "" : " / ", s);
+      for (double s : times.shard_cpu) cpu += fmt::format("{}{:.2f}", cpu.empty() ? "" : " / ", s);
       log::info(
-          "MPI: {} ranks; rank 0's shard checked at {:.2f} s, every part in at {:.2f} s "
-          "({:.1f} MB), merged at {:.2f} s, outputs written at {:.2f} s",
-          world.size(), times.shard_done, times.parts_in, static_cast<double>(times.bytes) / 1e6,
-          times.merged, times.written);
+          "MPI: {} ranks; shards checked in {} s (CPU {} s); the last at {:.2f} s; every part "
+          "in at {:.2f} s "
+          "({:.1f} MB); merged at {:.2f} s (merge {:.2f} s, {:.1f} % of the run); outputs "
+          "written at {:.2f} s",
+          world.size(), shards, cpu, times.last_shard_end, times.parts_in,
+          static_cast<double>(times.bytes) / 1e6, times.merged, times.merge_seconds(),
+          100.0 * times.merge_seconds() / std::max(1e-9, secs), times.written);
       code = clearance_summary(result, *job, secs, written, world.size());
       keep_until_exit(std::move(result));
     }

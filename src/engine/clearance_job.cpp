@@ -168,7 +168,7 @@ struct ClearanceJob::State {
   void plan_fields();
   void load_parcels(const ProgressFn* progress);
   void keep_shard();
-  std::future<std::vector<InputRecord>> hash_inputs_async() const;
+  std::future<std::vector<InputRecord>> hash_inputs_async(std::vector<LayerSpec> specs) const;
   void load_rules(const gis::BoxIndex& near_boxes, const ProgressFn* progress);
   const RuleLayer* build_coverage(const gis::BoxIndex& near_boxes);
 };
@@ -386,11 +386,17 @@ void ClearanceJob::State::keep_shard() {
 }
 
 // Every input with its SHA-256, hashed while the parcels are checked.
-std::future<std::vector<InputRecord>> ClearanceJob::State::hash_inputs_async() const {
+std::vector<LayerSpec> ClearanceJob::input_layers() const {
+  const ClearanceRequest& req = s_->req;
   std::vector<LayerSpec> specs{req.parcels};
   for (const auto& r : req.project.rules) specs.push_back(*req.project.find_layer(r.layer));
   for (const auto& b : req.project.breakdowns) specs.push_back(*req.project.find_layer(b.layer));
-  if (coverage_spec) specs.push_back(*coverage_spec);
+  if (s_->coverage_spec) specs.push_back(*s_->coverage_spec);
+  return specs;
+}
+
+std::future<std::vector<InputRecord>> ClearanceJob::State::hash_inputs_async(
+    std::vector<LayerSpec> specs) const {
   return std::async(std::launch::async, [specs = std::move(specs)] {
     std::vector<const LayerSpec*> ptrs;
     for (const auto& l : specs) ptrs.push_back(&l);
@@ -453,7 +459,7 @@ ClearanceResult ClearanceJob::run_in_budget(ClearanceSink& sink, const ProgressF
   if (s.req.shard.count > 1) s.keep_shard();
   log::debug("parcels read at {:.2f} s", since_start());
   std::future<std::vector<InputRecord>> inputs;
-  if (s.req.hash_inputs) inputs = s.hash_inputs_async();
+  if (s.req.hash_inputs) inputs = s.hash_inputs_async(input_layers());
   std::vector<gis::Extent> boxes;
   boxes.reserve(s.parcels.features.size());
   for (const auto& f : s.parcels.features)

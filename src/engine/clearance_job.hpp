@@ -116,6 +116,9 @@ class ClearanceJob {
   // sink. The geometries live in the job: keep it as long as the result.
   ClearanceResult run(ClearanceSink& sink, const ProgressFn* progress = nullptr);
   const ClearanceRun& context() const;
+  // Every input of the run (parcels, rule and breakdown layers, coverage), in the report's order;
+  // after validate(). What ClearanceRun::inputs hashes.
+  std::vector<LayerSpec> input_layers() const;
 
  private:
   ClearanceResult run_in_budget(ClearanceSink& sink, const ProgressFn* progress);

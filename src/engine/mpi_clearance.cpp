@@ -3,8 +3,15 @@
 #include <fmt/core.h>
 #include <ogr_geometry.h>
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
+#include <future>
+#include <map>
+#include <set>
 #include <utility>
 
 #include "core/error.hpp"
@@ -16,6 +23,8 @@ namespace siteplan::engine {
 namespace {
 constexpr std::uint32_t kMagic = 0x53504331;  // "SPC1": a clearance part, version 1
 constexpr int kTagPart = 101;
+constexpr int kTagTime = 102;
+constexpr int kTagHashes = 103;
 
 void put_geometry(wire::Writer& w, const gis::OgrGeomPtr& g, bool geometry) {
   if (!geometry || !g) {
@@ -85,6 +94,16 @@ ParcelResult get_parcel(wire::Reader& r) {
   }
   p.geometry = get_geometry(r);
   return p;
+}
+
+// User + system CPU time of this process (every thread).
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto s = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_usec);
+  };
+  return s(u.ru_utime) + s(u.ru_stime);
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -182,20 +201,104 @@ ClearanceResult run_clearance_mpi(ClearanceJob& job, const MpiWorld& world, Clea
   const auto t0 = std::chrono::steady_clock::now();
   MpiClearanceTimes local;
   MpiClearanceTimes& t = times ? *times : local;
+  // The inputs' SHA-256 for the report, each file hashed once by one rank while the shards are
+  // checked; rank 0 gathers them.
+  job.validate();
+  std::vector<InputRecord> inputs;
+  std::vector<std::string> files;
+  std::vector<std::ptrdiff_t> file_of;  // per input: its file, −1 for a connection string
+  {
+    std::set<std::string> ids;
+    std::map<std::string, std::size_t> index;
+    for (const auto& l : job.input_layers()) {
+      if (!ids.insert(l.id).second) continue;
+      inputs.push_back({l.id, l.display(), ""});
+      if (is_connection_string(l.source)) {
+        file_of.push_back(-1);
+        continue;
+      }
+      auto it = index.emplace(l.source, files.size()).first;
+      if (it->second == files.size()) files.push_back(l.source);
+      file_of.push_back(static_cast<std::ptrdiff_t>(it->second));
+    }
+  }
+  // Largest file first, each to the rank with the fewest bytes so far (every rank computes the
+  // same plan from the same sizes).
+  std::vector<int> hasher(files.size(), 0);
+  {
+    std::vector<std::pair<std::uintmax_t, std::size_t>> by_size;
+    for (std::size_t f = 0; f < files.size(); ++f) {
+      std::error_code ec;
+      const std::uintmax_t size = std::filesystem::file_size(files[f], ec);
+      by_size.emplace_back(ec ? 0 : size, f);
+    }
+    std::stable_sort(by_size.begin(), by_size.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::vector<std::uintmax_t> load(static_cast<std::size_t>(world.size()), 0);
+    for (const auto& [size, f] : by_size) {
+      const auto k =
+          static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+      hasher[f] = static_cast<int>(k);
+      load[k] += size;
+    }
+  }
+  auto hashing = std::async(std::launch::async, [&files, &hasher, &world] {
+    wire::Writer w;
+    for (std::size_t f = 0; f < files.size(); ++f) {
+      if (hasher[f] != world.rank()) continue;
+      w.put<std::uint64_t>(f);
+      w.str(sha256_file(files[f]));
+    }
+    return std::move(w.bytes());
+  });
+  std::vector<std::string> hashes;  // per file
+  auto take_hashes = [&](const std::string& bytes) {
+    hashes.resize(files.size());
+    wire::Reader r(bytes);
+    while (!r.done()) {
+      const auto f = static_cast<std::size_t>(r.get<std::uint64_t>());
+      if (f >= files.size()) throw RuntimeError("MPI: a rank hashed a file the run does not read");
+      hashes[f] = r.str();
+    }
+  };
+
   ClearanceCollector shard;
   ClearanceResult own = job.run(shard, progress);
   t.shard_done = seconds_since(t0);
   const bool geometry = job.context().request->keep_pieces;
   if (!world.root()) {
+    // When this shard was done (the monotonic clock, shared by the ranks of one machine) and
+    // how long it took, then the part.
+    wire::Writer w;
+    w.put<std::int64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+    w.put(t.shard_done);
+    w.put(cpu_seconds());
+    world.send(0, kTagTime, w.bytes());
     world.send(0, kTagPart, encode_clearance_part(shard, geometry));
+    world.send(0, kTagHashes, hashing.get());
     return {};
   }
+  take_hashes(hashing.get());
   std::vector<std::string> received;
+  t.shard_seconds = {t.shard_done};
+  t.shard_cpu = {cpu_seconds()};
+  double last_end = t.shard_done;
   for (int r = 1; r < world.size(); ++r) {
+    const std::string time = world.recv(r, kTagTime);
+    wire::Reader tr(time);
+    const std::chrono::steady_clock::time_point sent{
+        std::chrono::steady_clock::duration{tr.get<std::int64_t>()}};
+    t.shard_seconds.push_back(tr.get<double>());
+    t.shard_cpu.push_back(tr.get<double>());
+    last_end = std::max(last_end, std::chrono::duration<double>(sent - t0).count());
     received.push_back(world.recv(r, kTagPart));
     t.bytes += received.back().size();
+    take_hashes(world.recv(r, kTagHashes));
   }
+  for (std::size_t i = 0; i < inputs.size(); ++i)
+    if (file_of[i] >= 0) inputs[i].sha256 = hashes[static_cast<std::size_t>(file_of[i])];
   t.parts_in = seconds_since(t0);
+  t.last_shard_end = world.local_size() == world.size() ? last_end : t.parts_in;
   std::vector<ClearanceShardPart> parts;
   parts.push_back(take_clearance_part(shard));
   parts.back().result.threads_used = own.threads_used;
@@ -204,6 +307,7 @@ ClearanceResult run_clearance_mpi(ClearanceJob& job, const MpiWorld& world, Clea
     std::string().swap(bytes);
   }
   MergedClearance m = merge_clearance_parts(shard.run, std::move(parts));
+  m.run.inputs = std::move(inputs);
   t.merged = seconds_since(t0);
   log::debug(
       "MPI: {} ranks, own shard checked at {:.2f} s, {:.1f} MB of parts in at {:.2f} s, "

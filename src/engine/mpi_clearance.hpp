@@ -37,14 +37,22 @@ MergedClearance merge_clearance_parts(const ClearanceRun& base,
 
 // Where rank 0's time went (seconds since run_clearance_mpi started).
 struct MpiClearanceTimes {
-  double shard_done = 0;  // its own shard checked
-  double parts_in = 0;    // every other rank's part received (waiting included)
-  double merged = 0;      // decoded and merged
-  double written = 0;     // the sink has everything
-  std::size_t bytes = 0;  // received from the other ranks
+  double shard_done = 0;              // its own shard checked
+  double parts_in = 0;                // every other rank's part received (waiting included)
+  double merged = 0;                  // decoded and merged
+  double written = 0;                 // the sink has everything
+  std::size_t bytes = 0;              // received from the other ranks
+  std::vector<double> shard_seconds;  // every rank's time to check its shard, in rank order
+  std::vector<double> shard_cpu;      // and the CPU time its process had used by then
+  // When the last rank finished its shard (on one machine, whose monotonic clock every rank
+  // shares; else when the last part was in): the merge is what rank 0 does after it — receive,
+  // decode, merge — and what one process would not do.
+  double last_shard_end = 0;
+  double merge_seconds() const { return merged - last_shard_end; }
 };
 
-// Runs this rank's shard of `job` (whose request must have shard = {world.rank(), world.size()}).
+// Runs this rank's shard of `job` (whose request must have shard = {world.rank(), world.size()},
+// and hash_inputs = false: the inputs' SHA-256 are computed here, each file by one rank).
 // Rank 0 gathers and merges every part and feeds `sink` (begin, parcel in input order, end) as a
 // single process would and returns the merged result; the other ranks send their part and return
 // an empty result. The returned result's geometries live in the job (rank 0's own) and in the
