@@ -3,10 +3,12 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "core/error.hpp"
 #include "engine/mpi_wire.hpp"
+#include "engine/suitability.hpp"  // CellState
 
 namespace siteplan::engine {
 
@@ -257,6 +259,28 @@ std::vector<std::int64_t> region_cells(const BandComponents& band, const Regions
     if (band.label[i] >= 0)
       out[i] = static_cast<std::int64_t>(names.at(static_cast<std::size_t>(band.label[i])));
   return out;
+}
+
+std::vector<std::uint8_t> open_land(const MapRows& rows, double min_score) {
+  std::vector<std::uint8_t> open(rows.map.size(), 0);
+  for (std::size_t i = 0; i < open.size(); ++i)
+    open[i] = rows.state[i] == kOpen && !std::isnan(rows.map[i]) && rows.map[i] >= min_score;
+  return open;
+}
+
+BandedMap run_map_bands(const MpiWorld& world, int ny, const std::vector<double>& row_cost,
+                        const std::function<MapRows(int r0, int r1)>& rows, double min_score) {
+  BandedMap b;
+  b.bands = split_rows(ny, world.size(), row_cost);
+  const auto me = static_cast<std::size_t>(world.rank());
+  b.mine = rows(b.bands[me], b.bands[me + 1]);
+  if (b.mine.r0 != b.bands[me] || b.mine.r1 != b.bands[me + 1])
+    throw RuntimeError(fmt::format("the row computation returned rows [{}, {}) for [{}, {})",
+                                   b.mine.r0, b.mine.r1, b.bands[me], b.bands[me + 1]));
+  b.whole = gather_map_rows(world, b.mine, ny);
+  b.components = label_band(open_land(b.mine, min_score), b.mine.nx, b.mine.r0, b.mine.r1);
+  b.regions = join_seams(world, b.components);
+  return b;
 }
 
 bool rank_key_less(const RankKey& a, const RankKey& b) {

@@ -76,6 +76,22 @@ Regions join_seams(const MpiWorld& world, const BandComponents& mine);
 std::vector<std::int64_t> region_cells(const BandComponents& band, const Regions& regions,
                                        std::size_t band_index);
 
+// The open land a one-process run derives regions from: open cells with a score ≥ min_score.
+std::vector<std::uint8_t> open_land(const MapRows& rows, double min_score);
+
+// The banded map of a run: this rank's band computed by `rows` — the engine's row-range
+// computation (rows [r0, r1) with the halo its factors need) — the whole map on rank 0, and the
+// open land of the band in regions joined across every band. Collective.
+struct BandedMap {
+  std::vector<int> bands;  // row boundaries: rank k has rows [bands[k], bands[k + 1])
+  MapRows mine;            // this rank's band
+  MapRows whole;           // rank 0: the whole map; empty elsewhere
+  BandComponents components;
+  Regions regions;  // one row: this band's components' regions
+};
+BandedMap run_map_bands(const MpiWorld& world, int ny, const std::vector<double>& row_cost,
+                        const std::function<MapRows(int r0, int r1)>& rows, double min_score);
+
 // The ranking order of suitability (usable and not blocked first, then score, area, id).
 struct RankKey {
   int cls = 0;  // 0 usable, 1 blocked given parcel, 2 not usable (not ranked)

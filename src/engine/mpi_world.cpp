@@ -3,8 +3,10 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
 
 #include "core/error.hpp"
 
@@ -16,6 +18,7 @@ namespace siteplan::engine {
 
 namespace {
 constexpr std::size_t kPiece = std::size_t{1} << 30;  // MPI counts are ints: 1 GiB per message
+constexpr int kGoTag = 16384;  // added to a message's tag: "ready, send the bytes" (≤ MPI_TAG_UB)
 
 int env_int(const char* name) {
   const char* v = std::getenv(name);
@@ -44,6 +47,20 @@ void check(int rc, const char* what) {
   int len = 0;
   MPI_Error_string(rc, text, &len);
   throw RuntimeError(fmt::format("MPI: {} failed: {}", what, std::string(text, len)));
+}
+
+// Waits for a request without spinning: Open MPI's blocking calls poll at full speed, so a rank
+// waiting for rank 0 (writing the outputs) or rank 0 waiting for a slower rank would take a core
+// from the ranks still working. Polls with pauses growing to 5 ms instead.
+void wait(MPI_Request& request, const char* what) {
+  auto pause = std::chrono::microseconds(20);
+  for (;;) {
+    int done = 0;
+    check(MPI_Test(&request, &done, MPI_STATUS_IGNORE), what);
+    if (done) return;
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::microseconds(5000));
+  }
 }
 }  // namespace
 
@@ -74,9 +91,18 @@ MpiWorld::~MpiWorld() {
   if (!finalized) MPI_Finalize();
 }
 
+// A message is its size (eager: 8 bytes never wait for the receiver), then — once the receiver
+// is ready and says so — the bytes. Waiting for a peer that is still computing is polite (see
+// wait()); the transfer itself runs in blocking calls, which drive it at full speed whatever the
+// transport (a shared-memory copy, TCP fragments).
 void MpiWorld::send(int to, int tag, const std::string& bytes) const {
   const std::uint64_t n = bytes.size();
   check(MPI_Send(&n, 1, MPI_UINT64_T, to, tag, MPI_COMM_WORLD), "MPI_Send");
+  if (n == 0) return;
+  char go = 0;
+  MPI_Request r;
+  check(MPI_Irecv(&go, 1, MPI_CHAR, to, tag + kGoTag, MPI_COMM_WORLD, &r), "MPI_Irecv");
+  wait(r, "MPI_Irecv");
   for (std::size_t at = 0; at < bytes.size(); at += kPiece) {
     const int len = static_cast<int>(std::min(kPiece, bytes.size() - at));
     check(MPI_Send(bytes.data() + at, len, MPI_BYTE, to, tag, MPI_COMM_WORLD), "MPI_Send");
@@ -85,8 +111,13 @@ void MpiWorld::send(int to, int tag, const std::string& bytes) const {
 
 std::string MpiWorld::recv(int from, int tag) const {
   std::uint64_t n = 0;
-  check(MPI_Recv(&n, 1, MPI_UINT64_T, from, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "MPI_Recv");
+  MPI_Request r;
+  check(MPI_Irecv(&n, 1, MPI_UINT64_T, from, tag, MPI_COMM_WORLD, &r), "MPI_Irecv");
+  wait(r, "MPI_Irecv");
   std::string bytes(n, '\0');
+  if (n == 0) return bytes;
+  const char go = 1;
+  check(MPI_Send(&go, 1, MPI_CHAR, from, tag + kGoTag, MPI_COMM_WORLD), "MPI_Send");
   for (std::size_t at = 0; at < bytes.size(); at += kPiece) {
     const int len = static_cast<int>(std::min(kPiece, bytes.size() - at));
     check(MPI_Recv(bytes.data() + at, len, MPI_BYTE, from, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE),
@@ -95,33 +126,37 @@ std::string MpiWorld::recv(int from, int tag) const {
   return bytes;
 }
 
-int MpiWorld::max_all(int value) const {
-  if (size_ == 1) return value;
-  int out = value;
-  check(MPI_Allreduce(&value, &out, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD), "MPI_Allreduce");
+namespace {
+template <typename T>
+T reduce(T value, MPI_Datatype type, MPI_Op op) {
+  T out = value;
+  MPI_Request r;
+  check(MPI_Iallreduce(&value, &out, 1, type, op, MPI_COMM_WORLD, &r), "MPI_Iallreduce");
+  wait(r, "MPI_Iallreduce");
   return out;
+}
+}  // namespace
+
+int MpiWorld::max_all(int value) const {
+  return size_ == 1 ? value : reduce(value, MPI_INT, MPI_MAX);
 }
 
 int MpiWorld::min_all(int value) const {
-  if (size_ == 1) return value;
-  int out = value;
-  check(MPI_Allreduce(&value, &out, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD), "MPI_Allreduce");
-  return out;
+  return size_ == 1 ? value : reduce(value, MPI_INT, MPI_MIN);
 }
 
 double MpiWorld::max_all(double value) const {
-  if (size_ == 1) return value;
-  double out = value;
-  check(MPI_Allreduce(&value, &out, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD), "MPI_Allreduce");
-  return out;
+  return size_ == 1 ? value : reduce(value, MPI_DOUBLE, MPI_MAX);
 }
 
 std::string MpiWorld::broadcast(const std::string& bytes, int root) const {
   if (size_ == 1) return bytes;
   std::uint64_t n = bytes.size();
-  check(MPI_Bcast(&n, 1, MPI_UINT64_T, root, MPI_COMM_WORLD), "MPI_Bcast");
+  MPI_Request r;
+  check(MPI_Ibcast(&n, 1, MPI_UINT64_T, root, MPI_COMM_WORLD, &r), "MPI_Ibcast");
+  wait(r, "MPI_Ibcast");
   std::string out = rank_ == root ? bytes : std::string(n, '\0');
-  for (std::size_t at = 0; at < out.size(); at += kPiece) {
+  for (std::size_t at = 0; at < out.size(); at += kPiece) {  // every rank is here: no waiting
     const int len = static_cast<int>(std::min(kPiece, out.size() - at));
     check(MPI_Bcast(out.data() + at, len, MPI_BYTE, root, MPI_COMM_WORLD), "MPI_Bcast");
   }
@@ -136,7 +171,10 @@ std::vector<std::string> MpiWorld::all_gather(const std::string& bytes) const {
 }
 
 void MpiWorld::barrier() const {
-  if (size_ > 1) check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier");
+  if (size_ == 1) return;
+  MPI_Request r;
+  check(MPI_Ibarrier(MPI_COMM_WORLD, &r), "MPI_Ibarrier");
+  wait(r, "MPI_Ibarrier");
 }
 
 void MpiWorld::abort(int code) const {

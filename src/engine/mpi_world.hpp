@@ -25,7 +25,8 @@ class MpiWorld {
   // Ranks on this machine (shared memory); 1 without MPI.
   int local_size() const { return local_size_; }
 
-  // Point to point, any size (sent in pieces of at most 1 GiB).
+  // Every call waits without spinning (a rank that waits leaves its core to the ranks that
+  // work). Point to point, any size (sent in pieces of at most 1 GiB).
   void send(int to, int tag, const std::string& bytes) const;
   std::string recv(int from, int tag) const;
   // Collective: the largest / smallest of every rank's value.

@@ -234,22 +234,23 @@ TEST(MpiSuitability, BandsAcrossRanks) {
   engine::MpiWorld world;
   const int nx = 61, ny = 47;
   const float min_score = 0.35f;
-  const auto cuts = engine::split_rows(ny, world.size());
+  const engine::BandedMap b = engine::run_map_bands(
+      world, ny, {}, [&](int from, int to) { return synthetic_rows(nx, from, to); }, min_score);
+  const auto& cuts = b.bands;
+  ASSERT_EQ(cuts.size(), static_cast<std::size_t>(world.size()) + 1);
   const int r0 = cuts[static_cast<std::size_t>(world.rank())];
   const int r1 = cuts[static_cast<std::size_t>(world.rank()) + 1];
-  const engine::MapRows mine = synthetic_rows(nx, r0, r1);
   const engine::MapRows whole = synthetic_rows(nx, 0, ny);
-
-  const engine::MapRows gathered = engine::gather_map_rows(world, mine, ny);
   if (world.root()) {
-    ASSERT_EQ(gathered.map.size(), whole.map.size());
-    EXPECT_EQ(std::memcmp(gathered.map.data(), whole.map.data(), whole.map.size() * 4), 0);
-    EXPECT_EQ(gathered.state, whole.state);
+    ASSERT_EQ(b.whole.map.size(), whole.map.size());
+    EXPECT_EQ(std::memcmp(b.whole.map.data(), whole.map.data(), whole.map.size() * 4), 0);
+    EXPECT_EQ(b.whole.state, whole.state);
+  } else {
+    EXPECT_TRUE(b.whole.map.empty());
   }
+  EXPECT_EQ(engine::open_land(whole, min_score), open_of(whole, min_score));
 
-  const auto band = engine::label_band(open_of(mine, min_score), nx, r0, r1);
-  const engine::Regions regions = engine::join_seams(world, band);
-  const auto mine_regions = engine::region_cells(band, regions, 0);
+  const auto mine_regions = engine::region_cells(b.components, b.regions, 0);
   const auto all_regions = whole_regions(open_of(whole, min_score), nx, ny);
   const std::size_t w = static_cast<std::size_t>(nx);
   std::vector<std::int64_t> expect(all_regions.begin() + static_cast<std::ptrdiff_t>(r0 * w),
