@@ -59,6 +59,9 @@ same "$WORK/one" "$WORK/m1" "test data, 1 rank"
 mpi 4 "$SITEPLAN" -q clearance "${R[@]}" --keep-fields XMMC --group-field XMMC --no-xlsx --out "$WORK/m4" >/dev/null || fail "4 ranks exit $?"
 "$SITEPLAN" -q clearance "${R[@]}" --keep-fields XMMC --group-field XMMC --no-xlsx --out "$WORK/one4" >/dev/null || fail "one4 exit $?"
 same "$WORK/one4" "$WORK/m4" "kept fields and groups, 4 ranks"
+# More ranks than parcels: some shards are empty.
+mpi 11 "$SITEPLAN" -q clearance "${R[@]}" --out "$WORK/m11" >/dev/null || fail "11 ranks exit $?"
+same "$WORK/one" "$WORK/m11" "11 ranks for 9 parcels"
 # Without the GeoPackage only numbers travel.
 mpi 2 "$SITEPLAN" -q clearance "${R[@]}" --no-gpkg --out "$WORK/m2" >/dev/null || fail "no-gpkg exit $?"
 "$SITEPLAN" -q clearance "${R[@]}" --no-gpkg --out "$WORK/one2" >/dev/null
