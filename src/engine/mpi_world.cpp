@@ -38,6 +38,12 @@ int MpiWorld::launched_size() {
   return -1;
 }
 
+int MpiWorld::launched_rank() {
+  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK"})
+    if (int n = env_int(name); n >= 0) return n;
+  return -1;
+}
+
 #if defined(SITEPLAN_MPI)
 
 namespace {

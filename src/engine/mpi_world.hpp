@@ -44,6 +44,9 @@ class MpiWorld {
   // The environment says an MPI launcher started this process, and with how many ranks
   // (0 = launched, size unknown; −1 = not launched).
   static int launched_size();
+  // This process's rank as the launcher says (before any MPI call); −1 when not launched or
+  // unknown.
+  static int launched_rank();
 
  private:
   int rank_ = 0, size_ = 1, local_size_ = 1;

@@ -111,4 +111,8 @@ sed -i "s|\"suit.gpkg\"|\"$TESTS/data/suit.gpkg\"|; s|\"dem_tiny.tif\"|\"$TESTS/
 mpi 3 "$SITEPLAN" -q suitability "$WORK/bad_weights.toml" --out "$WORK/sbad" >/dev/null 2>"$WORK/sbad.err"; rc=$?
 [[ $rc == 2 ]] && [[ $(grep -c "weights sum to 1.2" "$WORK/sbad.err") == 1 ]] && [[ ! -e "$WORK/sbad" ]] \
   && echo "ok: suitability bad input: one message, exit 2" || fail "suitability bad input: exit $rc: $(cat "$WORK/sbad.err")"
+# Other commands run once under mpirun: info prints one report, not three.
+n=$(mpi 3 "$SITEPLAN" info data/parcels.gpkg:parcels 2>/dev/null | grep -c "^  features:")
+n1=$("$SITEPLAN" info data/parcels.gpkg:parcels 2>/dev/null | grep -c "^  features:")
+[[ $n -ge 1 && $n == "$n1" ]] && echo "ok: info runs once" || fail "info under mpirun: $n lines (one process: $n1)"
 finish
