@@ -105,7 +105,7 @@ int run_clearance_sharded(engine::MpiWorld& world,
     if (!world.root()) test_failure(world);
     engine::ClearanceResult result =
         engine::run_clearance_mpi(*job, world, world.root() ? *files : nothing,
-                                  world.root() ? &progress_bar() : nullptr, &times);
+                                  world.root() ? &progress_bar() : nullptr, options.gpkg, &times);
     if (world.root()) {
       test_failure(world);
       const auto written = outdir->commit();

@@ -197,7 +197,8 @@ MergedClearance merge_clearance_parts(const ClearanceRun& base,
 }
 
 ClearanceResult run_clearance_mpi(ClearanceJob& job, const MpiWorld& world, ClearanceSink& sink,
-                                  const ProgressFn* progress, MpiClearanceTimes* times) {
+                                  const ProgressFn* progress, bool geometry,
+                                  MpiClearanceTimes* times) {
   const auto t0 = std::chrono::steady_clock::now();
   MpiClearanceTimes local;
   MpiClearanceTimes& t = times ? *times : local;
@@ -265,7 +266,6 @@ ClearanceResult run_clearance_mpi(ClearanceJob& job, const MpiWorld& world, Clea
   ClearanceCollector shard;
   ClearanceResult own = job.run(shard, progress);
   t.shard_done = seconds_since(t0);
-  const bool geometry = job.context().request->keep_pieces;
   if (!world.root()) {
     // When this shard was done (the monotonic clock, shared by the ranks of one machine) and
     // how long it took, then the part.

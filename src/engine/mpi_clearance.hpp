@@ -55,9 +55,11 @@ struct MpiClearanceTimes {
 // and hash_inputs = false: the inputs' SHA-256 are computed here, each file by one rank).
 // Rank 0 gathers and merges every part and feeds `sink` (begin, parcel in input order, end) as a
 // single process would and returns the merged result; the other ranks send their part and return
-// an empty result. The returned result's geometries live in the job (rank 0's own) and in the
-// result itself.
+// an empty result. `geometry`: the parcels' and pieces' polygons travel too (a GeoPackage is
+// written; the pieces are there when the request keeps them). The returned result's geometries live
+// in the job (rank 0's own) and in the result itself.
 ClearanceResult run_clearance_mpi(ClearanceJob& job, const MpiWorld& world, ClearanceSink& sink,
-                                  const ProgressFn* progress, MpiClearanceTimes* times = nullptr);
+                                  const ProgressFn* progress, bool geometry = true,
+                                  MpiClearanceTimes* times = nullptr);
 
 }  // namespace siteplan::engine

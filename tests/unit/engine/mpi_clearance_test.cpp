@@ -139,7 +139,7 @@ TEST(MpiClearance, OneRankFeedsTheSinkLikeAPlainRun) {
   engine::ClearanceJob job(std::move(req));
   engine::ClearanceCollector b;
   engine::MpiClearanceTimes times;
-  engine::ClearanceResult r = engine::run_clearance_mpi(job, world, b, nullptr, &times);
+  engine::ClearanceResult r = engine::run_clearance_mpi(job, world, b, nullptr, true, &times);
   EXPECT_TRUE(r.parcels.empty());  // handed to the sink's end()
   ASSERT_EQ(b.parcels.size(), a.parcels.size());
   for (std::size_t i = 0; i < a.parcels.size(); ++i) expect_same(a.parcels[i], b.parcels[i]);
