@@ -6,7 +6,8 @@ PKGS=(cmake g++ make pkg-config
       libgdal-dev gdal-bin libproj-dev proj-bin libgeos-dev
       libssl-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libfmt-dev libtbb-dev
       libvtk9-dev xvfb xauth fonts-noto-cjk libcairo2-dev libpango1.0-dev libgoogle-perftools-dev
-      libgtest-dev libgmock-dev libbenchmark-dev)
+      libgtest-dev libgmock-dev libbenchmark-dev
+      libopenmpi-dev openmpi-bin)  # MPI: sharded runs under mpirun (docs/mpi.md), and their tests
 if [[ "${1:-}" == "--test" ]]; then
   PKGS+=(python3 python3-gdal python3-numpy clang-format poppler-utils)
 fi

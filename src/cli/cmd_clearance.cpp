@@ -8,12 +8,14 @@
 #include <map>
 
 #include "cli/commands.hpp"
+#include "cli/mpi_commands.hpp"
 #include "cli/progress_bar.hpp"
 #include "core/error.hpp"
 #include "core/exit.hpp"
 #include "core/log.hpp"
 #include "core/text.hpp"
 #include "engine/clearance_job.hpp"
+#include "engine/mpi_world.hpp"
 #include "export/clearance_outputs.hpp"
 #include "export/output_dir.hpp"
 #include "export/report_common.hpp"
@@ -232,8 +234,37 @@ void register_clearance(CLI::App& app) {
                   "PNG to embed in report.html (default: DIR/map.png when it exists)");
 }
 
+int clearance_summary(const engine::ClearanceResult& result, const engine::ClearanceJob& job,
+                      double secs, const std::vector<std::string>& written, int ranks) {
+  std::map<std::string, int> counts;
+  for (const auto& p : result.parcels) counts[engine::to_string(p.verdict)]++;
+  const int unchecked = counts["unchecked"];
+  if (unchecked)
+    std::printf(
+        "UNCHECKED: %d of %zu parcels reach outside the coverage (%s), where the rules "
+        "have no data; they are not clear\n",
+        unchecked, result.parcels.size(), job.context().coverage.c_str());
+  const std::string mpi = ranks > 1 ? fmt::format("{} MPI ranks × ", ranks) : std::string();
+  std::printf(
+      "%zu parcels: %d blocked, %d unchecked, %d approval, %d clear, %d invalid (%.2f s, %s%d "
+      "threads)\n",
+      result.parcels.size(), counts["blocked"], unchecked, counts["approval"], counts["clear"],
+      counts["invalid"], secs, mpi.c_str(), result.threads_used);
+  for (const auto& f : written) std::printf("wrote %s\n", f.c_str());
+  if (unchecked)
+    log::warn(
+        "{} parcels are unchecked (exit code 3): extend the rule data or the coverage to "
+        "them",
+        unchecked);
+  return unchecked ? 3 : 0;
+}
+
 int run_clearance() {
   const auto t0 = std::chrono::steady_clock::now();
+  engine::MpiWorld world;  // MPI only when started by mpirun / srun (docs/mpi.md)
+  if (world.size() > 1)
+    return run_clearance_sharded(world, request,
+                                 {g_args.out, g_args.map, !g_args.no_gpkg, !g_args.no_xlsx});
   engine::ClearanceJob job(request());
   job.validate();  // the whole run, before any data is read in bulk and anything is written
   const std::string map_png = out::find_map_png(g_args.map, g_args.out);
@@ -241,31 +272,12 @@ int run_clearance() {
   out::ClearanceFiles files(outdir, {!g_args.no_gpkg, !g_args.no_xlsx, "", map_png});
   engine::ClearanceResult result = job.run(files, &progress_bar());
   const auto written = outdir.commit();
-
-  std::map<std::string, int> counts;
-  for (const auto& p : result.parcels) counts[engine::to_string(p.verdict)]++;
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const int unchecked = counts["unchecked"];
-  if (unchecked)
-    std::printf(
-        "UNCHECKED: %d of %zu parcels reach outside the coverage (%s), where the rules "
-        "have no data; they are not clear\n",
-        unchecked, result.parcels.size(), job.context().coverage.c_str());
-  std::printf(
-      "%zu parcels: %d blocked, %d unchecked, %d approval, %d clear, %d invalid (%.2f s, %d "
-      "threads)\n",
-      result.parcels.size(), counts["blocked"], unchecked, counts["approval"], counts["clear"],
-      counts["invalid"], secs, result.threads_used);
-  for (const auto& f : written) std::printf("wrote %s\n", f.c_str());
-  if (unchecked)
-    log::warn(
-        "{} parcels are unchecked (exit code 3): extend the rule data or the coverage to "
-        "them",
-        unchecked);
+  const int code = clearance_summary(result, job, secs, written, 1);
   // Every output is closed: leave the geometries to the operating system (core/exit.hpp).
   keep_until_exit(std::move(result));
   keep_until_exit(std::move(job));
-  return unchecked ? 3 : 0;
+  return code;
 }
 
 }  // namespace siteplan::cli

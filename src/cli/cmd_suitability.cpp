@@ -5,6 +5,7 @@
 #include <gdal.h>
 
 #include "cli/commands.hpp"
+#include "cli/mpi_commands.hpp"
 #include "cli/progress_bar.hpp"
 #include "core/error.hpp"
 #include "engine/suitability.hpp"
@@ -42,7 +43,8 @@ void register_suitability(CLI::App& app) {
                   "PNG to embed in report.html (default: DIR/map.png when it exists)");
 }
 
-int run_suitability() {
+namespace {
+int run_suitability_job() {
   auto t0 = std::chrono::steady_clock::now();
   // GDAL's block cache would otherwise keep every DEM tile read (5 % of RAM by default); 64 MB
   // holds a strip's DEM tiles for both lanes.
@@ -79,6 +81,13 @@ int run_suitability() {
   }
   for (const auto& f : files) std::printf("wrote %s\n", f.c_str());
   return 0;
+}
+}  // namespace
+
+int run_suitability() {
+  engine::MpiWorld world;  // MPI only when started by mpirun / srun (docs/mpi.md)
+  if (world.size() > 1) return run_on_root(world, run_suitability_job, "suitability");
+  return run_suitability_job();
 }
 
 }  // namespace siteplan::cli

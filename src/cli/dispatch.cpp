@@ -1,4 +1,5 @@
 #include "cli/commands.hpp"
+#include "engine/mpi_world.hpp"
 
 namespace siteplan::cli {
 
@@ -10,6 +11,11 @@ int run_view_command(bool interactive);
 int run_export_txt();
 
 int run(const std::string& subcommand) {
+  // Under mpirun only clearance and suitability know about ranks (docs/mpi.md); any other command
+  // runs once, on rank 0, so N processes never write the same file.
+  if (subcommand != "clearance" && subcommand != "suitability" &&
+      engine::MpiWorld::launched_size() > 1 && engine::MpiWorld::launched_rank() > 0)
+    return 0;
   if (subcommand == "info") return run_info();
   if (subcommand == "clearance") return run_clearance();
   if (subcommand == "suitability") return run_suitability();

@@ -167,9 +167,10 @@ struct ClearanceJob::State {
   void plan_coverage();
   void probe_layers();
   void plan_fields();
+  io::LoadOptions parcel_options(const ProgressFn* progress) const;
   void load_parcels(const ProgressFn* progress);
-  void keep_shard();
-  std::future<std::vector<InputRecord>> hash_inputs_async() const;
+  void keep_shard(const ProgressFn* progress);
+  std::future<std::vector<InputRecord>> hash_inputs_async(std::vector<LayerSpec> specs) const;
   void load_rules(const gis::Extent& near, const gis::BoxIndex& near_boxes,
                   const ProgressFn* progress);
   const RuleLayer* build_coverage(const gis::Extent& near, const gis::BoxIndex& near_boxes);
@@ -348,13 +349,21 @@ void ClearanceJob::State::plan_fields() {
   io::load_layer(req.parcels, run.work, ctx, check);
 }
 
-void ClearanceJob::State::load_parcels(const ProgressFn* progress) {
+io::LoadOptions ClearanceJob::State::parcel_options(const ProgressFn* progress) const {
   io::LoadOptions popt;
   popt.polygons_only = true;
   popt.crs_option = "--parcels-crs {crs}";
   popt.id_field = req.id_field;
   popt.fields = load_fields;
   popt.progress = progress;
+  return popt;
+}
+
+// Every parcel with its id and fields. A sharded run reads here only where each parcel lies (its
+// envelope): keep_shard() converts and validates its own block's parcels.
+void ClearanceJob::State::load_parcels(const ProgressFn* progress) {
+  io::LoadOptions popt = parcel_options(progress);
+  popt.envelopes_only = req.shard.count > 1;
   parcels = io::load_layer(req.parcels, run.work, ctx, popt);
   const std::string label = req.parcels.display();
   if (parcels.features.empty())
@@ -383,11 +392,25 @@ void ClearanceJob::State::load_parcels(const ProgressFn* progress) {
 
 // A sharded run keeps its block of parcels (ids were checked over the whole batch), with their
 // attributes and groups; the rule data are then read near these parcels only.
-void ClearanceJob::State::keep_shard() {
+void ClearanceJob::State::keep_shard(const ProgressFn* progress) {
   std::vector<gis::Extent> envelopes;
-  for (const auto& f : parcels.features)
-    envelopes.push_back(f.geom ? gis::envelope(ctx, f.geom.get()) : gis::Extent{});
+  for (const auto& f : parcels.features) envelopes.push_back(f.envelope);
   input_index = shard_parcels(envelopes, req.shard.count, req.shard.index);
+  // This block's parcels, converted and validated (the others were only placed).
+  std::vector<char> mine(parcels.features.size(), 0);
+  for (std::size_t i : input_index) mine[i] = 1;
+  io::LoadOptions popt = parcel_options(progress);
+  popt.convert_only = &mine;
+  io::LoadedLayer block = io::load_layer(req.parcels, run.work, ctx, popt);
+  if (block.features.size() != parcels.features.size())
+    throw RuntimeError(
+        fmt::format("{}: the parcel layer changed while it was read ({} features, "
+                    "then {})",
+                    req.parcels.display(), parcels.features.size(), block.features.size()));
+  if (block.stats.repaired)
+    log::warn("{}: {} invalid geometries repaired with make-valid in this shard",
+              req.parcels.display(), block.stats.repaired);
+  parcels.features = std::move(block.features);
   std::vector<io::Feature> kept;
   std::vector<std::vector<std::string>> values;
   std::vector<std::string> groups;
@@ -405,11 +428,17 @@ void ClearanceJob::State::keep_shard() {
 }
 
 // Every input with its SHA-256, hashed while the parcels are checked.
-std::future<std::vector<InputRecord>> ClearanceJob::State::hash_inputs_async() const {
+std::vector<LayerSpec> ClearanceJob::input_layers() const {
+  const ClearanceRequest& req = s_->req;
   std::vector<LayerSpec> specs{req.parcels};
   for (const auto& r : req.project.rules) specs.push_back(*req.project.find_layer(r.layer));
   for (const auto& b : req.project.breakdowns) specs.push_back(*req.project.find_layer(b.layer));
-  if (coverage_spec) specs.push_back(*coverage_spec);
+  if (s_->coverage_spec) specs.push_back(*s_->coverage_spec);
+  return specs;
+}
+
+std::future<std::vector<InputRecord>> ClearanceJob::State::hash_inputs_async(
+    std::vector<LayerSpec> specs) const {
   return std::async(std::launch::async, [specs = std::move(specs)] {
     std::vector<const LayerSpec*> ptrs;
     for (const auto& l : specs) ptrs.push_back(&l);
@@ -474,9 +503,10 @@ ClearanceResult ClearanceJob::run_in_budget(ClearanceSink& sink, const ProgressF
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
   s.load_parcels(progress);
-  if (s.req.shard.count > 1) s.keep_shard();
+  if (s.req.shard.count > 1) s.keep_shard(progress);
   log::debug("parcels read at {:.2f} s", since_start());
-  auto inputs = s.hash_inputs_async();
+  std::future<std::vector<InputRecord>> inputs;
+  if (s.req.hash_inputs) inputs = s.hash_inputs_async(input_layers());
   const std::size_t n = s.parcels.features.size();
   std::vector<gis::Extent> envelopes(n);
   for (std::size_t i = 0; i < n; ++i)
@@ -534,7 +564,7 @@ ClearanceResult ClearanceJob::run_in_budget(ClearanceSink& sink, const ProgressF
     result.rules = &s.rules_meta;
     result.input_index = s.input_index;
     log::debug("parcels checked at {:.2f} s", since_start());
-    s.run.inputs = inputs.get();
+    if (inputs.valid()) s.run.inputs = inputs.get();
     sink.end(s.run, result);
   } catch (...) {
     if (begun) sink.abort();

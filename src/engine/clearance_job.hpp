@@ -55,6 +55,9 @@ struct ClearanceRequest {
   // Also a breakdown's pieces, one multipolygon per parcel and class (`--pieces all`); without
   // them a breakdown's areas are measured without an overlay per land-use cell.
   bool keep_breakdown_pieces = false;
+  // The SHA-256 of every input for the report (ClearanceRun::inputs); MPI ranks other than the
+  // one writing the outputs skip it (engine/mpi_clearance.cpp).
+  bool hash_inputs = true;
 };
 
 // Per-parcel attributes carried through to the outputs.
@@ -119,6 +122,9 @@ class ClearanceJob {
   // sink. The geometries live in the job: keep it as long as the result.
   ClearanceResult run(ClearanceSink& sink, const ProgressFn* progress = nullptr);
   const ClearanceRun& context() const;
+  // Every input of the run (parcels, rule and breakdown layers, coverage), in the report's order;
+  // after validate(). What ClearanceRun::inputs hashes.
+  std::vector<LayerSpec> input_layers() const;
 
  private:
   ClearanceResult run_in_budget(ClearanceSink& sink, const ProgressFn* progress);

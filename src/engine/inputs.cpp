@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 
 #include <fstream>
+#include <map>
 #include <set>
 
 namespace siteplan::engine {
@@ -30,10 +31,16 @@ std::string sha256_file(const std::string& path) {
 std::vector<InputRecord> hash_inputs(const std::vector<const LayerSpec*>& layers) {
   std::vector<InputRecord> inputs;
   std::set<std::string> seen;
+  std::map<std::string, std::string> by_file;  // layers of one data set: the file is read once
   for (const LayerSpec* l : layers) {
     if (!l || !seen.insert(l->id).second) continue;
-    inputs.push_back(
-        {l->id, l->display(), is_connection_string(l->source) ? "" : sha256_file(l->source)});
+    std::string sha;
+    if (!is_connection_string(l->source)) {
+      auto it = by_file.find(l->source);
+      if (it == by_file.end()) it = by_file.emplace(l->source, sha256_file(l->source)).first;
+      sha = it->second;
+    }
+    inputs.push_back({l->id, l->display(), sha});
   }
   return inputs;
 }

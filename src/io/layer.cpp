@@ -588,6 +588,10 @@ void Loader::convert_one(std::size_t i, const gis::GeosContext& wctx,
                          const std::optional<gis::Transform>& tr, std::vector<char>& far) {
   gis::OgrGeomPtr& pending = batch_.geoms[i];
   if (!pending) return;
+  if (opt_.convert_only && (i >= opt_.convert_only->size() || !(*opt_.convert_only)[i])) {
+    pending.reset();  // another process's feature
+    return;
+  }
   Feature& feat = batch_.features[i];
   OGRGeometry* og = pending.get();
   if (og->getCoordinateDimension() > 2 || og->IsMeasured()) og->flattenTo2D();
@@ -597,6 +601,15 @@ void Loader::convert_one(std::size_t i, const gis::GeosContext& wctx,
     return;
   }
   const bool polygonal = batch_.polygonal[i] != 0;
+  if (opt_.envelopes_only) {
+    if (polygonal && !og->IsEmpty()) {
+      OGREnvelope env;
+      og->getEnvelope(&env);
+      feat.envelope = {env.MinX, env.MinY, env.MaxX, env.MaxY, true};
+    }
+    pending.reset();
+    return;
+  }
   if (opt_.near && polygonal) {
     OGREnvelope env;
     og->getEnvelope(&env);
@@ -655,6 +668,9 @@ void Loader::summarize() {
         out_.work_extent.expand(x1, y1);
       }
       if (!opt_.keep_geometry) feat.geom.reset();
+    } else if (feat.envelope.valid) {
+      out_.work_extent.expand(feat.envelope.minx, feat.envelope.miny);
+      out_.work_extent.expand(feat.envelope.maxx, feat.envelope.maxy);
     }
     out_.stats.add(feat.status);
   }

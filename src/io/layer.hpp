@@ -41,6 +41,7 @@ struct Feature {
   GeomStatus status = GeomStatus::Valid;
   std::string problem;              // why the geometry is not valid, when it is not
   std::vector<std::string> values;  // values of LoadOptions::fields, in that order ("" = NULL)
+  gis::Extent envelope;  // with LoadOptions::envelopes_only: the polygon's, in the working CRS
 };
 
 struct LayerStats {
@@ -72,6 +73,12 @@ struct LoadOptions {
   // How the caller's user declares this layer's CRS, for messages, with {crs} where the CRS
   // goes ("--parcels-crs {crs}"); by default `crs = "{crs}"` in [layers.ID].
   std::string crs_option;
+  // Sharded runs (one block of a batch per process, engine/clearance_job.cpp): envelopes_only
+  // reads and transforms every feature but keeps only its envelope (Feature::envelope; no GEOS
+  // geometry, no validation); convert_only (one entry per feature, in read order; 0 = skip)
+  // converts and validates the marked features only, leaving the others without geometry.
+  bool envelopes_only = false;
+  const std::vector<char>* convert_only = nullptr;
 };
 
 struct LoadedLayer {

@@ -221,3 +221,41 @@ TEST(Layer, NearBoxesThroughTheGeoPackageIndexMatchAPlainRead) {
   VSIUnlink(gpkg.c_str());
   VSIUnlink(json.c_str());
 }
+
+TEST(Layer, EnvelopesOnlyThenABlockConverted) {
+  // A sharded run: first where every parcel lies (no GEOS, no validation), then only its block.
+  gis::GeosContext ctx;
+  io::LoadOptions o;
+  o.polygons_only = true;
+  o.id_field = "XMBH";
+  const auto crs = gis::Crs::from_user("EPSG:4542", "t");
+  auto full = io::load_layer(spec("parcels.gpkg", "parcels"), crs, ctx, o);
+  o.envelopes_only = true;
+  auto placed = io::load_layer(spec("parcels.gpkg", "parcels"), crs, ctx, o);
+  ASSERT_EQ(placed.features.size(), full.features.size());
+  for (std::size_t i = 0; i < full.features.size(); ++i) {
+    EXPECT_EQ(placed.features[i].key, full.features[i].key);
+    EXPECT_FALSE(placed.features[i].geom);
+    if (full.features[i].status == io::GeomStatus::Valid) {
+      const gis::Extent e = gis::envelope(ctx, full.features[i].geom.get());
+      ASSERT_TRUE(placed.features[i].envelope.valid) << i;
+      EXPECT_EQ(placed.features[i].envelope.minx, e.minx);
+      EXPECT_EQ(placed.features[i].envelope.maxy, e.maxy);
+    }
+  }
+  EXPECT_FALSE(placed.features[4].envelope.valid);  // P5: empty
+  EXPECT_EQ(placed.work_extent.minx, full.work_extent.minx);
+  EXPECT_EQ(placed.stats.repaired, 0u);  // nothing was validated
+  o.envelopes_only = false;
+  std::vector<char> only(full.features.size(), 0);
+  only[0] = only[3] = 1;  // P1 and the bow-tie P4
+  o.convert_only = &only;
+  auto block = io::load_layer(spec("parcels.gpkg", "parcels"), crs, ctx, o);
+  ASSERT_EQ(block.features.size(), full.features.size());
+  for (std::size_t i = 0; i < block.features.size(); ++i)
+    EXPECT_EQ(static_cast<bool>(block.features[i].geom), i == 0 || i == 3) << i;
+  EXPECT_EQ(block.features[3].status, io::GeomStatus::Repaired);
+  EXPECT_EQ(block.stats.repaired, 1u);
+  EXPECT_EQ(gis::area(ctx, block.features[0].geom.get()),
+            gis::area(ctx, full.features[0].geom.get()));
+}

@@ -1,0 +1,43 @@
+#pragma once
+// The commands' sharded form under mpirun (docs/mpi.md): every rank builds the same request from
+// the same command line and runs its shard; rank 0 writes the outputs and prints the summary.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/clearance_job.hpp"
+#include "engine/mpi_world.hpp"
+
+namespace siteplan::cli {
+
+struct ClearanceOutputOptions {
+  std::string out, map;
+  bool gpkg = true, xlsx = true;
+};
+
+int run_clearance_sharded(engine::MpiWorld& world,
+                          const std::function<engine::ClearanceRequest()>& make_request,
+                          const ClearanceOutputOptions& options);
+
+// The summary lines of a clearance run (cmd_clearance.cpp); returns the exit code (3 when
+// parcels are unchecked).
+int clearance_summary(const engine::ClearanceResult& result, const engine::ClearanceJob& job,
+                      double secs, const std::vector<std::string>& written, int ranks);
+
+// Threads per rank when neither --threads nor [project] threads says: the cores of this machine
+// shared by the ranks on it.
+int threads_per_rank(const engine::MpiWorld& world);
+
+// Runs `body` on every rank; when it throws on any rank, the first failing rank prints its
+// message and every rank gets the largest exit code (a collective: every rank must call it at
+// the same point). 0 when it succeeded everywhere.
+int agree(const engine::MpiWorld& world, const std::function<void()>& body);
+
+// Runs `body` on rank 0 only (the others wait); every rank returns its exit code. For commands
+// that are not sharded (yet): N processes must not write the same outputs.
+int run_on_root(engine::MpiWorld& world, const std::function<int()>& body, const char* what);
+
+// Prints an error of this rank and ends every rank (MPI_Abort) with its exit code.
+[[noreturn]] void abort_all(const engine::MpiWorld& world, const std::string& message, int code);
+
+}  // namespace siteplan::cli
