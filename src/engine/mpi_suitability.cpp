@@ -60,7 +60,7 @@ std::vector<int> split_rows(int ny, int parts, const std::vector<double>& row_co
   return b;
 }
 
-std::string encode_map_rows(const MapRows& rows) {
+std::string encode_map_rows(const MapBand& rows) {
   wire::Writer w;
   w.put(kMagicRows);
   w.put<std::int32_t>(rows.r0);
@@ -71,11 +71,11 @@ std::string encode_map_rows(const MapRows& rows) {
   return std::move(w.bytes());
 }
 
-MapRows decode_map_rows(std::string_view bytes) {
+MapBand decode_map_rows(std::string_view bytes) {
   wire::Reader r(bytes);
   if (r.get<std::uint32_t>() != kMagicRows)
     throw RuntimeError("MPI: a rank sent something that is not map rows");
-  MapRows m;
+  MapBand m;
   m.r0 = r.get<std::int32_t>();
   m.r1 = r.get<std::int32_t>();
   m.nx = r.get<std::int32_t>();
@@ -88,12 +88,12 @@ MapRows decode_map_rows(std::string_view bytes) {
   return m;
 }
 
-MapRows gather_map_rows(const MpiWorld& world, const MapRows& mine, int ny) {
+MapBand gather_map_rows(const MpiWorld& world, const MapBand& mine, int ny) {
   if (!world.root()) {
     world.send(0, kTagRows, encode_map_rows(mine));
     return {};
   }
-  MapRows all;
+  MapBand all;
   all.r0 = 0;
   all.r1 = ny;
   all.nx = mine.nx;
@@ -101,7 +101,7 @@ MapRows gather_map_rows(const MpiWorld& world, const MapRows& mine, int ny) {
   all.map.assign(static_cast<std::size_t>(ny) * nx, kNoData);
   all.state.assign(static_cast<std::size_t>(ny) * nx, 0);
   int next = 0;
-  auto place = [&](const MapRows& part, int from) {
+  auto place = [&](const MapBand& part, int from) {
     if (part.r0 != next || part.r1 > ny || part.nx != mine.nx)
       throw RuntimeError(
           fmt::format("MPI: rank {} sent rows [{}, {}) of width {}; expected rows "
@@ -261,7 +261,7 @@ std::vector<std::int64_t> region_cells(const BandComponents& band, const Regions
   return out;
 }
 
-std::vector<std::uint8_t> open_land(const MapRows& rows, double min_score) {
+std::vector<std::uint8_t> open_land(const MapBand& rows, double min_score) {
   std::vector<std::uint8_t> open(rows.map.size(), 0);
   for (std::size_t i = 0; i < open.size(); ++i)
     open[i] = rows.state[i] == kOpen && !std::isnan(rows.map[i]) && rows.map[i] >= min_score;
@@ -269,7 +269,7 @@ std::vector<std::uint8_t> open_land(const MapRows& rows, double min_score) {
 }
 
 BandedMap run_map_bands(const MpiWorld& world, int ny, const std::vector<double>& row_cost,
-                        const std::function<MapRows(int r0, int r1)>& rows, double min_score) {
+                        const std::function<MapBand(int r0, int r1)>& rows, double min_score) {
   BandedMap b;
   b.bands = split_rows(ny, world.size(), row_cost);
   const auto me = static_cast<std::size_t>(world.rank());

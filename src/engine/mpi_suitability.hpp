@@ -26,17 +26,17 @@ namespace siteplan::engine {
 std::vector<int> split_rows(int ny, int parts, const std::vector<double>& row_cost = {});
 
 // One band of the map: the weighted map (NaN outside, −1 blocked) and the cell states.
-struct MapRows {
+struct MapBand {
   int r0 = 0, r1 = 0, nx = 0;
   std::vector<float> map;           // (r1 − r0) × nx
   std::vector<std::uint8_t> state;  // CellState per cell
 };
-std::string encode_map_rows(const MapRows& rows);
-MapRows decode_map_rows(std::string_view bytes);
+std::string encode_map_rows(const MapBand& rows);
+MapBand decode_map_rows(std::string_view bytes);
 
 // The whole map on rank 0 from every rank's band (bands in rank order, contiguous, covering the
-// grid); an empty MapRows elsewhere. Values arrive bit for bit.
-MapRows gather_map_rows(const MpiWorld& world, const MapRows& mine, int ny);
+// grid); an empty MapBand elsewhere. Values arrive bit for bit.
+MapBand gather_map_rows(const MpiWorld& world, const MapBand& mine, int ny);
 
 // Open land of a band, in components 4-connected like GDALPolygonize's default: cells sharing an
 // edge belong together, cells touching at a corner do not.
@@ -77,20 +77,20 @@ std::vector<std::int64_t> region_cells(const BandComponents& band, const Regions
                                        std::size_t band_index);
 
 // The open land a one-process run derives regions from: open cells with a score ≥ min_score.
-std::vector<std::uint8_t> open_land(const MapRows& rows, double min_score);
+std::vector<std::uint8_t> open_land(const MapBand& rows, double min_score);
 
 // The banded map of a run: this rank's band computed by `rows` — the engine's row-range
 // computation (rows [r0, r1) with the halo its factors need) — the whole map on rank 0, and the
 // open land of the band in regions joined across every band. Collective.
 struct BandedMap {
   std::vector<int> bands;  // row boundaries: rank k has rows [bands[k], bands[k + 1])
-  MapRows mine;            // this rank's band
-  MapRows whole;           // rank 0: the whole map; empty elsewhere
+  MapBand mine;            // this rank's band
+  MapBand whole;           // rank 0: the whole map; empty elsewhere
   BandComponents components;
   Regions regions;  // one row: this band's components' regions
 };
 BandedMap run_map_bands(const MpiWorld& world, int ny, const std::vector<double>& row_cost,
-                        const std::function<MapRows(int r0, int r1)>& rows, double min_score);
+                        const std::function<MapBand(int r0, int r1)>& rows, double min_score);
 
 // The ranking order of suitability (usable and not blocked first, then score, area, id).
 struct RankKey {

@@ -247,9 +247,10 @@ void parse_project_table(Project& proj, const toml::node& node, const std::strin
 }
 
 // [layers.ID], in the order they were written.
-void parse_layers(Project& proj, const toml::node& node, const std::string& file) {
-  const toml::table* t = node.as_table();
-  if (!t) throw InputError(fmt::format("{}: [layers] must be a table", pos_of(node, file).str()));
+void parse_layers(Project& proj, const toml::node& section, const std::string& file) {
+  const toml::table* t = section.as_table();
+  if (!t)
+    throw InputError(fmt::format("{}: [layers] must be a table", pos_of(section, file).str()));
   // toml++ tables iterate by key; keep the order the layers were written in.
   std::vector<std::pair<std::string, const toml::node*>> ordered;
   for (const auto& [key, node] : *t) ordered.emplace_back(std::string(key.str()), &node);

@@ -85,8 +85,8 @@ int gdal_regions(const std::vector<std::uint8_t>& mask, int nx, int ny) {
 // the distance to a road (a segment crossing the middle rows, so its influence reaches across
 // seams), a blocked stripe runs down column 17, outside is the corner beyond a diagonal.
 // Cells read the road whatever band they are in — the band needs no data of its neighbours.
-engine::MapRows synthetic_rows(int nx, int r0, int r1) {
-  engine::MapRows m;
+engine::MapBand synthetic_rows(int nx, int r0, int r1) {
+  engine::MapBand m;
   m.r0 = r0;
   m.r1 = r1;
   m.nx = nx;
@@ -111,7 +111,7 @@ engine::MapRows synthetic_rows(int nx, int r0, int r1) {
   return m;
 }
 
-std::vector<std::uint8_t> open_of(const engine::MapRows& m, float min_score) {
+std::vector<std::uint8_t> open_of(const engine::MapBand& m, float min_score) {
   std::vector<std::uint8_t> open(m.map.size());
   for (std::size_t i = 0; i < m.map.size(); ++i)
     open[i] = m.state[i] == engine::kOpen && !std::isnan(m.map[i]) && m.map[i] >= min_score;
@@ -240,7 +240,7 @@ TEST(MpiSuitability, BandsAcrossRanks) {
   ASSERT_EQ(cuts.size(), static_cast<std::size_t>(world.size()) + 1);
   const int r0 = cuts[static_cast<std::size_t>(world.rank())];
   const int r1 = cuts[static_cast<std::size_t>(world.rank()) + 1];
-  const engine::MapRows whole = synthetic_rows(nx, 0, ny);
+  const engine::MapBand whole = synthetic_rows(nx, 0, ny);
   if (world.root()) {
     ASSERT_EQ(b.whole.map.size(), whole.map.size());
     EXPECT_EQ(std::memcmp(b.whole.map.data(), whole.map.data(), whole.map.size() * 4), 0);
@@ -274,7 +274,7 @@ TEST(MpiSuitability, BandsAcrossRanks) {
 
   // Global ranking: a candidate per region, scored by its mean map value; owned by the rank of its
   // first cell.
-  auto keys_of = [&](const engine::MapRows& m, const std::vector<std::int64_t>& reg, int from,
+  auto keys_of = [&](const engine::MapBand& m, const std::vector<std::int64_t>& reg, int from,
                      int to) {
     std::map<std::int64_t, std::pair<double, int>> acc;
     for (std::size_t i = 0; i < reg.size(); ++i)
