@@ -44,21 +44,25 @@ void register_suitability(CLI::App& app) {
 }
 
 namespace {
-int run_suitability_job() {
-  auto t0 = std::chrono::steady_clock::now();
+engine::SuitabilityRequest make_request() {
   // GDAL's block cache would otherwise keep every DEM tile read (5 % of RAM by default); 64 MB
   // holds a strip's DEM tiles for both lanes.
   if (!CPLGetConfigOption("GDAL_CACHEMAX", nullptr)) GDALSetCacheMax64(GIntBig{64} << 20);
   Project p = load_project(g_s.project, false);
   for (const auto& text : g_s.layers) bind_layer(p, text);
   p.validate();
-  const std::string map_png = out::find_map_png(g_s.map, g_s.out);
   engine::SuitabilityRequest req;
   req.project = std::move(p);
   req.options.threads = g_s.threads;
   req.options.sensitivity_runs = g_s.sensitivity;
   req.options.sensitivity_spread = g_s.spread;
-  engine::SuitabilityJob job(std::move(req));
+  return req;
+}
+
+int run_suitability_job() {
+  auto t0 = std::chrono::steady_clock::now();
+  engine::SuitabilityJob job(make_request());
+  const std::string map_png = out::find_map_png(g_s.map, g_s.out);
   job.validate();  // before anything is read in bulk or written
   out::OutputDir dir(g_s.out);
   out::SuitabilityMeta meta;
@@ -68,9 +72,16 @@ int run_suitability_job() {
   out::SuitabilityFiles sink(dir, meta);
   engine::SuitabilityResult r = job.run(sink, &progress_bar());
   auto files = dir.commit();
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  suitability_summary(r, secs, files);
+  return 0;
+}
+}  // namespace
+
+void suitability_summary(const engine::SuitabilityResult& r, double secs,
+                         const std::vector<std::string>& written) {
   int ranked = 0;
   for (const auto& c : r.candidates) ranked += c.rank > 0;
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("%s: %d candidates ranked (%zu in all), grid %d x %d at %.0f m (%.2f s)\n",
               r.name.c_str(), ranked, r.candidates.size(), r.grid.nx, r.grid.ny, r.grid.cell, secs);
   int shown = 0;
@@ -79,14 +90,12 @@ int run_suitability_job() {
     std::printf("  #%d %s %s score %.4f, %.1f ha%s\n", c.rank, c.id.c_str(), c.name.c_str(),
                 c.score, c.area_m2 / 1e4, c.blocked ? " (touches blocked land)" : "");
   }
-  for (const auto& f : files) std::printf("wrote %s\n", f.c_str());
-  return 0;
+  for (const auto& f : written) std::printf("wrote %s\n", f.c_str());
 }
-}  // namespace
 
 int run_suitability() {
   engine::MpiWorld world;  // MPI only when started by mpirun / srun (docs/mpi.md)
-  if (world.size() > 1) return run_on_root(world, run_suitability_job, "suitability");
+  if (world.size() > 1) return run_suitability_banded(world, make_request, {g_s.out, g_s.map});
   return run_suitability_job();
 }
 

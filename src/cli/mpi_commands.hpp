@@ -7,6 +7,7 @@
 
 #include "engine/clearance_job.hpp"
 #include "engine/mpi_world.hpp"
+#include "engine/suitability.hpp"
 
 namespace siteplan::cli {
 
@@ -33,9 +34,20 @@ int threads_per_rank(const engine::MpiWorld& world);
 // the same point). 0 when it succeeded everywhere.
 int agree(const engine::MpiWorld& world, const std::function<void()>& body);
 
-// Runs `body` on rank 0 only (the others wait); every rank returns its exit code. For commands
-// that are not sharded (yet): N processes must not write the same outputs.
-int run_on_root(engine::MpiWorld& world, const std::function<int()>& body, const char* what);
+struct SuitabilityOutputOptions {
+  std::string out, map;
+};
+
+// `mpirun -n N siteplan suitability`: every rank computes a band of the map
+// (engine::banded_map_rows); rank 0 gathers it, derives, scores and ranks the candidates and
+// writes the outputs one process writes.
+int run_suitability_banded(engine::MpiWorld& world,
+                           const std::function<engine::SuitabilityRequest()>& make_request,
+                           const SuitabilityOutputOptions& options);
+
+// The summary lines of a suitability run (cmd_suitability.cpp).
+void suitability_summary(const engine::SuitabilityResult& result, double secs,
+                         const std::vector<std::string>& written);
 
 // Prints an error of this rank and ends every rank (MPI_Abort) with its exit code.
 [[noreturn]] void abort_all(const engine::MpiWorld& world, const std::string& message, int code);

@@ -1,33 +1,102 @@
-// `mpirun -n N siteplan suitability ...` before the map is computed in row bands: rank 0 runs the
-// whole job and writes the outputs one process writes; the other ranks wait and exit with its
-// code (so N processes never write the same folder). The banded run (engine/mpi_suitability.hpp:
-// bands, gathered map, regions joined across seams, global ranking) plugs in here once the
-// engine computes the map by row range (docs/mpi.md).
+// `mpirun -n N siteplan suitability ...`: every rank computes a band of rows of the map (its
+// factors' halos included) and sends it to rank 0 (engine::banded_map_rows); rank 0 has then the
+// map one process computes, bit for bit, and runs the rest of the job — derived regions, the
+// candidates' factor values, rule overlaps, ranking, sensitivity — and writes the very files one
+// process writes (docs/mpi.md).
+#include <fmt/core.h>
+
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 
 #include "cli/mpi_commands.hpp"
+#include "cli/progress_bar.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "engine/mpi_suitability.hpp"
+#include "export/output_dir.hpp"
+#include "export/report_common.hpp"
+#include "export/suitability_outputs.hpp"
 
 namespace siteplan::cli {
 
-int run_on_root(engine::MpiWorld& world, const std::function<int()>& body, const char* what) {
+namespace {
+// A test hook, as for clearance: SITEPLAN_MPI_FAIL_RANK=K makes rank K fail — another rank
+// before it computes its band, rank 0 after everything is written but before the commit.
+void test_failure(const engine::MpiWorld& world) {
+  const char* v = std::getenv("SITEPLAN_MPI_FAIL_RANK");
+  if (v && std::atoi(v) == world.rank())
+    throw RuntimeError("SITEPLAN_MPI_FAIL_RANK: this rank was told to fail");
+}
+}  // namespace
+
+int run_suitability_banded(engine::MpiWorld& world,
+                           const std::function<engine::SuitabilityRequest()>& make_request,
+                           const SuitabilityOutputOptions& options) {
+  const auto t0 = std::chrono::steady_clock::now();
+  // Ranks other than 0 are quiet: rank 0 reports for the run (and -v shows every rank).
+  if (!world.root() && log::level() > log::Level::Debug) log::set_level(log::Level::Error);
+  // Every rank reads the same command line and validates the same project: bad input fails on
+  // every rank before anything is read in bulk; one message, one exit code.
+  std::optional<engine::SuitabilityJob> job;
+  std::string map_png;
+  if (int code = agree(world, [&] {
+        engine::SuitabilityRequest r = make_request();
+        if (r.options.threads <= 0 && r.project.threads <= 0)
+          r.options.threads = threads_per_rank(world);
+        if (world.root()) map_png = out::find_map_png(options.map, options.out);
+        job.emplace(std::move(r));
+        job->validate();
+      }))
+    return code;
+  engine::MapBandTimes times;
+  job->set_map_rows([&world, &times](engine::MapPlan& plan, int ny) {
+    return engine::banded_map_rows(world, plan, ny, &times);
+  });
+
   int code = 0;
-  if (world.root()) {
-    log::warn("{} is not sharded yet: rank 0 computes everything, the other {} ranks wait", what,
-              world.size() - 1);
-    try {
-      code = body();
-    } catch (const Error& e) {
-      std::fprintf(stderr, "siteplan: error: %s\n", e.what());
-      code = e.exit_code();
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "siteplan: error: %s\n", e.what());
-      code = 1;
+  try {
+    if (!world.root()) {
+      test_failure(world);
+      job->run_map_only();
+    } else {
+      out::OutputDir dir(options.out);
+      out::SuitabilityMeta meta;
+      meta.generated_by = std::string("siteplan ") + SITEPLAN_VERSION;
+      meta.run_date = out::run_date_utc();
+      meta.map_png = map_png;
+      out::SuitabilityFiles sink(dir, meta);
+      engine::SuitabilityResult r = job->run(sink, &progress_bar());
+      test_failure(world);
+      const auto written = dir.commit();
+      const double secs =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      std::string bands, rows;
+      for (double s : times.band_seconds)
+        bands += fmt::format("{}{:.2f}", bands.empty() ? "" : " / ", s);
+      for (std::size_t k = 0; k + 1 < times.bands.size(); ++k)
+        rows += fmt::format("{}{}", rows.empty() ? "" : " / ", times.bands[k + 1] - times.bands[k]);
+      const double map_at = std::chrono::duration<double>(times.start - t0).count();
+      log::info(
+          "MPI: {} ranks; the map from {:.2f} s, in bands of {} rows computed in {} s; every "
+          "band in at {:.2f} s ({:.1f} MB); then rank 0 alone (candidates, outputs) until {:.2f} s",
+          world.size(), map_at, rows, bands, map_at + times.gathered,
+          static_cast<double>(times.bytes) / 1e6, secs);
+      suitability_summary(r, secs, written);
     }
-    std::fflush(nullptr);
+  } catch (const std::exception& e) {
+    const auto* error = dynamic_cast<const Error*>(&e);
+    code = error ? error->exit_code() : 1;
+    // Once every band is in, the other ranks only wait for the exit code: rank 0 reports as one
+    // process does (its staging folder is gone) and every rank exits with the code. Before, a
+    // failing rank stops every rank at once.
+    if (!world.root() || times.gathered <= 0) abort_all(world, e.what(), code);
+    std::fprintf(stderr, "siteplan: error: %s\n", e.what());
+    std::fflush(stderr);
   }
-  return world.max_all(code);
+  code = world.max_all(code);  // every rank exits with the run's code
+  return code;
 }
 
 }  // namespace siteplan::cli

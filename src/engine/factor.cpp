@@ -53,17 +53,20 @@ void Factor::prepare(FactorContext& fc) {
   if (uses_dem()) in.terrain.emplace(spec_.layer, fc.dem(spec_.layer));
   raw_.assign(fc.grid.size(), kNoData);
   score_.assign(fc.grid.size(), kNoData);
+  grid_first_ = 0;
   rows(fc, in, raw_.data(), score_.data());
   release();
 }
 
-void Factor::keep_grids(std::size_t cells) {
-  raw_.assign(cells, kNoData);
-  score_.assign(cells, kNoData);
+void Factor::keep_grids(std::size_t cells, std::size_t first) {
+  raw_ = Raster(cells, kNoData);  // not assign(): a smaller band gives the whole grid's memory back
+  score_ = Raster(cells, kNoData);
+  grid_first_ = first;
 }
 
 void Factor::store_rows(const Grid& grid, int r0, int r1, const float* raw, const float* score) {
-  const std::size_t at = static_cast<std::size_t>(r0) * static_cast<std::size_t>(grid.nx);
+  const std::size_t at =
+      static_cast<std::size_t>(r0) * static_cast<std::size_t>(grid.nx) - grid_first_;
   const std::size_t n = static_cast<std::size_t>(r1 - r0) * static_cast<std::size_t>(grid.nx);
   std::copy(raw, raw + n, raw_.begin() + static_cast<std::ptrdiff_t>(at));
   std::copy(score, score + n, score_.begin() + static_cast<std::ptrdiff_t>(at));

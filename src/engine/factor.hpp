@@ -77,8 +77,10 @@ class Factor {
   // (the DEM from fc.dem). Throws InputError on bad input.
   void prepare(FactorContext& fc);
   // Keeps full-grid copies of raw and score (the candidates' zonal means read them): sized by
-  // keep_grids(), filled row range by row range by store_rows().
-  void keep_grids(std::size_t cells);
+  // keep_grids(), filled row range by row range by store_rows(). `first` is the grid index of
+  // the first cell kept: a rank of a distributed run keeps its band only (evaluate() reads
+  // whole grids, first = 0).
+  void keep_grids(std::size_t cells, std::size_t first = 0);
   // Whether evaluate() reads those grids (a zonal mean); false for factors that measure the
   // candidate's polygon itself (distance, category).
   virtual bool evaluates_on_grid() const { return true; }
@@ -95,6 +97,7 @@ class Factor {
   void score_values(const float* raw, float* score, std::size_t n) const;
   FactorSpec spec_;
   Raster raw_, score_;
+  std::size_t grid_first_ = 0;  // grid index of raw_[0] (keep_grids)
 };
 
 std::unique_ptr<Factor> make_factor(const FactorSpec& spec);

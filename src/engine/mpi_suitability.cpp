@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <numeric>
 
@@ -15,7 +16,9 @@ namespace siteplan::engine {
 namespace {
 constexpr std::uint32_t kMagicRows = 0x53505231;  // "SPR1"
 constexpr std::uint32_t kMagicSeam = 0x53505331;  // "SPS1"
+constexpr std::uint32_t kMagicBand = 0x53504231;  // "SPB1"
 constexpr int kTagRows = 201;
+constexpr int kTagBand = 202;
 
 // Union-find with path halving; the root of a set is its smallest first cell's node.
 struct UnionFind {
@@ -281,6 +284,124 @@ BandedMap run_map_bands(const MpiWorld& world, int ny, const std::vector<double>
   b.components = label_band(open_land(b.mine, min_score), b.mine.nx, b.mine.r0, b.mine.r1);
   b.regions = join_seams(world, b.components);
   return b;
+}
+
+namespace {
+// A band of the job's map: the stack, the map, and the raw and score rows of the factors whose
+// grids the candidates read (`grids`: their indices).
+std::string encode_band(const MapRows& band, const std::vector<Factor*>& factors,
+                        const std::vector<std::size_t>& grids, double seconds) {
+  wire::Writer w;
+  w.put(kMagicBand);
+  w.put<std::int32_t>(band.stack.r0);
+  w.put<std::int32_t>(band.stack.r1);
+  w.put(seconds);
+  w.put<std::uint64_t>(band.dem_cells);
+  w.vec(band.has_value);
+  w.vec(band.stack.state);
+  w.vec(band.map);
+  w.put<std::uint64_t>(band.stack.scores.size());
+  for (const auto& q : band.stack.scores) w.vec(q);
+  const std::size_t n = band.stack.cells();
+  w.put<std::uint64_t>(grids.size());
+  for (std::size_t k : grids) {
+    const Raster &raw = factors[k]->raw_grid(), &score = factors[k]->score_grid();
+    // The factor's kept grid, which holds this band only (banded_map_rows).
+    if (raw.size() != n || score.size() != n)
+      throw RuntimeError("banded map: a factor's kept rows are not its band's size");
+    w.vec(raw);
+    w.vec(score);
+  }
+  return std::move(w.bytes());
+}
+}  // namespace
+
+MapRows banded_map_rows(const MpiWorld& world, MapPlan& plan, int ny, MapBandTimes* times) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::vector<int> bands = split_rows(ny, world.size());
+  const auto me = static_cast<std::size_t>(world.rank());
+  const int r0 = bands[me], r1 = bands[me + 1];
+  const Grid& grid = plan.fc.grid;
+  const auto nx = static_cast<std::size_t>(grid.nx);
+  std::vector<std::size_t> grids;  // factors whose kept grids the candidates read
+  if (plan.keep_grids)
+    for (std::size_t k = 0; k < plan.factors.size(); ++k)
+      if (plan.factors[k]->evaluates_on_grid()) grids.push_back(k);
+  // Rank 0's factors already keep the whole grid (the job sized them); another rank's its band.
+  if (!world.root())
+    for (std::size_t k : grids)
+      plan.factors[k]->keep_grids(static_cast<std::size_t>(r1 - r0) * nx,
+                                  static_cast<std::size_t>(r0) * nx);
+  MapRows mine = compute_rows(plan, r0, r1);
+  const double band_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!world.root()) {
+    world.send(0, kTagBand, encode_band(mine, plan.factors, grids, band_seconds));
+    return mine;
+  }
+  // Rank 0: the whole map, its own band first, then every other rank's in rank order.
+  const std::size_t n = grid.size(), nf = plan.factors.size();
+  MapRows all;
+  all.stack.grid = grid;
+  all.stack.r0 = 0;
+  all.stack.r1 = ny;
+  all.stack.ids = mine.stack.ids;
+  all.stack.scores.assign(nf, std::vector<std::uint16_t>(n, kScoreNoData));
+  all.stack.state.assign(n, kOutside);
+  all.map.assign(n, kNoData);
+  all.has_value = mine.has_value;
+  all.dem_cells = mine.dem_cells;
+  auto place = [&](int b0, const std::vector<std::uint8_t>& state, const Raster& map,
+                   const std::vector<std::vector<std::uint16_t>>& scores) {
+    const auto at = static_cast<std::ptrdiff_t>(static_cast<std::size_t>(b0) * nx);
+    std::copy(state.begin(), state.end(), all.stack.state.begin() + at);
+    std::copy(map.begin(), map.end(), all.map.begin() + at);
+    for (std::size_t k = 0; k < nf; ++k)
+      std::copy(scores[k].begin(), scores[k].end(), all.stack.scores[k].begin() + at);
+  };
+  place(r0, mine.stack.state, mine.map, mine.stack.scores);
+  mine = MapRows{};
+  MapBandTimes t;
+  t.start = t0;
+  t.bands = bands;
+  t.band_seconds.push_back(band_seconds);
+  for (int from = 1; from < world.size(); ++from) {
+    const std::string bytes = world.recv(from, kTagBand);
+    t.bytes += bytes.size();
+    wire::Reader r(bytes);
+    if (r.get<std::uint32_t>() != kMagicBand)
+      throw RuntimeError(fmt::format("MPI: rank {} sent something that is not a map band", from));
+    const int b0 = r.get<std::int32_t>(), b1 = r.get<std::int32_t>();
+    const auto fb = static_cast<std::size_t>(from);
+    if (b0 != bands[fb] || b1 != bands[fb + 1])
+      throw RuntimeError(fmt::format("MPI: rank {} sent rows [{}, {}) for [{}, {})", from, b0, b1,
+                                     bands[fb], bands[fb + 1]));
+    const std::size_t m = static_cast<std::size_t>(b1 - b0) * nx;
+    t.band_seconds.push_back(r.get<double>());
+    all.dem_cells += r.get<std::uint64_t>();
+    const auto has = r.vec<char>();
+    const auto state = r.vec<std::uint8_t>();
+    const auto map = r.vec<float>();
+    std::vector<std::vector<std::uint16_t>> scores(r.count(8));
+    for (auto& q : scores) q = r.vec<std::uint16_t>();
+    bool ok = has.size() == nf && state.size() == m && map.size() == m && scores.size() == nf;
+    for (const auto& q : scores) ok = ok && q.size() == m;
+    if (!ok) throw RuntimeError(fmt::format("MPI: rank {}'s map band is inconsistent", from));
+    for (std::size_t k = 0; k < nf; ++k) all.has_value[k] |= has[k];
+    place(b0, state, map, scores);
+    if (r.get<std::uint64_t>() != grids.size())
+      throw RuntimeError(fmt::format("MPI: rank {} kept other factor grids", from));
+    for (std::size_t k : grids) {
+      const auto raw = r.vec<float>(), score = r.vec<float>();
+      if (raw.size() != m || score.size() != m)
+        throw RuntimeError(fmt::format("MPI: rank {}'s factor rows are inconsistent", from));
+      plan.factors[k]->store_rows(grid, b0, b1, raw.data(), score.data());
+    }
+    if (!r.done()) throw RuntimeError(fmt::format("MPI: rank {}'s map band is too long", from));
+  }
+  t.gathered = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (times) *times = std::move(t);
+  return all;
 }
 
 bool rank_key_less(const RankKey& a, const RankKey& b) {

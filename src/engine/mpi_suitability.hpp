@@ -7,8 +7,10 @@
 // process, and ranks the candidates of every rank in one global order.
 //
 // The row computation itself (the suitability engine's strips: rows [r0, r1) of every factor and
-// of the weighted map) is passed in as a function, so this layer does not depend on how strips
-// are computed.
+// of the weighted map) is passed in as a function to run_map_bands, so that layer does not
+// depend on how strips are computed; banded_map_rows is the suitability job's map over the ranks
+// (SuitabilityJob::set_map_rows), built on compute_rows.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -17,6 +19,7 @@
 
 #include "engine/grid.hpp"
 #include "engine/mpi_world.hpp"
+#include "engine/strips.hpp"
 
 namespace siteplan::engine {
 
@@ -91,6 +94,25 @@ struct BandedMap {
 };
 BandedMap run_map_bands(const MpiWorld& world, int ny, const std::vector<double>& row_cost,
                         const std::function<MapBand(int r0, int r1)>& rows, double min_score);
+
+// The suitability job's map over the ranks (SuitabilityJob::set_map_rows): the grid's rows cut
+// into one band per rank (split_rows, equal rows: compute_rows computes every cell of a row),
+// each band computed with compute_rows(plan, r0, r1) — its factors' halos included — and sent to
+// rank 0: factor scores, cell states, map, the factors' "has a value" and DEM cells, and (when
+// plan.keep_grids) the raw and score rows of the factors whose grids the candidates read. Rank 0
+// returns what compute_rows(plan, 0, ny) returns, bit for bit, with those factors' full grids
+// filled (store_rows); another rank returns its band (its grids hold its band only).
+// Collective. `times` (rank 0): every rank's seconds for its band, in rank order, the seconds
+// from its own band's start until every band was in, the bytes received and the bands' rows.
+struct MapBandTimes {
+  std::chrono::steady_clock::time_point start;  // when this rank began its band
+  std::vector<double> band_seconds;
+  double gathered = 0;
+  std::size_t bytes = 0;
+  std::vector<int> bands;
+};
+MapRows banded_map_rows(const MpiWorld& world, MapPlan& plan, int ny,
+                        MapBandTimes* times = nullptr);
 
 // The ranking order of suitability (usable and not blocked first, then score, area, id).
 struct RankKey {

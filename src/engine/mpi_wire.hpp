@@ -27,9 +27,13 @@ class Writer {
     bytes_.append(s.data(), s.size());
   }
   template <typename T>
-  void vec(const std::vector<T>& v) {
+  void vec(const std::vector<T>& v) {  // the items' bytes in one copy (a map band is large)
+    static_assert(std::is_arithmetic_v<T> || std::is_enum_v<T>);
     put<std::uint64_t>(v.size());
-    for (const auto& x : v) put<T>(x);
+    if (v.empty()) return;
+    const auto at = bytes_.size();
+    bytes_.resize(at + v.size() * sizeof(T));
+    std::memcpy(bytes_.data() + at, v.data(), v.size() * sizeof(T));
   }
   void strings(const std::vector<std::string>& v) {
     put<std::uint64_t>(v.size());
@@ -62,8 +66,11 @@ class Reader {
   std::string str() { return std::string(view()); }
   template <typename T>
   std::vector<T> vec() {
+    static_assert(std::is_arithmetic_v<T> || std::is_enum_v<T>);
     std::vector<T> v(count(sizeof(T)));
-    for (auto& x : v) x = get<T>();
+    if (v.empty()) return v;
+    std::memcpy(v.data(), bytes_.data() + at_, v.size() * sizeof(T));
+    at_ += v.size() * sizeof(T);
     return v;
   }
   std::vector<std::string> strings() {

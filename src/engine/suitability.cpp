@@ -136,6 +136,8 @@ struct SuitabilityJob::State {
   std::vector<std::string> origins, names;
   std::vector<std::vector<std::string>> attributes;  // given parcels' kept fields
   std::vector<std::optional<CellSet>> cell_cache;    // per candidate: its cells, when known
+  MapRowsFn map_rows;     // the map's computation (default: compute_rows over every row)
+  bool map_only = false;  // a distributed run's rank other than the first: the map band only
 
   void validate();
   void study_area();
@@ -184,7 +186,7 @@ void SuitabilityJob::State::study_area() {
   const Project& p = req.project;
   std::vector<const LayerSpec*> layers;
   for (const auto& l : p.layers) layers.push_back(&l);
-  r.inputs = hash_inputs(layers);
+  if (!map_only) r.inputs = hash_inputs(layers);  // rank 0 of a distributed run hashes them
   io::LoadOptions so;
   so.polygons_only = true;
   so.progress = progress;
@@ -268,12 +270,13 @@ void SuitabilityJob::State::constraints() {
   for (auto& f : factors) plan.factors.push_back(f.get());
   // Candidates take zonal means of the factors' full grids; a map-only run never holds them.
   plan.keep_grids = p.suitability.derive || !p.suitability.parcels.empty();
-  if (plan.keep_grids)
+  if (plan.keep_grids && !map_only)  // a band's rank keeps its band's rows (banded_map_rows)
     for (auto& f : factors)
       if (f->evaluates_on_grid()) f->keep_grids(grid.size());
   plan.progress = progress;
   plan.strip_rows = req.options.strip_rows;
-  MapRows rows = compute_rows(plan, 0, grid.ny);
+  MapRows rows = map_rows ? map_rows(plan, grid.ny) : compute_rows(plan, 0, grid.ny);
+  if (map_only) return;  // this rank's band went to rank 0, which checks the whole map
   for (std::size_t k = 0; k < factors.size(); ++k) {
     const Factor& f = *factors[k];
     if (f.uses_dem() && rows.dem_cells == 0)
@@ -488,6 +491,23 @@ SuitabilityResult SuitabilityJob::run(SuitabilitySink& sink, const ProgressFn* p
   SuitabilityResult result;
   with_thread_budget(threads, [&] { result = run_in_budget(sink, progress); });
   return result;
+}
+
+void SuitabilityJob::set_map_rows(MapRowsFn fn) {
+  s_->map_rows = std::move(fn);
+}
+
+void SuitabilityJob::run_map_only(const ProgressFn* progress) {
+  validate();
+  State& s = *s_;
+  s.map_only = true;
+  const int threads = s.req.options.threads > 0 ? s.req.options.threads : s.req.project.threads;
+  with_thread_budget(threads, [&] {
+    s.progress = progress;
+    s.study_area();
+    s.prepare_factors();
+    s.constraints();
+  });
 }
 
 SuitabilityResult SuitabilityJob::run_in_budget(SuitabilitySink& sink, const ProgressFn* progress) {

@@ -2,6 +2,7 @@
 // Suitability: where should the park / PV plant go? Hard exclusions (block rules) remove land;
 // weighted factors score what is left on a grid (the map) and for each candidate (given parcels
 // and derived contiguous regions); approval/warn overlaps are listed and may carry a penalty.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -89,6 +90,12 @@ struct SuitabilityRequest {
   Project project;
   SuitabilityOptions options;
 };
+// How a job computes its map: rows [0, ny) of the plan's grid as compute_rows(plan, 0, ny) gives
+// them (the factors' full grids filled when plan.keep_grids). A distributed run
+// (engine/mpi_suitability.hpp, banded_map_rows) computes one band per rank and hands rank 0 the
+// whole map.
+using MapRowsFn = std::function<MapRows(MapPlan& plan, int ny)>;
+
 class SuitabilitySink {
  public:
   virtual ~SuitabilitySink() = default;
@@ -103,6 +110,13 @@ class SuitabilityJob {
   void validate();
   // `progress` overrides the request's options.progress.
   SuitabilityResult run(SuitabilitySink& sink, const ProgressFn* progress = nullptr);
+
+  // The map through `fn` instead of compute_rows(plan, 0, ny) (set before run()).
+  void set_map_rows(MapRowsFn fn);
+  // A rank of a distributed run other than the first: the study area, the factors and the
+  // constraints, then the map through set_map_rows's function (which computes this rank's band
+  // and sends it); no input hashes, no candidates, no sink.
+  void run_map_only(const ProgressFn* progress = nullptr);
 
  private:
   SuitabilityResult run_in_budget(SuitabilitySink& sink, const ProgressFn* progress);

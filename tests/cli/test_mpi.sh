@@ -2,7 +2,9 @@
 # `mpirun -n N siteplan clearance`: the sharded run writes the very bytes of the one-process run
 # (CSVs, Excel tables, report, every GeoPackage row and geometry blob), on the test data and on the
 # Heqing sample; one rank changes nothing; bad input stops every rank with one message (exit 2);
-# a rank that fails stops the run (non-zero exit, nothing visible written).
+# a rank that fails stops the run (non-zero exit, nothing visible written). `mpirun -n N siteplan
+# suitability` (the map in row bands) writes the one-process bytes too, on the test project and on
+# the Heqing sample's profiles.
 source "$(dirname "$0")/lib.sh" "$@"
 export SOURCE_DATE_EPOCH=1767225600
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1  # CI runs as root
@@ -98,14 +100,33 @@ for k in 1 0; do
     && [[ -z "$(ls "$WORK/fail" 2>/dev/null)" ]] \
     && echo "ok: rank $k fails, the run stops (exit 1)" || fail "failing rank $k: exit $rc: $(head -5 "$WORK/fail.err"); $(ls "$WORK/fail" 2>/dev/null)"
 done
-# Suitability under mpirun: not sharded yet (docs/mpi.md), so rank 0 runs it alone and the
-# other ranks wait — the outputs are the one-process outputs, written once, and an error is
-# reported once with its exit code.
+# Suitability under mpirun: every rank computes a band of the map (its factors' halos across the
+# seams), rank 0 gathers it and writes the one-process outputs byte for byte — the map, the
+# factor stack, candidates (derived regions across seams), ranking, report — printed once.
 "$SITEPLAN" -q suitability data/suit_project.toml --out "$WORK/s1" >/dev/null || fail "suitability exit $?"
-mpi 3 "$SITEPLAN" -q suitability data/suit_project.toml --out "$WORK/s3" >"$WORK/s3.out" 2>"$WORK/s3.err" || fail "suitability 3 ranks exit $?"
-same "$WORK/s1" "$WORK/s3" "suitability, 3 ranks"
-[[ $(grep -c "candidates ranked" "$WORK/s3.out") == 1 ]] && grep -q "not sharded yet" "$WORK/s3.err" \
-  && echo "ok: suitability runs once, on rank 0" || fail "suitability ran $(grep -c "candidates ranked" "$WORK/s3.out") times"
+for n in 2 3 5; do
+  mpi $n "$SITEPLAN" suitability data/suit_project.toml --out "$WORK/s$n" >"$WORK/s$n.out" 2>"$WORK/s$n.err" || fail "suitability $n ranks exit $?"
+  same "$WORK/s1" "$WORK/s$n" "suitability, $n ranks"
+  [[ $(grep -c "candidates ranked" "$WORK/s$n.out") == 1 ]] && grep -q "MPI: $n ranks; the map from" "$WORK/s$n.err" \
+    && ! grep -q "not sharded" "$WORK/s$n.err" \
+    && echo "ok: suitability in $n bands, summary once" || fail "suitability $n ranks: $(cat "$WORK/s$n.out" "$WORK/s$n.err")"
+done
+# The Heqing sample's profiles (slope, aspect, distances, categories; given and derived sites).
+for profile in beiya-park pv-ground; do
+  "$SITEPLAN" -q suitability "$H/$profile.toml" --out "$WORK/hs1-$profile" >/dev/null 2>&1 || fail "heqing $profile exit $?"
+  for n in 2 3; do
+    mpi $n "$SITEPLAN" -q suitability "$H/$profile.toml" --out "$WORK/hs$n-$profile" >/dev/null 2>&1 || fail "heqing $profile, $n ranks exit $?"
+    same "$WORK/hs1-$profile" "$WORK/hs$n-$profile" "suitability Heqing $profile, $n ranks"
+  done
+done
+# A rank that fails stops the run: non-zero exit, its message, nothing visible written.
+for k in 1 0; do
+  rm -rf "$WORK/sfail"
+  SITEPLAN_MPI_FAIL_RANK=$k mpi 3 "$SITEPLAN" -q suitability data/suit_project.toml --out "$WORK/sfail" >/dev/null 2>"$WORK/sfail.err"; rc=$?
+  [[ $rc == 1 ]] && [[ $(grep -c "SITEPLAN_MPI_FAIL_RANK" "$WORK/sfail.err") == 1 ]] \
+    && [[ -z "$(ls "$WORK/sfail" 2>/dev/null)" ]] \
+    && echo "ok: suitability, rank $k fails, the run stops (exit 1)" || fail "suitability failing rank $k: exit $rc: $(head -5 "$WORK/sfail.err"); $(ls "$WORK/sfail" 2>/dev/null)"
+done
 sed 's/weight = 0.5/weight = 0.6/' data/suit_project.toml >"$WORK/bad_weights.toml"
 sed -i "s|\"suit.gpkg\"|\"$TESTS/data/suit.gpkg\"|; s|\"dem_tiny.tif\"|\"$TESTS/data/dem_tiny.tif\"|" "$WORK/bad_weights.toml"
 mpi 3 "$SITEPLAN" -q suitability "$WORK/bad_weights.toml" --out "$WORK/sbad" >/dev/null 2>"$WORK/sbad.err"; rc=$?

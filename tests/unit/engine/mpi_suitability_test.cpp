@@ -15,6 +15,7 @@
 #include "engine/mpi_suitability.hpp"
 #include "engine/suitability.hpp"
 #include "gis/gdal.hpp"
+#include "support/test_data.hpp"
 
 using namespace siteplan;
 using engine::BandComponents;
@@ -300,4 +301,57 @@ TEST(MpiSuitability, BandsAcrossRanks) {
   for (std::size_t i = 0; i < my_keys.size(); ++i)
     EXPECT_EQ(my_ranks[i], expect_rank[my_keys[i].id]);
   world.barrier();
+}
+
+TEST(MpiSuitability, JobMapInBandsAcrossRanks) {
+  // The suitability job with its map in row bands (banded_map_rows): under `mpirun -n 3` (ctest
+  // mpi.suitability_job) each rank computes a band, rank 0 gathers it and runs the candidates;
+  // its result equals a one-process run's bit for bit (map, factor stack, every candidate's
+  // values, scores and ranks). With one rank it is the plain run.
+  engine::MpiWorld world;
+  for (double grid_m : {30.0, 10.0}) {
+    Project p = load_project(test::kData + "/suit_project.toml");
+    p.suitability.grid_m = grid_m;
+    engine::SuitabilityOptions o;
+    o.threads = 1;
+    o.sensitivity_runs = 20;
+    o.strip_rows = 3;  // strips inside bands too
+    engine::SuitabilityJob job({p, o});
+    engine::MapBandTimes times;
+    job.set_map_rows([&](engine::MapPlan& plan, int ny) {
+      return engine::banded_map_rows(world, plan, ny, &times);
+    });
+    if (!world.root()) {
+      job.run_map_only();
+      world.barrier();
+      continue;
+    }
+    engine::SuitabilitySink none;
+    const engine::SuitabilityResult r = job.run(none);
+    const engine::SuitabilityResult one = engine::run_suitability(p, o);
+    ASSERT_EQ(times.band_seconds.size(), static_cast<std::size_t>(world.size()));
+    ASSERT_EQ(r.score_map.size(), one.score_map.size());
+    EXPECT_EQ(std::memcmp(r.score_map.data(), one.score_map.data(), r.score_map.size() * 4), 0);
+    EXPECT_EQ(r.factors.state, one.factors.state);
+    EXPECT_EQ(r.factors.scores, one.factors.scores);
+    EXPECT_EQ(r.factors.r0, one.factors.r0);
+    EXPECT_EQ(r.factors.r1, one.factors.r1);
+    ASSERT_EQ(r.candidates.size(), one.candidates.size());
+    int derived = 0;
+    for (std::size_t i = 0; i < r.candidates.size(); ++i) {
+      const auto &a = r.candidates[i], &b = one.candidates[i];
+      EXPECT_EQ(a.id, b.id);
+      EXPECT_EQ(a.rank, b.rank) << a.id;
+      EXPECT_EQ(std::memcmp(&a.score, &b.score, sizeof(double)), 0) << a.id;
+      EXPECT_EQ(a.robust_share, b.robust_share) << a.id;
+      ASSERT_EQ(a.values.size(), b.values.size());
+      for (std::size_t k = 0; k < a.values.size(); ++k) {
+        EXPECT_EQ(std::memcmp(&a.values[k].raw, &b.values[k].raw, sizeof(double)), 0) << a.id;
+        EXPECT_EQ(std::memcmp(&a.values[k].score, &b.values[k].score, sizeof(double)), 0) << a.id;
+      }
+      derived += a.origin == "derived";
+    }
+    EXPECT_GT(derived, 0) << "grid " << grid_m;
+    world.barrier();
+  }
 }
