@@ -72,16 +72,19 @@ int run_suitability_banded(engine::MpiWorld& world,
       const auto written = dir.commit();
       const double secs =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      std::string bands, rows;
+      std::string bands, cpu, rows;
       for (double s : times.band_seconds)
         bands += fmt::format("{}{:.2f}", bands.empty() ? "" : " / ", s);
+      for (double s : times.band_cpu) cpu += fmt::format("{}{:.2f}", cpu.empty() ? "" : " / ", s);
       for (std::size_t k = 0; k + 1 < times.bands.size(); ++k)
         rows += fmt::format("{}{}", rows.empty() ? "" : " / ", times.bands[k + 1] - times.bands[k]);
       const double map_at = std::chrono::duration<double>(times.start - t0).count();
+      const double last = std::chrono::duration<double>(times.last_band_end - t0).count();
       log::info(
-          "MPI: {} ranks; the map from {:.2f} s, in bands of {} rows computed in {} s; every "
-          "band in at {:.2f} s ({:.1f} MB); then rank 0 alone (candidates, outputs) until {:.2f} s",
-          world.size(), map_at, rows, bands, map_at + times.gathered,
+          "MPI: {} ranks; the map from {:.2f} s, in bands of {} rows computed in {} s (CPU {} "
+          "s at their end); the last at {:.2f} s, every band in at {:.2f} s ({:.1f} MB); then "
+          "rank 0 alone (candidates, outputs) until {:.2f} s",
+          world.size(), map_at, rows, bands, cpu, last, map_at + times.gathered,
           static_cast<double>(times.bytes) / 1e6, secs);
       suitability_summary(r, secs, written);
     }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <numeric>
 
 #include "core/error.hpp"
@@ -290,12 +291,15 @@ namespace {
 // A band of the job's map: the stack, the map, and the raw and score rows of the factors whose
 // grids the candidates read (`grids`: their indices).
 std::string encode_band(const MapRows& band, const std::vector<Factor*>& factors,
-                        const std::vector<std::size_t>& grids, double seconds) {
+                        const std::vector<std::size_t>& grids, double seconds, double cpu,
+                        std::int64_t end_ns) {
   wire::Writer w;
   w.put(kMagicBand);
   w.put<std::int32_t>(band.stack.r0);
   w.put<std::int32_t>(band.stack.r1);
   w.put(seconds);
+  w.put(cpu);
+  w.put(end_ns);
   w.put<std::uint64_t>(band.dem_cells);
   w.vec(band.has_value);
   w.vec(band.stack.state);
@@ -333,10 +337,13 @@ MapRows banded_map_rows(const MpiWorld& world, MapPlan& plan, int ny, MapBandTim
       plan.factors[k]->keep_grids(static_cast<std::size_t>(r1 - r0) * nx,
                                   static_cast<std::size_t>(r0) * nx);
   MapRows mine = compute_rows(plan, r0, r1);
-  const double band_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto band_end = std::chrono::steady_clock::now();
+  const double band_seconds = std::chrono::duration<double>(band_end - t0).count();
+  const double band_cpu = static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
+  const std::int64_t end_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(band_end.time_since_epoch()).count();
   if (!world.root()) {
-    world.send(0, kTagBand, encode_band(mine, plan.factors, grids, band_seconds));
+    world.send(0, kTagBand, encode_band(mine, plan.factors, grids, band_seconds, band_cpu, end_ns));
     return mine;
   }
   // Rank 0: the whole map, its own band first, then every other rank's in rank order.
@@ -365,6 +372,9 @@ MapRows banded_map_rows(const MpiWorld& world, MapPlan& plan, int ny, MapBandTim
   t.start = t0;
   t.bands = bands;
   t.band_seconds.push_back(band_seconds);
+  t.band_cpu.push_back(band_cpu);
+  t.last_band_end = band_end;
+  const bool one_machine = world.local_size() == world.size();
   for (int from = 1; from < world.size(); ++from) {
     const std::string bytes = world.recv(from, kTagBand);
     t.bytes += bytes.size();
@@ -378,6 +388,12 @@ MapRows banded_map_rows(const MpiWorld& world, MapPlan& plan, int ny, MapBandTim
                                      bands[fb], bands[fb + 1]));
     const std::size_t m = static_cast<std::size_t>(b1 - b0) * nx;
     t.band_seconds.push_back(r.get<double>());
+    t.band_cpu.push_back(r.get<double>());
+    const std::chrono::steady_clock::time_point end{
+        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+            std::chrono::nanoseconds(r.get<std::int64_t>()))};
+    t.last_band_end =
+        std::max(t.last_band_end, one_machine ? end : std::chrono::steady_clock::now());
     all.dem_cells += r.get<std::uint64_t>();
     const auto has = r.vec<char>();
     const auto state = r.vec<std::uint8_t>();

@@ -107,6 +107,10 @@ BandedMap run_map_bands(const MpiWorld& world, int ny, const std::vector<double>
 struct MapBandTimes {
   std::chrono::steady_clock::time_point start;  // when this rank began its band
   std::vector<double> band_seconds;
+  std::vector<double> band_cpu;  // the CPU seconds every rank's process had used at its band's end
+  // When the last band was done (ranks on one machine share the monotonic clock; otherwise when
+  // the last band was in).
+  std::chrono::steady_clock::time_point last_band_end;
   double gathered = 0;
   std::size_t bytes = 0;
   std::vector<int> bands;
