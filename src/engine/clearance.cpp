@@ -306,16 +306,34 @@ class Worker {
     }
     if (keep && (!traced.empty() || crowd)) {
       gis::GeomPtr made;
-      if (GEOSGeometry* g = lines_.polygonize(ctx_)) {
+      // Parts that touch along an edge: tiles of a cut feature whose cut lines carry different
+      // vertices (tiles of one feature are never tested against each other). Other traced
+      // features share no part of an edge — such a pair is "not decided", hence crowded — so
+      // only with two tiles of one feature is the validity checked, then the parts dissolved.
+      bool tiles_together = false;
+      if (!rule.tile_of.empty()) {
+        std::vector<int> owners;
+        for (std::size_t idx : traced)
+          if (rule.tile_of[idx] >= 0) owners.push_back(rule.tile_of[idx]);
+        std::sort(owners.begin(), owners.end());
+        tiles_together = std::adjacent_find(owners.begin(), owners.end()) != owners.end();
+      }
+      // So can the union of crowded features beside traced ones (GEOS may snap its vertices).
+      const bool check = tiles_together || crowd;
+      // Simple rings are assembled directly; touching ones, and rings that turn back on
+      // themselves at a hair's angle (a sliver that may cross itself), go through the
+      // polygonizer, which keeps valid rings only (the area check below tells whether that is
+      // all).
+      GEOSGeometry* g = lines_.assemble(ctx_);
+      if (!g) g = lines_.polygonize(ctx_);
+      if (g) {
         made = gis::polygonal_part(ctx_, gis::wrap(ctx_, g));
         // Kept only when it is what the walk measured (e.g. not when two features share only
         // part of an edge, which leaves lines the polygonizer cannot join).
         if (std::fabs(gis::area(ctx_, made.get()) - traced_area) >
             1e-9 * std::max(1.0, traced_area))
           made.reset();
-        // Parts that touch along an edge (tiles of a cut feature whose cut lines carry different
-        // vertices): dissolved.
-        if (made && GEOSisValid_r(ctx_, made.get()) != 1) {
+        if (made && check && GEOSisValid_r(ctx_, made.get()) != 1) {
           GEOSGeometry* u = GEOSUnaryUnion_r(ctx_, made.get());
           made = u ? gis::polygonal_part(ctx_, gis::wrap(ctx_, u)) : nullptr;
           if (made && std::fabs(gis::area(ctx_, made.get()) - traced_area) >

@@ -15,25 +15,33 @@ namespace siteplan::out {
 struct ClearanceFiles::Impl {
   OutputDir& dir;
   Options options;
-  // The GeoPackage writer thread and the parcels handed to it.
+  // The writer threads — the GeoPackage and the overlaps workbook, each taking the parcels in
+  // input order as they are decided — and the parcels handed to them.
   std::mutex mutex;
   std::condition_variable cv;
   std::vector<engine::ParcelResult*> done;
   bool stop = false;
-  std::exception_ptr error;
-  std::thread writer;
+  std::exception_ptr error, sheet_error;
+  std::thread writer, sheet_writer;
 
   Impl(OutputDir& d, Options o) : dir(d), options(std::move(o)) {}
 
-  // Stops the writer (if it still waits for parcels that will never come) and waits for it.
+  // Waits for parcel i (null: the run failed, stop).
+  engine::ParcelResult* next(std::size_t i) {
+    std::unique_lock lock(mutex);
+    cv.wait(lock, [&] { return done[i] != nullptr || stop; });
+    return done[i];
+  }
+
+  // Stops the writers (if they still wait for parcels that will never come) and waits for them.
   void join() noexcept {
-    if (!writer.joinable()) return;
     {
       std::lock_guard lock(mutex);
       stop = true;
     }
-    cv.notify_one();
-    writer.join();
+    cv.notify_all();
+    if (writer.joinable()) writer.join();
+    if (sheet_writer.joinable()) sheet_writer.join();
   }
 };
 
@@ -45,40 +53,56 @@ ClearanceFiles::~ClearanceFiles() {
 }
 
 void ClearanceFiles::begin(const engine::ClearanceRun& run) {
-  if (!impl_->options.gpkg) return;
   Impl& m = *impl_;
+  if (!m.options.gpkg && !m.options.xlsx) return;
   m.done.assign(run.attributes.values.size(), nullptr);
-  m.writer = std::thread([&m, &run, path = m.dir.staged("clearance.gpkg")] {
-    try {
-      ClearanceGpkgWriter gpkg(path, *run.rules, run.work, &run.attributes);
-      for (std::size_t i = 0; i < m.done.size(); ++i) {
-        engine::ParcelResult* p = nullptr;
-        {
-          std::unique_lock lock(m.mutex);
-          m.cv.wait(lock, [&] { return m.done[i] != nullptr || m.stop; });
-          if (!m.done[i]) return;  // checking failed: the staging folder goes away
-          p = m.done[i];
+  if (m.options.gpkg)
+    m.writer = std::thread([&m, &run, path = m.dir.staged("clearance.gpkg")] {
+      try {
+        ClearanceGpkgWriter gpkg(path, *run.rules, run.work, &run.attributes);
+        for (std::size_t i = 0; i < m.done.size(); ++i) {
+          engine::ParcelResult* p = m.next(i);
+          if (!p) return;  // checking failed: the staging folder goes away
+          gpkg.add(*p);
+          // Written: its shapes are not needed again (the tables and the report use numbers),
+          // so a large batch does not hold every overlap polygon until the end.
+          for (auto& o : p->overlaps) o.piece.reset();
+          p->geometry.reset();
         }
-        gpkg.add(*p);
-        // Written: its shapes are not needed again (the tables and the report use numbers), so
-        // a large batch does not hold every overlap polygon until the end.
-        for (auto& o : p->overlaps) o.piece.reset();
-        p->geometry.reset();
+        gpkg.finish();
+      } catch (...) {
+        m.error = std::current_exception();
       }
-      gpkg.finish();
-    } catch (...) {
-      m.error = std::current_exception();
-    }
-  });
+    });
+  // The overlaps workbook (one row per parcel and rule or class: the largest table) fills while
+  // the parcels are checked; only writing it out is left for the end.
+  if (m.options.xlsx)
+    m.sheet_writer = std::thread([&m, &run, path = m.dir.staged("overlaps.xlsx")] {
+      try {
+        XlsxWriter book(path);
+        book.sheet(kOverlapsSheet, overlaps_columns());
+        std::vector<std::vector<Cell>> rows;
+        for (std::size_t i = 0; i < m.done.size(); ++i) {
+          const engine::ParcelResult* p = m.next(i);
+          if (!p) return;
+          rows.clear();
+          add_overlap_rows(*p, *run.rules, rows);
+          for (const auto& r : rows) book.row(r);
+        }
+        book.close();
+      } catch (...) {
+        m.sheet_error = std::current_exception();
+      }
+    });
 }
 
 void ClearanceFiles::parcel(std::size_t index, engine::ParcelResult& p) {
-  if (!impl_->writer.joinable()) return;
+  if (impl_->done.empty()) return;
   {
     std::lock_guard lock(impl_->mutex);
     if (index < impl_->done.size()) impl_->done[index] = &p;
   }
-  impl_->cv.notify_one();
+  impl_->cv.notify_all();
 }
 
 void ClearanceFiles::end(const engine::ClearanceRun& run, engine::ClearanceResult& result) {
@@ -98,23 +122,16 @@ void ClearanceFiles::end(const engine::ClearanceRun& run, engine::ClearanceResul
   meta.group_field = run.request->group_field;
   meta.group_of = run.group_of;
   OutputDir& dir = impl_->dir;
+  {  // a sink that was not handed every parcel as it was decided gets them now
+    std::lock_guard lock(impl_->mutex);
+    for (std::size_t i = 0; i < impl_->done.size() && i < result.parcels.size(); ++i)
+      if (!impl_->done[i]) impl_->done[i] = &result.parcels[i];
+  }
+  impl_->cv.notify_all();
   const auto t0 = std::chrono::steady_clock::now();
   auto since = [&t0] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
-  // The overlaps workbook (the largest file: one row per parcel and rule or class) is written
-  // beside everything else.
-  std::future<void> overlaps_xlsx;
-  if (impl_->options.xlsx)
-    overlaps_xlsx = std::async(std::launch::async, [&dir, &result] {
-      write_xlsx(dir.staged("overlaps.xlsx"), {overlaps_table(result)});
-    });
-  struct Wait {  // joined on every path out of here: the thread uses `result`
-    std::future<void>& f;
-    ~Wait() {
-      if (f.valid()) f.wait();
-    }
-  } wait{overlaps_xlsx};
   write_text(dir.staged("overlaps.csv"), overlaps_csv(result));
   write_text(dir.staged("parcels.csv"), parcels_csv(result, &run.attributes));
   log::debug("CSV written in {:.2f} s", since());
@@ -126,7 +143,8 @@ void ClearanceFiles::end(const engine::ClearanceRun& run, engine::ClearanceResul
     write_xlsx(dir.staged("parcels.xlsx"), parcel_sheets);
   }
   write_text(dir.staged("report.html"), clearance_html(result, meta));
-  if (overlaps_xlsx.valid()) overlaps_xlsx.get();  // rethrows its error
+  if (impl_->sheet_writer.joinable()) impl_->sheet_writer.join();
+  if (impl_->sheet_error) std::rethrow_exception(impl_->sheet_error);
   log::debug("Excel tables written at {:.2f} s", since());
   log::debug("report written at {:.2f} s", since());
   impl_->join();

@@ -41,6 +41,11 @@ std::string clearance_html(const engine::ClearanceResult& r, const ClearanceMeta
 // The 压占分析表 and 地块结论表 with Chinese headers, rows as in overlaps.csv / parcels.csv;
 // areas in m² and 公顷 rounded to 4 decimals.
 Table overlaps_table(const engine::ClearanceResult& r);
+// Its columns, its sheet and one parcel's rows (to write the sheet as parcels are decided).
+inline constexpr const char* kOverlapsSheet = "压占分析表";
+std::vector<Table::Column> overlaps_columns();
+void add_overlap_rows(const engine::ParcelResult& p, const std::vector<engine::RuleLayer>& rules,
+                      std::vector<std::vector<Cell>>& rows);
 Table parcels_table(const engine::ClearanceResult& r, const ParcelAttributes* attrs = nullptr);
 Table groups_table(const std::vector<GroupSummary>& groups, const std::string& field);
 // "dltb:0103" for a breakdown class, the rule id otherwise.

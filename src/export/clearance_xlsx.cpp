@@ -20,23 +20,30 @@ Cell ha(double v) {
 }
 }  // namespace
 
+std::vector<Table::Column> overlaps_columns() {
+  return {{"地块编号", T::Text},       {"地块名称", T::Text}, {"规则", T::Text},
+          {"规则名称", T::Text},       {"严重程度", T::Text}, {"压占面积(平方米)", T::Real},
+          {"压占面积(公顷)", T::Real}, {"占比(%)", T::Real},  {"椭球面积(平方米)", T::Real},
+          {"椭球面积(公顷)", T::Real}, {"依据", T::Text},     {"数据来源", T::Text}};
+}
+
+void add_overlap_rows(const engine::ParcelResult& p, const std::vector<engine::RuleLayer>& rules,
+                      std::vector<std::vector<Cell>>& rows) {
+  for (const auto& o : p.overlaps) {
+    const auto& rule = rules[o.rule_index];
+    rows.push_back({text_cell(p.id), text_cell(p.name), text_cell(overlap_rule_id(rule, o)),
+                    text_cell(rule.breakdown ? land_class_label(o.class_value) : rule.name),
+                    text_cell(rule.breakdown ? "地类" : severity_zh(rule.severity)), m2(o.area_m2),
+                    ha(o.area_m2), round_to(o.pct, 4), m2(o.ellipsoidal_m2), ha(o.ellipsoidal_m2),
+                    text_cell(rule.basis), text_cell(rule.source)});
+  }
+}
+
 Table overlaps_table(const engine::ClearanceResult& r) {
   Table t;
-  t.sheet = "压占分析表";
-  t.columns = {{"地块编号", T::Text},       {"地块名称", T::Text}, {"规则", T::Text},
-               {"规则名称", T::Text},       {"严重程度", T::Text}, {"压占面积(平方米)", T::Real},
-               {"压占面积(公顷)", T::Real}, {"占比(%)", T::Real},  {"椭球面积(平方米)", T::Real},
-               {"椭球面积(公顷)", T::Real}, {"依据", T::Text},     {"数据来源", T::Text}};
-  const auto& rules = *r.rules;
-  for (const auto& p : r.parcels)
-    for (const auto& o : p.overlaps) {
-      const auto& rule = rules[o.rule_index];
-      t.rows.push_back({text_cell(p.id), text_cell(p.name), text_cell(overlap_rule_id(rule, o)),
-                        text_cell(rule.breakdown ? land_class_label(o.class_value) : rule.name),
-                        text_cell(rule.breakdown ? "地类" : severity_zh(rule.severity)),
-                        m2(o.area_m2), ha(o.area_m2), round_to(o.pct, 4), m2(o.ellipsoidal_m2),
-                        ha(o.ellipsoidal_m2), text_cell(rule.basis), text_cell(rule.source)});
-    }
+  t.sheet = kOverlapsSheet;
+  t.columns = overlaps_columns();
+  for (const auto& p : r.parcels) add_overlap_rows(p, *r.rules, t.rows);
   return t;
 }
 

@@ -8,40 +8,73 @@
 
 namespace siteplan::out {
 
-void write_xlsx(const std::string& path, const std::vector<Table>& tables) {
+struct XlsxWriter::Impl {
+  std::string path;
+  gis::GdalErrorCapture capture;
+  GDALDatasetUniquePtr ds;
+  OGRLayer* layer = nullptr;
+  std::string sheet;
+  std::size_t columns = 0;
+};
+
+XlsxWriter::XlsxWriter(const std::string& path) : impl_(std::make_unique<Impl>()) {
   gis::init_gdal();
+  impl_->path = path;
   GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("XLSX");
   if (!drv) throw RuntimeError("GDAL has no XLSX driver");
-  gis::GdalErrorCapture capture;
-  GDALDatasetUniquePtr ds(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-  if (!ds) throw RuntimeError(fmt::format("{}: cannot create: {}", path, capture.first_error()));
-  for (const auto& t : tables) {
-    OGRLayer* l = ds->CreateLayer(t.sheet.c_str(), nullptr, wkbNone, nullptr);
-    if (!l) throw RuntimeError(fmt::format("{}: cannot create sheet {}", path, t.sheet));
-    for (const auto& c : t.columns) {
-      OGRFieldDefn f(c.name.c_str(), c.type == Table::Type::Real      ? OFTReal
-                                     : c.type == Table::Type::Integer ? OFTInteger64
-                                                                      : OFTString);
-      if (l->CreateField(&f) != OGRERR_NONE)
-        throw RuntimeError(fmt::format("{}: cannot create column {}.{}", path, t.sheet, c.name));
-    }
-    for (const auto& row : t.rows) {
-      OGRFeature f(l->GetLayerDefn());
-      for (std::size_t i = 0; i < row.size() && i < t.columns.size(); ++i) {
-        const int k = static_cast<int>(i);
-        if (const auto* s = std::get_if<std::string>(&row[i]))
-          f.SetField(k, s->c_str());
-        else if (const auto* d = std::get_if<double>(&row[i]))
-          f.SetField(k, *d);
-        else if (const auto* n = std::get_if<long long>(&row[i]))
-          f.SetField(k, static_cast<GIntBig>(*n));
-      }
-      if (l->CreateFeature(&f) != OGRERR_NONE)
-        throw RuntimeError(fmt::format("{}: cannot write a row of {}", path, t.sheet));
-    }
+  impl_->ds.reset(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+  if (!impl_->ds)
+    throw RuntimeError(fmt::format("{}: cannot create: {}", path, impl_->capture.first_error()));
+}
+
+XlsxWriter::~XlsxWriter() = default;
+
+void XlsxWriter::sheet(const std::string& name, const std::vector<Table::Column>& columns) {
+  Impl& m = *impl_;
+  m.layer = m.ds->CreateLayer(name.c_str(), nullptr, wkbNone, nullptr);
+  if (!m.layer) throw RuntimeError(fmt::format("{}: cannot create sheet {}", m.path, name));
+  m.sheet = name;
+  m.columns = columns.size();
+  for (const auto& c : columns) {
+    OGRFieldDefn f(c.name.c_str(), c.type == Table::Type::Real      ? OFTReal
+                                   : c.type == Table::Type::Integer ? OFTInteger64
+                                                                    : OFTString);
+    if (m.layer->CreateField(&f) != OGRERR_NONE)
+      throw RuntimeError(fmt::format("{}: cannot create column {}.{}", m.path, name, c.name));
   }
-  ds.reset();  // the workbook is written when closed
-  if (capture.has_error()) throw RuntimeError(fmt::format("{}: {}", path, capture.first_error()));
+}
+
+void XlsxWriter::row(const std::vector<Cell>& cells) {
+  Impl& m = *impl_;
+  if (!m.layer) throw RuntimeError(fmt::format("{}: a row before any sheet", m.path));
+  OGRFeature f(m.layer->GetLayerDefn());
+  for (std::size_t i = 0; i < cells.size() && i < m.columns; ++i) {
+    const int k = static_cast<int>(i);
+    if (const auto* s = std::get_if<std::string>(&cells[i]))
+      f.SetField(k, s->c_str());
+    else if (const auto* d = std::get_if<double>(&cells[i]))
+      f.SetField(k, *d);
+    else if (const auto* n = std::get_if<long long>(&cells[i]))
+      f.SetField(k, static_cast<GIntBig>(*n));
+  }
+  if (m.layer->CreateFeature(&f) != OGRERR_NONE)
+    throw RuntimeError(fmt::format("{}: cannot write a row of {}", m.path, m.sheet));
+}
+
+void XlsxWriter::close() {
+  Impl& m = *impl_;
+  m.ds.reset();  // the workbook is written when closed
+  if (m.capture.has_error())
+    throw RuntimeError(fmt::format("{}: {}", m.path, m.capture.first_error()));
+}
+
+void write_xlsx(const std::string& path, const std::vector<Table>& tables) {
+  XlsxWriter w(path);
+  for (const auto& t : tables) {
+    w.sheet(t.sheet, t.columns);
+    for (const auto& r : t.rows) w.row(r);
+  }
+  w.close();
 }
 
 }  // namespace siteplan::out

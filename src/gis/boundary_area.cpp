@@ -8,13 +8,16 @@ namespace siteplan::gis {
 
 namespace {
 
-// Sign of the orientation of (a, b, c) — +1 when c lies left of a→b — or 0 when the rounding
-// error bound does not show the sign (c on the line, within rounding). Coordinate differences of
-// nearby points are exact (Sterbenz); the factor leaves a wide margin over Shewchuk's 3.3e-16.
+// Sign of the orientation of (a, b, c) — +1 when c lies left of a→b — or 0 when c lies within
+// about 1e-9 of the distances involved of the line (0.1 µm at 100 m). Shewchuk's bound for a
+// certain sign is 3.3e-16; the much wider margin also covers the points this code constructs
+// (crossings, midpoints), whose rounding is of order 1e-16 of the coordinates: a vertex that
+// another overlay left on an edge up to rounding (a node of a GEOS union) is "not decided" instead
+// of a sliver thinner than the rounding of the points that would bound it.
 inline int orient(double ax, double ay, double bx, double by, double cx, double cy, double& det) {
   const double l = (bx - ax) * (cy - ay), r = (by - ay) * (cx - ax);
   det = l - r;
-  const double bound = 1e-13 * (std::fabs(l) + std::fabs(r));
+  const double bound = 1e-9 * (std::fabs(l) + std::fabs(r));
   if (det > bound) return 1;
   if (det < -bound) return -1;
   return 0;
@@ -426,6 +429,10 @@ std::optional<Moments> BoundaryClip::intersect(const Rings& b, TilingProof* proo
     for (std::size_t q = 0; q <= cr.size(); ++q) {
       const double vx = q < cr.size() ? cr[q].x : ex, vy = q < cr.size() ? cr[q].y : ey;
       const double vt = q < cr.size() ? cr[q].t : 1.0;
+      if (ux == vx && uy == vy) {  // two crossings at one point: nothing to measure or locate
+        if (q < cr.size() && in >= 0) in = 1 - in;
+        continue;
+      }
       if (in < 0) {
         in = locate_mid(0.5 * (ux + vx), 0.5 * (uy + vy));
         if (in < 0) return false;
@@ -486,101 +493,6 @@ std::optional<Moments> BoundaryClip::intersect(const Rings& b, TilingProof* proo
     if (!walk(a_.x[i], a_.y[i], a_.x[i + 1], a_.y[i + 1], on_a[c], in, in_b, take_a)) return fail();
   }
   return m;
-}
-
-namespace {
-std::size_t hash_doubles(std::initializer_list<double> v) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (double d : v) {
-    std::uint64_t u;
-    std::memcpy(&u, &d, sizeof u);
-    h = (h ^ u) * 1099511628211ull;
-    h ^= h >> 29;
-  }
-  return static_cast<std::size_t>(h);
-}
-}  // namespace
-
-bool BoundaryLines::Key::operator<(const Key& o) const {
-  if (x0 != o.x0) return x0 < o.x0;
-  if (y0 != o.y0) return y0 < o.y0;
-  if (x1 != o.x1) return x1 < o.x1;
-  return y1 < o.y1;
-}
-
-std::size_t BoundaryLines::KeyHash::operator()(const Key& k) const {
-  return hash_doubles({k.x0, k.y0, k.x1, k.y1});
-}
-
-void BoundaryLines::add(double ux, double uy, double vx, double vy) {
-  if (ux == vx && uy == vy) return;
-  const bool forward = ux < vx || (ux == vx && uy < vy);
-  const Key key = forward ? Key{ux, uy, vx, vy} : Key{vx, vy, ux, uy};
-  segments_[key] += forward ? 1 : -1;
-}
-
-void BoundaryLines::add_chains(const std::vector<std::vector<double>>& chains) {
-  for (const auto& c : chains)
-    for (std::size_t i = 0; i + 3 < c.size(); i += 2) add(c[i], c[i + 1], c[i + 2], c[i + 3]);
-}
-
-void BoundaryLines::add_rings(const Rings& r) {
-  for (std::size_t k = 0; k + 1 < r.start.size(); ++k)
-    for (std::uint32_t i = r.start[k]; i + 1 < r.start[k + 1]; ++i)
-      add(r.x[i], r.y[i], r.x[i + 1], r.y[i + 1]);
-}
-
-GEOSGeometry* BoundaryLines::polygonize(GEOSContextHandle_t ctx) const {
-  // What is left, directed (interior on the left), in a fixed order.
-  std::vector<Key> left;
-  for (const auto& [key, n] : segments_) {
-    if (n == 0) continue;
-    if (n != 1 && n != -1) return nullptr;
-    left.push_back(n == 1 ? key : Key{key.x1, key.y1, key.x0, key.y0});
-  }
-  if (left.empty()) return nullptr;
-  std::sort(left.begin(), left.end());  // the same polygons whatever the hash order
-  // Joined into chains end to start (the polygonizer costs per line), each chain stopping where
-  // a point starts more than one segment (boundaries touching at a vertex).
-  // `left` is sorted by start: a segment's successors are found by binary search.
-  std::vector<char> used(left.size(), 0);
-  std::vector<GEOSGeometry*> lines;
-  std::vector<double> xy;
-  bool ok = true;
-  auto successor = [&](double x, double y) -> std::ptrdiff_t {
-    Key probe{x, y, -HUGE_VAL, -HUGE_VAL};
-    auto it = std::lower_bound(left.begin(), left.end(), probe);
-    std::ptrdiff_t found = -1;
-    int count = 0;
-    for (; it != left.end() && it->x0 == x && it->y0 == y; ++it) {
-      ++count;
-      found = it - left.begin();
-    }
-    return count == 1 ? found : -1;
-  };
-  for (std::size_t s0 = 0; s0 < left.size() && ok; ++s0) {
-    if (used[s0]) continue;
-    xy.assign({left[s0].x0, left[s0].y0, left[s0].x1, left[s0].y1});
-    used[s0] = 1;
-    for (;;) {
-      const std::ptrdiff_t nxt = successor(xy[xy.size() - 2], xy.back());
-      if (nxt < 0 || used[static_cast<std::size_t>(nxt)]) break;
-      used[static_cast<std::size_t>(nxt)] = 1;
-      xy.push_back(left[static_cast<std::size_t>(nxt)].x1);
-      xy.push_back(left[static_cast<std::size_t>(nxt)].y1);
-    }
-    GEOSCoordSequence* seq =
-        GEOSCoordSeq_copyFromBuffer_r(ctx, xy.data(), static_cast<unsigned>(xy.size() / 2), 0, 0);
-    GEOSGeometry* line = seq ? GEOSGeom_createLineString_r(ctx, seq) : nullptr;
-    if (!line)
-      ok = false;
-    else
-      lines.push_back(line);
-  }
-  GEOSGeometry* out = nullptr;
-  if (ok) out = GEOSPolygonize_valid_r(ctx, lines.data(), static_cast<unsigned>(lines.size()));
-  for (GEOSGeometry* l : lines) GEOSGeom_destroy_r(ctx, l);
-  return out;
 }
 
 }  // namespace siteplan::gis

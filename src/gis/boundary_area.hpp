@@ -128,6 +128,11 @@ class BoundaryLines {
   // that share only part of an edge) or GEOS makes nothing. The caller owns the result and
   // should compare its area with the pieces'.
   GEOSGeometry* polygonize(GEOSContextHandle_t ctx) const;
+  // The same polygons without the polygonizer's graph, when the lines are simple closed rings
+  // that share no vertex (the common case): rings followed end to start, counter-clockwise ones
+  // are shells, clockwise ones holes of the smallest shell around them. Null otherwise (the
+  // caller then polygonizes).
+  GEOSGeometry* assemble(GEOSContextHandle_t ctx) const;
 
  private:
   void add(double ux, double uy, double vx, double vy);
