@@ -298,6 +298,9 @@ TEST(BoundaryArea, VertexWithinRoundingOfAnEdgeIsNotDecidedWrong) {
   EXPECT_NEAR(expect, 9752.43, 0.01);
   gis::BoundaryClip a(f.rings(wkt[1]));
   gis::BoundaryClip b(f.rings(wkt[0]));
-  for (const auto& m : {a.intersect(f.rings(wkt[0])), b.intersect(f.rings(wkt[1]))})
-    if (m) EXPECT_NEAR(m->area, expect, 1e-6 * expect);
+  for (const auto& m : {a.intersect(f.rings(wkt[0])), b.intersect(f.rings(wkt[1]))}) {
+    if (m) {
+      EXPECT_NEAR(m->area, expect, 1e-6 * expect);
+    }
+  }
 }
