@@ -63,7 +63,12 @@ void XlsxWriter::row(const std::vector<Cell>& cells) {
 
 void XlsxWriter::close() {
   Impl& m = *impl_;
-  m.ds.reset();  // the workbook is written when closed
+  // The workbook is written when closed; its zip is deflated on the cores there are (GDAL's
+  // /vsizip/ writer takes GDAL_NUM_THREADS), for this thread only.
+  const std::string before = CPLGetThreadLocalConfigOption("GDAL_NUM_THREADS", "");
+  CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", "ALL_CPUS");
+  m.ds.reset();
+  CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", before.empty() ? nullptr : before.c_str());
   if (m.capture.has_error())
     throw RuntimeError(fmt::format("{}: {}", m.path, m.capture.first_error()));
 }
