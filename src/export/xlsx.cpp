@@ -63,10 +63,12 @@ void XlsxWriter::row(const std::vector<Cell>& cells) {
 
 void XlsxWriter::close() {
   Impl& m = *impl_;
-  // The workbook is written when closed; its zip is deflated on the cores there are (GDAL's
-  // /vsizip/ writer takes GDAL_NUM_THREADS), for this thread only.
+  // The workbook is written when closed; its zip is deflated in parallel (GDAL's /vsizip/ writer
+  // takes GDAL_NUM_THREADS), for this thread only. A fixed count, not ALL_CPUS: the bytes of the
+  // file depend on it, and they must not depend on the machine (an MPI rank bound to one core
+  // writes the same file as a process on two).
   const std::string before = CPLGetThreadLocalConfigOption("GDAL_NUM_THREADS", "");
-  CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", "ALL_CPUS");
+  CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", "2");
   m.ds.reset();
   CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", before.empty() ? nullptr : before.c_str());
   if (m.capture.has_error())
