@@ -349,17 +349,11 @@ class Worker {
         if (crowd) pieces.push_back(overlay(crowd.get()));
       }
     }
-    if (!(area > opt_.min_overlap_m2)) return;
-    Overlap o;
-    o.rule_index = ri;
-    o.area_m2 = area;
-    o.ellipsoidal_m2 = ellipsoidal;
-    o.pct = out.area_m2 > 0 ? 100.0 * area / out.area_m2 : 0.0;
-    if (keep && !pieces.empty())
-      o.piece =
+    Overlap* o = push_overlap(ri, "", area, ellipsoidal, out);
+    if (o && keep && !pieces.empty())
+      o->piece =
           gis::to_ogr(ctx_, pieces.size() == 1 ? pieces[0].get()
                                                : gis::union_all(ctx_, std::move(pieces)).get());
-    out.overlaps.push_back(std::move(o));
   }
 
   // Indices of rule ri's features whose envelopes meet the parcel's, sorted (deterministic order).
@@ -614,16 +608,7 @@ class Worker {
       }
       tiled_ = true;
     }
-    for (auto& [cls, slot] : by_class) {
-      if (!(slot.area > opt_.min_overlap_m2)) continue;
-      Overlap o;
-      o.rule_index = ri;
-      o.class_value = cls;
-      o.area_m2 = slot.area;
-      o.ellipsoidal_m2 = slot.ellipsoidal;
-      o.pct = out.area_m2 > 0 ? 100.0 * slot.area / out.area_m2 : 0.0;
-      out.overlaps.push_back(std::move(o));
-    }
+    for (auto& [cls, slot] : by_class) push_overlap(ri, cls, slot.area, slot.ellipsoidal, out);
   }
 
   void breakdown_exact(std::size_t ri, const RuleLayer& rule, const std::vector<std::size_t>& hits,
@@ -669,28 +654,31 @@ class Worker {
       }
     }
     for (auto& [cls, slot] : by_class) {
-      if (!(slot.area > opt_.min_overlap_m2)) continue;
-      Overlap o;
-      o.rule_index = ri;
-      o.class_value = cls;
-      o.area_m2 = slot.area;
-      o.ellipsoidal_m2 = slot.ellipsoidal;
-      o.pct = out.area_m2 > 0 ? 100.0 * slot.area / out.area_m2 : 0.0;
-      if (opt_.keep_breakdown_pieces) o.piece = gis::to_ogr_multipolygon(ctx_, slot.pieces);
-      out.overlaps.push_back(std::move(o));
+      Overlap* o = push_overlap(ri, cls, slot.area, slot.ellipsoidal, out);
+      if (o && opt_.keep_breakdown_pieces) o->piece = gis::to_ogr_multipolygon(ctx_, slot.pieces);
     }
   }
 
   void add_overlap(std::size_t ri, gis::GeomPtr merged, ParcelResult& out) {
     const double a = gis::area(ctx_, merged.get());
     if (!(a > opt_.min_overlap_m2)) return;
-    Overlap o;
+    Overlap* o =
+        push_overlap(ri, "", a, ellipsoidal_.area_from_scale(ctx_, merged.get(), scale_), out);
+    if (opt_.keep_pieces) o->piece = gis::to_ogr(ctx_, merged.get());
+  }
+
+  // Appends rule ri's overlap (class `cls` of a breakdown, "" for a rule) when it is above the
+  // noise floor; the new row, or null.
+  Overlap* push_overlap(std::size_t ri, const std::string& cls, double area, double ellipsoidal,
+                        ParcelResult& out) const {
+    if (!(area > opt_.min_overlap_m2)) return nullptr;
+    Overlap& o = out.overlaps.emplace_back();
     o.rule_index = ri;
-    o.area_m2 = a;
-    o.ellipsoidal_m2 = ellipsoidal_.area_from_scale(ctx_, merged.get(), scale_);
-    o.pct = out.area_m2 > 0 ? 100.0 * a / out.area_m2 : 0.0;
-    if (opt_.keep_pieces) o.piece = gis::to_ogr(ctx_, merged.get());
-    out.overlaps.push_back(std::move(o));
+    o.class_value = cls;
+    o.area_m2 = area;
+    o.ellipsoidal_m2 = ellipsoidal;
+    o.pct = out.area_m2 > 0 ? 100.0 * area / out.area_m2 : 0.0;
+    return &o;
   }
 
   const std::vector<RuleLayer>& rules_;
