@@ -18,6 +18,7 @@
 #include "core/threads.hpp"
 #include "engine/ahp.hpp"
 #include "engine/suitability.hpp"
+#include "export/map_tiles.hpp"
 #include "export/output_dir.hpp"
 #include "export/report_common.hpp"
 #include "export/suitability_outputs.hpp"
@@ -194,10 +195,26 @@ int run_rescore() {
     lap("wrote suitability.tif");
     out::write_text(dir.staged("suitability.qml"), out::suitability_qml());
     out::write_text(dir.staged("run.json"), out::run_json(r));
+    dir.remove_on_commit("suitability.vrt");  // the map with the new weights is this one
     namespace fs = std::filesystem;
-    if (fs::weakly_canonical(out_dir) != fs::weakly_canonical(g_r.dir))
-      fs::copy_file(g_r.dir + "/factors.tif", dir.staged("factors.tif"),
-                    fs::copy_options::overwrite_existing);
+    const bool in_place = fs::weakly_canonical(out_dir) == fs::weakly_canonical(g_r.dir);
+    const std::string factors = out::factors_raster(g_r.dir);
+    if (factors.ends_with(".vrt")) {
+      // A tiled run (--map-tiles): its factor tiles stay; its map tiles are the old weights'.
+      const std::string tiles = in_place ? "" : dir.staged_dir(out::kTilesDir);
+      for (const auto& e : fs::directory_iterator(g_r.dir + "/" + out::kTilesDir)) {
+        const std::string file = e.path().filename().string();
+        if (file.starts_with("suitability-")) {
+          if (in_place) dir.remove_on_commit(std::string(out::kTilesDir) + "/" + file);
+        } else if (!in_place) {
+          fs::copy_file(e.path(), tiles + "/" + file, fs::copy_options::overwrite_existing);
+        }
+      }
+      if (!in_place)
+        fs::copy_file(factors, dir.staged("factors.vrt"), fs::copy_options::overwrite_existing);
+    } else if (!in_place) {
+      fs::copy_file(factors, dir.staged("factors.tif"), fs::copy_options::overwrite_existing);
+    }
     files = dir.commit();
   });
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -9,6 +9,7 @@
 #include "cli/progress_bar.hpp"
 #include "core/error.hpp"
 #include "engine/suitability.hpp"
+#include "export/map_tiles.hpp"
 #include "export/output_dir.hpp"
 #include "export/report_common.hpp"
 #include "export/suitability_outputs.hpp"
@@ -24,6 +25,7 @@ struct SuitabilityArgs {
   int threads = 0;
   std::vector<std::string> layers;
   std::string map;
+  int map_tiles = 0;
 } g_s;
 }  // namespace
 
@@ -39,6 +41,11 @@ void register_suitability(CLI::App& app) {
   sub->add_option("--layer", g_s.layers, "bind or replace a layer: ID=PATH[:LAYER]");
   sub->add_option("--threads", g_s.threads, "worker threads (0 = all cores)")
       ->check(CLI::Range(0, 1024));
+  sub->add_option("--map-tiles", g_s.map_tiles,
+                  "write the map and factors as tiles of ROWS rows (a multiple of 256) plus "
+                  "suitability.vrt / factors.vrt, not one .tif each; under mpirun every rank "
+                  "writes its own tiles (docs/mpi.md)")
+      ->option_text("ROWS");
   sub->add_option("--map", g_s.map,
                   "PNG to embed in report.html (default: DIR/map.png when it exists)");
 }
@@ -63,13 +70,14 @@ int run_suitability_job() {
   auto t0 = std::chrono::steady_clock::now();
   engine::SuitabilityJob job(make_request());
   const std::string map_png = out::find_map_png(g_s.map, g_s.out);
+  if (g_s.map_tiles) out::check_tile_rows(g_s.map_tiles);
   job.validate();  // before anything is read in bulk or written
   out::OutputDir dir(g_s.out);
   out::SuitabilityMeta meta;
   meta.generated_by = std::string("siteplan ") + SITEPLAN_VERSION;
   meta.run_date = out::run_date_utc();
   meta.map_png = map_png;
-  out::SuitabilityFiles sink(dir, meta);
+  out::SuitabilityFiles sink(dir, meta, {g_s.map_tiles, false});
   engine::SuitabilityResult r = job.run(sink, &progress_bar());
   auto files = dir.commit();
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -95,7 +103,8 @@ void suitability_summary(const engine::SuitabilityResult& r, double secs,
 
 int run_suitability() {
   engine::MpiWorld world;  // MPI only when started by mpirun / srun (docs/mpi.md)
-  if (world.size() > 1) return run_suitability_banded(world, make_request, {g_s.out, g_s.map});
+  if (world.size() > 1)
+    return run_suitability_banded(world, make_request, {g_s.out, g_s.map, g_s.map_tiles});
   return run_suitability_job();
 }
 

@@ -36,6 +36,7 @@ int agree(const engine::MpiWorld& world, const std::function<void()>& body);
 
 struct SuitabilityOutputOptions {
   std::string out, map;
+  int map_tiles = 0;  // rows per map tile (--map-tiles); 0: suitability.tif and factors.tif
 };
 
 // `mpirun -n N siteplan suitability`: every rank computes a band of the map

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 
 #include "cli/mpi_commands.hpp"
@@ -15,6 +16,7 @@
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "engine/mpi_suitability.hpp"
+#include "export/map_tiles.hpp"
 #include "export/output_dir.hpp"
 #include "export/report_common.hpp"
 #include "export/suitability_outputs.hpp"
@@ -41,18 +43,41 @@ int run_suitability_banded(engine::MpiWorld& world,
   // every rank before anything is read in bulk; one message, one exit code.
   std::optional<engine::SuitabilityJob> job;
   std::string map_png;
+  std::optional<out::OutputDir> dir;  // rank 0's
   if (int code = agree(world, [&] {
+        if (options.map_tiles) out::check_tile_rows(options.map_tiles);
         engine::SuitabilityRequest r = make_request();
         if (r.options.threads <= 0 && r.project.threads <= 0)
           r.options.threads = threads_per_rank(world);
         if (world.root()) map_png = out::find_map_png(options.map, options.out);
         job.emplace(std::move(r));
         job->validate();
+        if (world.root()) dir.emplace(options.out);
       }))
     return code;
+  // --map-tiles: every rank writes the tiles that start in its band into rank 0's staging
+  // folder, which every rank must see (a shared file system).
+  std::string tiles_dir;
+  if (options.map_tiles) {
+    tiles_dir = world.broadcast(world.root() ? dir->staged_dir(out::kTilesDir) : "");
+    if (int code = agree(world, [&] {
+          if (!std::filesystem::is_directory(tiles_dir))
+            throw UsageError(fmt::format(
+                "{}: rank {} does not see the output folder's staging folder: with --map-tiles "
+                "every rank writes its tiles into --out, which must be on a file system every "
+                "rank shares",
+                tiles_dir, world.rank()));
+        }))
+      return code;
+  }
+  const out::MapHeader header = out::map_header(job->validated());
+  const std::string staging = std::filesystem::path(tiles_dir).parent_path().string();
+  engine::BandTiles tiles{options.map_tiles, [&](const engine::MapRows& t) {
+                            out::write_map_tile(staging, t.stack, t.map.data(), header);
+                          }};
   engine::MapBandTimes times;
-  job->set_map_rows([&world, &times](engine::MapPlan& plan, int ny) {
-    return engine::banded_map_rows(world, plan, ny, &times);
+  job->set_map_rows([&](engine::MapPlan& plan, int ny) {
+    return engine::banded_map_rows(world, plan, ny, &times, options.map_tiles ? &tiles : nullptr);
   });
 
   int code = 0;
@@ -61,15 +86,14 @@ int run_suitability_banded(engine::MpiWorld& world,
       test_failure(world);
       job->run_map_only();
     } else {
-      out::OutputDir dir(options.out);
       out::SuitabilityMeta meta;
       meta.generated_by = std::string("siteplan ") + SITEPLAN_VERSION;
       meta.run_date = out::run_date_utc();
       meta.map_png = map_png;
-      out::SuitabilityFiles sink(dir, meta);
+      out::SuitabilityFiles sink(*dir, meta, {options.map_tiles, true});
       engine::SuitabilityResult r = job->run(sink, &progress_bar());
       test_failure(world);
-      const auto written = dir.commit();
+      const auto written = dir->commit();
       const double secs =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       std::string bands, cpu, rows;
@@ -78,14 +102,19 @@ int run_suitability_banded(engine::MpiWorld& world,
       for (double s : times.band_cpu) cpu += fmt::format("{}{:.2f}", cpu.empty() ? "" : " / ", s);
       for (std::size_t k = 0; k + 1 < times.bands.size(); ++k)
         rows += fmt::format("{}{}", rows.empty() ? "" : " / ", times.bands[k + 1] - times.bands[k]);
+      std::string tile_secs;
+      for (double s : times.tile_seconds)
+        tile_secs += fmt::format("{}{:.2f}", tile_secs.empty() ? "" : " / ", s);
       const double map_at = std::chrono::duration<double>(times.start - t0).count();
       const double last = std::chrono::duration<double>(times.last_band_end - t0).count();
       log::info(
           "MPI: {} ranks; the map from {:.2f} s, in bands of {} rows computed in {} s (CPU {} "
-          "s at their end); the last at {:.2f} s, every band in at {:.2f} s ({:.1f} MB); then "
-          "rank 0 alone (candidates, outputs) until {:.2f} s",
-          world.size(), map_at, rows, bands, cpu, last, map_at + times.gathered,
-          static_cast<double>(times.bytes) / 1e6, secs);
+          "s at their end){}; the last at {:.2f} s, {} at {:.2f} s ({:.1f} MB); then rank 0 "
+          "alone (candidates, outputs) until {:.2f} s",
+          world.size(), map_at, rows, bands, cpu,
+          options.map_tiles ? fmt::format(", each rank's tiles written in {} s", tile_secs) : "",
+          last, times.tiled_only ? "every rank's checks in" : "every band in",
+          map_at + times.gathered, static_cast<double>(times.bytes) / 1e6, secs);
       suitability_summary(r, secs, written);
     }
   } catch (const std::exception& e) {

@@ -292,7 +292,7 @@ namespace {
 // grids the candidates read (`grids`: their indices).
 std::string encode_band(const MapRows& band, const std::vector<Factor*>& factors,
                         const std::vector<std::size_t>& grids, double seconds, double cpu,
-                        std::int64_t end_ns) {
+                        std::int64_t end_ns, double tile_seconds) {
   wire::Writer w;
   w.put(kMagicBand);
   w.put<std::int32_t>(band.stack.r0);
@@ -300,6 +300,7 @@ std::string encode_band(const MapRows& band, const std::vector<Factor*>& factors
   w.put(seconds);
   w.put(cpu);
   w.put(end_ns);
+  w.put(tile_seconds);
   w.put<std::uint64_t>(band.dem_cells);
   w.vec(band.has_value);
   w.vec(band.stack.state);
@@ -320,7 +321,54 @@ std::string encode_band(const MapRows& band, const std::vector<Factor*>& factors
 }
 }  // namespace
 
-MapRows banded_map_rows(const MpiWorld& world, MapPlan& plan, int ny, MapBandTimes* times) {
+namespace {
+// Tiles written and no candidates: rank 0 needs only the whole map's checks (a value of every
+// factor, DEM cells) and the ranks' times; every rank gets the checks.
+MapRows map_checks(const MpiWorld& world, const MapRows& mine, const std::vector<int>& bands,
+                   std::chrono::steady_clock::time_point t0, double band_seconds, double band_cpu,
+                   std::int64_t end_ns, double tile_seconds, MapBandTimes* times) {
+  wire::Writer w;
+  w.put(band_seconds);
+  w.put(band_cpu);
+  w.put(end_ns);
+  w.put(tile_seconds);
+  w.put<std::uint64_t>(mine.dem_cells);
+  w.vec(mine.has_value);
+  MapRows all;
+  all.stack.grid = mine.stack.grid;
+  all.stack.ids = mine.stack.ids;
+  all.has_value.assign(mine.has_value.size(), 0);
+  MapBandTimes t;
+  t.start = t0;
+  t.bands = bands;
+  t.tiled_only = true;
+  int from = 0;
+  for (const auto& bytes : world.all_gather(w.bytes())) {
+    wire::Reader r(bytes);
+    t.band_seconds.push_back(r.get<double>());
+    t.band_cpu.push_back(r.get<double>());
+    const std::chrono::steady_clock::time_point end{
+        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+            std::chrono::nanoseconds(r.get<std::int64_t>()))};
+    t.last_band_end = from == 0 ? end : std::max(t.last_band_end, end);
+    t.tile_seconds.push_back(r.get<double>());
+    all.dem_cells += r.get<std::uint64_t>();
+    const auto has = r.vec<char>();
+    if (has.size() != all.has_value.size() || !r.done())
+      throw RuntimeError(fmt::format("MPI: rank {}'s map checks are inconsistent", from));
+    for (std::size_t k = 0; k < has.size(); ++k) all.has_value[k] |= has[k];
+    t.bytes += bytes.size();
+    ++from;
+  }
+  if (world.local_size() != world.size()) t.last_band_end = std::chrono::steady_clock::now();
+  t.gathered = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (times) *times = std::move(t);
+  return all;
+}
+}  // namespace
+
+MapRows banded_map_rows(const MpiWorld& world, MapPlan& plan, int ny, MapBandTimes* times,
+                        const BandTiles* tiles) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::vector<int> bands = split_rows(ny, world.size());
   const auto me = static_cast<std::size_t>(world.rank());
@@ -342,8 +390,13 @@ MapRows banded_map_rows(const MpiWorld& world, MapPlan& plan, int ny, MapBandTim
   const double band_cpu = static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
   const std::int64_t end_ns =
       std::chrono::duration_cast<std::chrono::nanoseconds>(band_end.time_since_epoch()).count();
+  const double tile_seconds = tiles ? write_band_tiles(world, bands, mine, *tiles, ny) : 0.0;
+  if (tiles && !plan.keep_grids)
+    return map_checks(world, mine, bands, t0, band_seconds, band_cpu, end_ns, tile_seconds, times);
   if (!world.root()) {
-    world.send(0, kTagBand, encode_band(mine, plan.factors, grids, band_seconds, band_cpu, end_ns));
+    world.send(
+        0, kTagBand,
+        encode_band(mine, plan.factors, grids, band_seconds, band_cpu, end_ns, tile_seconds));
     return mine;
   }
   // Rank 0: the whole map, its own band first, then every other rank's in rank order.
@@ -373,6 +426,7 @@ MapRows banded_map_rows(const MpiWorld& world, MapPlan& plan, int ny, MapBandTim
   t.bands = bands;
   t.band_seconds.push_back(band_seconds);
   t.band_cpu.push_back(band_cpu);
+  t.tile_seconds.push_back(tile_seconds);
   t.last_band_end = band_end;
   const bool one_machine = world.local_size() == world.size();
   for (int from = 1; from < world.size(); ++from) {
@@ -392,6 +446,7 @@ MapRows banded_map_rows(const MpiWorld& world, MapPlan& plan, int ny, MapBandTim
     const std::chrono::steady_clock::time_point end{
         std::chrono::duration_cast<std::chrono::steady_clock::duration>(
             std::chrono::nanoseconds(r.get<std::int64_t>()))};
+    t.tile_seconds.push_back(r.get<double>());
     t.last_band_end =
         std::max(t.last_band_end, one_machine ? end : std::chrono::steady_clock::now());
     all.dem_cells += r.get<std::uint64_t>();

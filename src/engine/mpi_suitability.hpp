@@ -114,9 +114,28 @@ struct MapBandTimes {
   double gathered = 0;
   std::size_t bytes = 0;
   std::vector<int> bands;
+  std::vector<double> tile_seconds;  // per rank: writing its tiles (--map-tiles), rows received
+  bool tiled_only = false;           // the map stayed on the ranks (tiles, no candidates' grids)
 };
-MapRows banded_map_rows(const MpiWorld& world, MapPlan& plan, int ny,
-                        MapBandTimes* times = nullptr);
+// The map's tiles written by the ranks (`--map-tiles`): the grid's rows in tiles of `rows` rows
+// (the last one shorter); each tile is written by the rank whose band holds its first row, which
+// receives the tile's other rows from the ranks that computed them (a tile's rows never come from
+// a lower rank: point-to-point messages down the ranks, no cycle). `write` gets the tile: its
+// stack (rows [r0, r1), the grid's width) and its map rows. Then, when the candidates need no
+// grids (plan.keep_grids false), nothing else goes to rank 0: the ranks exchange only their
+// "has a value" flags and DEM cells, and every rank returns them with an empty map and stack.
+struct BandTiles {
+  int rows = 0;
+  std::function<void(const MapRows& tile)> write;
+};
+// Writes this rank's tiles (collective); returns the seconds spent.
+double write_band_tiles(const MpiWorld& world, const std::vector<int>& bands, const MapRows& mine,
+                        const BandTiles& tiles, int ny);
+// The tiles of `ny` rows every `rows` rows: the first row of each.
+std::vector<int> tile_starts(int ny, int rows);
+
+MapRows banded_map_rows(const MpiWorld& world, MapPlan& plan, int ny, MapBandTimes* times = nullptr,
+                        const BandTiles* tiles = nullptr);
 
 // The ranking order of suitability (usable and not blocked first, then score, area, id).
 struct RankKey {

@@ -28,12 +28,16 @@ class Writer {
   }
   template <typename T>
   void vec(const std::vector<T>& v) {  // the items' bytes in one copy (a map band is large)
+    items(v.data(), v.size());
+  }
+  template <typename T>
+  void items(const T* p, std::size_t n) {  // as vec: a count, then the items' bytes
     static_assert(std::is_arithmetic_v<T> || std::is_enum_v<T>);
-    put<std::uint64_t>(v.size());
-    if (v.empty()) return;
+    put<std::uint64_t>(n);
+    if (n == 0) return;
     const auto at = bytes_.size();
-    bytes_.resize(at + v.size() * sizeof(T));
-    std::memcpy(bytes_.data() + at, v.data(), v.size() * sizeof(T));
+    bytes_.resize(at + n * sizeof(T));
+    std::memcpy(bytes_.data() + at, p, n * sizeof(T));
   }
   void strings(const std::vector<std::string>& v) {
     put<std::uint64_t>(v.size());

@@ -493,6 +493,11 @@ SuitabilityResult SuitabilityJob::run(SuitabilitySink& sink, const ProgressFn* p
   return result;
 }
 
+const SuitabilityResult& SuitabilityJob::validated() const {
+  if (!s_->validated) throw RuntimeError("SuitabilityJob::validated() before validate()");
+  return s_->r;
+}
+
 void SuitabilityJob::set_map_rows(MapRowsFn fn) {
   s_->map_rows = std::move(fn);
 }

@@ -117,6 +117,9 @@ class SuitabilityJob {
   // constraints, then the map through set_map_rows's function (which computes this rank's band
   // and sends it); no input hashes, no candidates, no sink.
   void run_map_only(const ProgressFn* progress = nullptr);
+  // After validate(): the result as far as validation fills it (name, factor ids and names,
+  // weights) — what a rank writing map tiles describes them with.
+  const SuitabilityResult& validated() const;
 
  private:
   SuitabilityResult run_in_budget(SuitabilitySink& sink, const ProgressFn* progress);

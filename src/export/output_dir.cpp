@@ -41,13 +41,38 @@ std::string OutputDir::staged(const std::string& name) {
   return (fs::path(staging_) / name).string();
 }
 
+std::string OutputDir::staged_dir(const std::string& name) {
+  const std::string path = staged(name);
+  std::error_code ec;
+  fs::create_directories(path, ec);
+  if (ec) throw RuntimeError(fmt::format("{}: cannot create: {}", path, ec.message()));
+  return path;
+}
+
+void OutputDir::remove_on_commit(const std::string& name) {
+  stale_.push_back(name);
+}
+
 std::vector<std::string> OutputDir::commit() {
   std::vector<std::string> done;
+  for (const auto& name : stale_) {
+    std::error_code ec;
+    fs::remove_all(fs::path(dir_) / name, ec);
+    if (ec)
+      throw RuntimeError(fmt::format("{}: cannot remove an older output: {}",
+                                     (fs::path(dir_) / name).string(), ec.message()));
+  }
   for (const auto& name : names_) {
     fs::path from = fs::path(staging_) / name;
     fs::path to = fs::path(dir_) / name;
     std::error_code ec;
     if (!fs::exists(from, ec)) continue;
+    if (fs::is_directory(from, ec) && fs::is_directory(to, ec)) {
+      fs::remove_all(to, ec);  // a staged folder replaces the older one as a whole
+      if (ec)
+        throw RuntimeError(
+            fmt::format("{}: cannot replace the older folder: {}", to.string(), ec.message()));
+    }
     fs::rename(from, to, ec);
     if (ec)
       throw RuntimeError(fmt::format("{}: cannot move the finished file into place: {}",

@@ -17,6 +17,12 @@ class OutputDir {
 
   // Path to write `name` to (inside the staging folder).
   std::string staged(const std::string& name);
+  // A folder `name` inside the staging folder (created), moved into DIR on commit; a folder of
+  // that name from an earlier run is replaced as a whole.
+  std::string staged_dir(const std::string& name);
+  // DIR/`name` from an earlier run, if any, is removed on commit (a file or folder this run's
+  // outputs supersede, e.g. suitability.tif when the map is written as tiles).
+  void remove_on_commit(const std::string& name);
   // Moves every staged file into DIR (replacing older ones) and removes the staging folder.
   std::vector<std::string> commit();
   const std::string& dir() const { return dir_; }
@@ -25,6 +31,7 @@ class OutputDir {
   std::string dir_;
   std::string staging_;
   std::vector<std::string> names_;
+  std::vector<std::string> stale_;
   bool committed_ = false;
   bool created_ = false;  // the folder did not exist before this run
 };

@@ -139,19 +139,26 @@ void write_candidates_gpkg(const std::string& path, const engine::SuitabilityRes
 }
 
 void write_suitability_tif(const std::string& path, const engine::SuitabilityResult& r) {
-  const auto& g = r.grid;
+  if (r.score_map.size() != r.grid.size())
+    throw RuntimeError(path + ": the map is not the grid's size (internal)");
+  write_score_cog(path, r.grid, 0, r.grid.ny, r.score_map.data(), r.name);
+}
+
+void write_score_cog(const std::string& path, const engine::Grid& g, int r0, int r1,
+                     const float* map, const std::string& project) {
   gis::GdalErrorCapture capture;
+  const int ny = r1 - r0;
   // The band is built in memory, then copied by the COG driver: tiles, DEFLATE, and the
   // overviews in front of the full-resolution data, so QGIS and web clients read only what they
   // show.
   GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
   GDALDriver* cog = GetGDALDriverManager()->GetDriverByName("COG");
   if (!mem || !cog) throw RuntimeError("GDAL has no MEM or COG driver");
-  // The band wraps one copy of the map (nodata −9999 instead of NaN); no second copy.
-  engine::Raster out = r.score_map;
+  // The band wraps one copy of the rows (nodata −9999 instead of NaN); no second copy.
+  engine::Raster out(map, map + static_cast<std::size_t>(ny) * static_cast<std::size_t>(g.nx));
   for (auto& v : out)
     if (std::isnan(v)) v = -9999.0f;
-  GDALDatasetUniquePtr src(mem->Create("", g.nx, g.ny, 0, GDT_Float32, nullptr));
+  GDALDatasetUniquePtr src(mem->Create("", g.nx, ny, 0, GDT_Float32, nullptr));
   if (!src) throw RuntimeError(fmt::format("{}: cannot create: {}", path, capture.first_error()));
   {
     char ptr[64] = {};
@@ -163,6 +170,7 @@ void write_suitability_tif(const std::string& path, const engine::SuitabilityRes
   }
   double gt[6];
   g.geotransform(gt);
+  gt[3] += r0 * gt[5];  // rows [r0, r1): whole multiples of the cell size, exact
   src->SetGeoTransform(gt);
   src->SetSpatialRef(g.crs.srs());
   GDALRasterBand* band = src->GetRasterBand(1);
@@ -171,14 +179,14 @@ void write_suitability_tif(const std::string& path, const engine::SuitabilityRes
   // Overviews by nearest neighbour built in memory (the COG driver's own pass writes the full
   // resolution to a temporary file and reads it back: 1.5 s more at 10 m on a county).
   std::vector<int> levels;
-  for (int f = 2; std::max(g.nx, g.ny) / f >= 256 / 2 && f <= 1 << 20; f *= 2) levels.push_back(f);
+  for (int f = 2; std::max(g.nx, ny) / f >= 256 / 2 && f <= 1 << 20; f *= 2) levels.push_back(f);
   if (!levels.empty() &&
       src->BuildOverviews("NEAREST", static_cast<int>(levels.size()), levels.data(), 0, nullptr,
                           nullptr, nullptr) != CE_None)
     throw RuntimeError(fmt::format("{}: overviews failed: {}", path, capture.first_error()));
   src->SetMetadataItem("SITEPLAN_BLOCKED_VALUE", "-1");
   src->SetMetadataItem("SITEPLAN_NODATA_OUTSIDE", "-9999");
-  src->SetMetadataItem("SITEPLAN_PROJECT", r.name.c_str());
+  src->SetMetadataItem("SITEPLAN_PROJECT", project.c_str());
   CPLStringList co;
   co.SetNameValue("BLOCKSIZE", "256");
   co.SetNameValue("COMPRESS", "DEFLATE");

@@ -13,6 +13,7 @@
 
 #include "core/error.hpp"
 #include "core/threads.hpp"
+#include "export/map_tiles.hpp"
 #include "export/suitability_outputs.hpp"
 #include "gis/gdal.hpp"
 #include "io/result_schema.hpp"
@@ -33,8 +34,18 @@ double num_of(const json& j) {
 
 void write_factors_tif(const std::string& path, const engine::SuitabilityResult& r) {
   const engine::FactorStack& st = r.factors;
+  if (st.scores.empty() || st.r0 != 0 || st.r1 != st.grid.ny) return;
+  write_factors_rows(path, st, map_header(r));
+}
+
+MapHeader map_header(const engine::SuitabilityResult& r) {
+  return {r.name, r.factor_names, r.weights};
+}
+
+void write_factors_rows(const std::string& path, const engine::FactorStack& st,
+                        const MapHeader& h) {
   const engine::Grid& g = st.grid;
-  if (st.scores.empty() || st.r0 != 0 || st.r1 != g.ny) return;
+  const int ny = st.r1 - st.r0;
   gis::GdalErrorCapture capture;
   GDALDriver* gtiff = GetGDALDriverManager()->GetDriverByName("GTiff");
   if (!gtiff) throw RuntimeError("GDAL has no GTiff driver");
@@ -50,35 +61,45 @@ void write_factors_tif(const std::string& path, const engine::SuitabilityResult&
   co.SetNameValue("INTERLEAVE", "BAND");
   // Tiles are compressed independently and written in order: the same bytes for any count.
   co.SetNameValue("NUM_THREADS", std::to_string(std::max(1u, thread_budget())).c_str());
-  GDALDatasetUniquePtr ds(gtiff->Create(path.c_str(), g.nx, g.ny, bands, GDT_UInt16, co.List()));
+  GDALDatasetUniquePtr ds(gtiff->Create(path.c_str(), g.nx, ny, bands, GDT_UInt16, co.List()));
   if (!ds) throw RuntimeError(fmt::format("{}: cannot create: {}", path, capture.first_error()));
   double gt[6];
   g.geotransform(gt);
+  gt[3] += st.r0 * gt[5];  // rows [r0, r1): whole multiples of the cell size, exact
   ds->SetGeoTransform(gt);
   if (!g.crs.empty()) ds->SetSpatialRef(g.crs.srs());
   ds->SetMetadataItem("SITEPLAN_SCORE_STEPS", "65534");
   ds->SetMetadataItem("SITEPLAN_STATE_BAND", std::to_string(bands).c_str());
   for (std::size_t k = 0; k < st.scores.size(); ++k) {
     GDALRasterBand* b = ds->GetRasterBand(static_cast<int>(k) + 1);
-    b->SetDescription(st.ids[k].c_str());
-    b->SetNoDataValue(engine::kScoreNoData);
-    b->SetScale(1.0 / 65534.0);
-    b->SetOffset(0.0);
-    if (k < r.factor_names.size()) b->SetMetadataItem("NAME", r.factor_names[k].c_str());
-    if (k < r.weights.size())
-      b->SetMetadataItem("WEIGHT", fmt::format("{:.17g}", r.weights[k]).c_str());
-    if (b->RasterIO(GF_Write, 0, 0, g.nx, g.ny, const_cast<std::uint16_t*>(st.scores[k].data()),
-                    g.nx, g.ny, GDT_UInt16, 0, 0) != CE_None)
+    describe_factor_band(*b, st.ids[k], k < h.names.size() ? h.names[k] : "",
+                         k < h.weights.size() ? h.weights[k] : std::nan(""));
+    if (b->RasterIO(GF_Write, 0, 0, g.nx, ny, const_cast<std::uint16_t*>(st.scores[k].data()), g.nx,
+                    ny, GDT_UInt16, 0, 0) != CE_None)
       throw RuntimeError(path + ": write failed");
   }
   GDALRasterBand* sb = ds->GetRasterBand(bands);
-  sb->SetDescription("state");
-  sb->SetMetadataItem("VALUES", "0 = outside the study area, 1 = blocked, 2 = open");
-  if (sb->RasterIO(GF_Write, 0, 0, g.nx, g.ny, const_cast<std::uint8_t*>(st.state.data()), g.nx,
-                   g.ny, GDT_Byte, 0, 0) != CE_None)
+  describe_state_band(*sb);
+  if (sb->RasterIO(GF_Write, 0, 0, g.nx, ny, const_cast<std::uint8_t*>(st.state.data()), g.nx, ny,
+                   GDT_Byte, 0, 0) != CE_None)
     throw RuntimeError(path + ": write failed");
   ds.reset();
   if (capture.has_error()) throw RuntimeError(fmt::format("{}: {}", path, capture.first_error()));
+}
+
+void describe_factor_band(GDALRasterBand& b, const std::string& id, const std::string& name,
+                          double weight) {
+  b.SetDescription(id.c_str());
+  b.SetNoDataValue(engine::kScoreNoData);
+  b.SetScale(1.0 / 65534.0);
+  b.SetOffset(0.0);
+  if (!name.empty()) b.SetMetadataItem("NAME", name.c_str());
+  if (!std::isnan(weight)) b.SetMetadataItem("WEIGHT", fmt::format("{:.17g}", weight).c_str());
+}
+
+void describe_state_band(GDALRasterBand& b) {
+  b.SetDescription("state");
+  b.SetMetadataItem("VALUES", "0 = outside the study area, 1 = blocked, 2 = open");
 }
 
 std::string run_json(const engine::SuitabilityResult& r) {
@@ -311,7 +332,13 @@ engine::SuitabilityResult read_suitability_run(const std::string& dir) {
   } catch (const json::exception& e) {
     throw InputError(fmt::format("{}: {}", jpath, e.what()));
   }
-  read_factors_tif(dir + "/factors.tif", r);
+  const std::string factors = factors_raster(dir);
+  if (factors.empty())
+    throw InputError(
+        fmt::format("{}: no factors.tif (or factors.vrt) — a suitability run's "
+                    "folder has one; run `siteplan suitability` again",
+                    dir));
+  read_factors_tif(factors, r);
   r.grid = r.factors.grid;
   read_geometries(dir + "/candidates.gpkg", r);
   return r;

@@ -11,6 +11,7 @@
 #include "core/log.hpp"
 #include "core/text.hpp"
 #include "engine/ahp.hpp"
+#include "export/map_tiles.hpp"
 #include "export/suitability_outputs.hpp"
 #include "viewer/scene.hpp"
 
@@ -19,7 +20,7 @@ namespace siteplan::viewer {
 void Scene::load_whatif() {
   if (!results_ || !results_->has_scores) return;
   if (!std::filesystem::exists(results_->dir + "/run.json") ||
-      !std::filesystem::exists(results_->dir + "/factors.tif"))
+      out::factors_raster(results_->dir).empty())
     return;
   try {
     whatif_ = std::make_shared<engine::SuitabilityResult>(out::read_suitability_run(results_->dir));

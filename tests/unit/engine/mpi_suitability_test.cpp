@@ -355,3 +355,61 @@ TEST(MpiSuitability, JobMapInBandsAcrossRanks) {
     world.barrier();
   }
 }
+
+TEST(MpiSuitability, TilesAcrossRanks) {
+  // The ranks write the map's tiles (BandTiles): every tile exactly once, by the rank holding its
+  // first row, with the rows other ranks computed (under `mpirun -n 3`, ctest mpi.tiles: tiles of
+  // 4 rows over bands of 7–8, so tiles straddle seams; 40 rows on 3 ranks of which the
+  // 2-row grid leaves some empty).
+  engine::MpiWorld world;
+  for (auto [ny, rows] : {std::pair{23, 4}, std::pair{23, 5}, std::pair{2, 1}, std::pair{23, 64}}) {
+    const int nx = 9;
+    const std::vector<int> bands = engine::split_rows(ny, world.size());
+    const auto me = static_cast<std::size_t>(world.rank());
+    auto value = [nx](int row, int col) { return static_cast<float>(row * nx + col) / 7.0f; };
+    auto band_of = [&](int r0, int r1) {
+      engine::MapRows m;
+      m.stack.grid.nx = nx;
+      m.stack.grid.ny = ny;
+      m.stack.r0 = r0;
+      m.stack.r1 = r1;
+      m.stack.ids = {"a", "b"};
+      for (int k = 0; k < 2; ++k) {
+        m.stack.scores.emplace_back();
+        for (int r = r0; r < r1; ++r)
+          for (int c = 0; c < nx; ++c)
+            m.stack.scores.back().push_back(static_cast<std::uint16_t>(k * 1000 + r * nx + c));
+      }
+      for (int r = r0; r < r1; ++r)
+        for (int c = 0; c < nx; ++c) {
+          m.stack.state.push_back(static_cast<std::uint8_t>((r + c) % 3));
+          m.map.push_back(value(r, c));
+        }
+      return m;
+    };
+    const engine::MapRows mine = band_of(bands[me], bands[me + 1]);
+    std::vector<int> written;
+    engine::BandTiles tiles{
+        rows, [&](const engine::MapRows& t) {
+          const engine::MapRows expect = band_of(t.stack.r0, t.stack.r1);
+          EXPECT_EQ(t.stack.r1, std::min(ny, t.stack.r0 + rows));
+          EXPECT_EQ(t.stack.state, expect.stack.state);
+          EXPECT_EQ(t.stack.scores, expect.stack.scores);
+          EXPECT_EQ(std::memcmp(t.map.data(), expect.map.data(), expect.map.size() * sizeof(float)),
+                    0);
+          EXPECT_GE(t.stack.r0, bands[me]);  // the rank of its first row
+          EXPECT_LT(t.stack.r0, bands[me + 1]);
+          written.push_back(t.stack.r0);
+        }};
+    engine::write_band_tiles(world, bands, mine, tiles, ny);
+    std::string mine_bytes(reinterpret_cast<const char*>(written.data()),
+                           written.size() * sizeof(int));
+    std::vector<int> all;
+    for (const auto& b : world.all_gather(mine_bytes)) {
+      std::vector<int> v(b.size() / sizeof(int));
+      std::memcpy(v.data(), b.data(), b.size());
+      all.insert(all.end(), v.begin(), v.end());
+    }
+    EXPECT_EQ(all, engine::tile_starts(ny, rows)) << ny << " rows in tiles of " << rows;
+  }
+}
