@@ -8,6 +8,10 @@ exclusion layers (farmland-like and eco-redline-like polygons), and two SitePlan
 derive = false, map only) with the same inputs.
 
     /usr/bin/python3 bench/gen_suitability_data.py [DIR] [--seed N] [--width-km W] [--height-km H]
+
+A province (the MPI benchmark, bench/run_mpi_suitability_bench.sh): --counties N places N such
+counties side by side (--cols per row; boxes abut), each with its own roads, substations,
+settlements and exclusions; the study area is their union, the DEM covers them all.
 """
 import argparse
 import json
@@ -44,9 +48,11 @@ def fractal_dem(rng, nx, ny, cell):
     return dem
 
 
-def county_polygon(rng, w, h, target_km2):
-    """A star-shaped blob inside the box, scaled to the target area."""
-    cx, cy = X0 + w / 2, Y0 + h / 2
+def county_polygon(rng, w, h, target_km2, ox=0.0, oy=0.0):
+    """A star-shaped blob inside the box (lower-left corner X0 + ox, Y0 + oy), scaled to the
+    target area."""
+    x0, y0 = X0 + ox, Y0 + oy
+    cx, cy = x0 + w / 2, y0 + h / 2
     n = 720
     ang = np.linspace(0, 2 * math.pi, n, endpoint=False)
     r = np.ones(n)
@@ -56,8 +62,8 @@ def county_polygon(rng, w, h, target_km2):
     for s in np.linspace(0.5, 1.0, 200):
         xs = cx + s * (w / 2) * r * np.cos(ang)
         ys = cy + s * (h / 2) * r * np.sin(ang)
-        xs = np.clip(xs, X0 + 50, X0 + w - 50)
-        ys = np.clip(ys, Y0 + 50, Y0 + h - 50)
+        xs = np.clip(xs, x0 + 50, x0 + w - 50)
+        ys = np.clip(ys, y0 + 50, y0 + h - 50)
         ring = ogr.Geometry(ogr.wkbLinearRing)
         for x, y in zip(xs, ys):
             ring.AddPoint_2D(float(x), float(y))
@@ -180,6 +186,8 @@ def main():
     ap.add_argument("--height-km", type=float, default=83.0)
     ap.add_argument("--county-km2", type=float, default=2400.0)
     ap.add_argument("--cell", type=float, default=10.0)
+    ap.add_argument("--counties", type=int, default=1)
+    ap.add_argument("--cols", type=int, default=4)
     ap.add_argument("--force", action="store_true")
     a = ap.parse_args()
     out = a.dir
@@ -192,8 +200,11 @@ def main():
     srs = osr.SpatialReference()
     srs.ImportFromEPSG(4542)
 
-    county = county_polygon(rng, w, h, a.county_km2)
-    minx, maxx, miny, maxy = county.GetEnvelope()
+    boxes = [((i % a.cols) * w, (i // a.cols) * h) for i in range(a.counties)]
+    counties = [county_polygon(rng, w, h, a.county_km2, ox, oy) for ox, oy in boxes]
+    envs = [c.GetEnvelope() for c in counties]
+    minx, maxx = min(e[0] for e in envs), max(e[1] for e in envs)
+    miny, maxy = min(e[2] for e in envs), max(e[3] for e in envs)
     # The DEM covers the 10 m analysis grid (snapped to the cell) plus one cell on every side.
     c = a.cell
     gx0, gx1 = math.floor(minx / c) * c - c, math.ceil(maxx / c) * c + c
@@ -202,7 +213,7 @@ def main():
     dem = fractal_dem(rng, nx, ny, c)
     drv = gdal.GetDriverByName("GTiff")
     ds = drv.Create(os.path.join(out, "dem.tif"), nx, ny, 1, gdal.GDT_Float32,
-                    ["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=3"])
+                    ["TILED=YES", "COMPRESS=DEFLATE", "PREDICTOR=3", "BIGTIFF=IF_SAFER"])
     ds.SetGeoTransform((gx0, c, 0, gy1, 0, -c))
     ds.SetProjection(srs.ExportToWkt())
     ds.GetRasterBand(1).SetNoDataValue(-99999)
@@ -212,52 +223,52 @@ def main():
 
     gpkg = ogr.GetDriverByName("GPKG").CreateDataSource(os.path.join(out, "county.gpkg"))
     lc = layer(gpkg, "county", ogr.wkbPolygon, srs)
-    add(lc, county)
-
-    # Roads: polylines wandering across the county (a trunk grid plus village roads).
     lr = layer(gpkg, "roads", ogr.wkbLineString, srs)
-    nroads = 0
-    for k in range(60):
-        line = ogr.Geometry(ogr.wkbLineString)
-        x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
-        heading = rng.uniform(0, 2 * math.pi)
-        for _ in range(int(rng.integers(20, 120))):
-            line.AddPoint_2D(x, y)
-            heading += rng.normal(0, 0.3)
-            step = rng.uniform(150, 600)
-            x += step * math.cos(heading)
-            y += step * math.sin(heading)
-        add(lr, line)
-        nroads += 1
-
     ls = layer(gpkg, "substations", ogr.wkbPoint, srs)
-    for k in range(14):
-        p = ogr.Geometry(ogr.wkbPoint)
-        p.AddPoint_2D(rng.uniform(minx, maxx), rng.uniform(miny, maxy))
-        add(ls, p)
-
     lset = layer(gpkg, "settlements", ogr.wkbPolygon, srs)
-    for k in range(220):
-        add(lset, blob(rng, rng.uniform(minx, maxx), rng.uniform(miny, maxy),
-                       rng.uniform(80, 600)))
     lf = layer(gpkg, "farmland", ogr.wkbPolygon, srs)
-    for k in range(1500):
-        add(lf, blob(rng, rng.uniform(minx, maxx), rng.uniform(miny, maxy),
-                     rng.uniform(100, 700), n=16))
     le = layer(gpkg, "redline", ogr.wkbPolygon, srs)
-    for k in range(12):
-        add(le, blob(rng, rng.uniform(minx, maxx), rng.uniform(miny, maxy),
-                     rng.uniform(2000, 6000), n=64))
+    nroads = 0
+    for county in counties:
+        add(lc, county)
+        minx, maxx, miny, maxy = county.GetEnvelope()
+        # Roads: polylines wandering across the county (a trunk grid plus village roads).
+        for k in range(60):
+            line = ogr.Geometry(ogr.wkbLineString)
+            x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
+            heading = rng.uniform(0, 2 * math.pi)
+            for _ in range(int(rng.integers(20, 120))):
+                line.AddPoint_2D(x, y)
+                heading += rng.normal(0, 0.3)
+                step = rng.uniform(150, 600)
+                x += step * math.cos(heading)
+                y += step * math.sin(heading)
+            add(lr, line)
+            nroads += 1
+        for k in range(14):
+            p = ogr.Geometry(ogr.wkbPoint)
+            p.AddPoint_2D(rng.uniform(minx, maxx), rng.uniform(miny, maxy))
+            add(ls, p)
+        for k in range(220):
+            add(lset, blob(rng, rng.uniform(minx, maxx), rng.uniform(miny, maxy),
+                           rng.uniform(80, 600)))
+        for k in range(1500):
+            add(lf, blob(rng, rng.uniform(minx, maxx), rng.uniform(miny, maxy),
+                         rng.uniform(100, 700), n=16))
+        for k in range(12):
+            add(le, blob(rng, rng.uniform(minx, maxx), rng.uniform(miny, maxy),
+                         rng.uniform(2000, 6000), n=64))
     gpkg = None
+    county_km2 = sum(c.GetArea() for c in counties) / 1e6
 
     for g in (10, 30):
         with open(os.path.join(out, f"county-{g}m.toml"), "w") as f:
             f.write(PROJECT.format(grid_m=g))
     with open(os.path.join(out, "manifest.json"), "w") as f:
-        json.dump({"seed": a.seed, "county_km2": county.GetArea() / 1e6,
+        json.dump({"seed": a.seed, "counties": a.counties, "county_km2": county_km2,
                    "box_km": [a.width_km, a.height_km], "dem": [nx, ny, c],
                    "grid_extent": [gx0 + c, gy0 + c, gx1 - c, gy1 - c], "roads": nroads}, f)
-    print(f"{out}: county {county.GetArea() / 1e6:.0f} km², DEM {nx} x {ny} at {c} m")
+    print(f"{out}: {a.counties} county(ies), {county_km2:.0f} km², DEM {nx} x {ny} at {c} m")
     return 0
 
 

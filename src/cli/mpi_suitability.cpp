@@ -72,8 +72,8 @@ int run_suitability_banded(engine::MpiWorld& world,
   }
   const out::MapHeader header = out::map_header(job->validated());
   const std::string staging = std::filesystem::path(tiles_dir).parent_path().string();
-  engine::BandTiles tiles{options.map_tiles, [&](const engine::MapRows& t) {
-                            out::write_map_tile(staging, t.stack, t.map.data(), header);
+  engine::BandTiles tiles{options.map_tiles, [&](const engine::MapRowsView& t) {
+                            out::write_map_tile(staging, t, header);
                           }};
   engine::MapBandTimes times;
   job->set_map_rows([&](engine::MapPlan& plan, int ny) {

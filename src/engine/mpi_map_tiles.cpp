@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "core/error.hpp"
+#include "core/log.hpp"
 #include "engine/mpi_suitability.hpp"
 #include "engine/mpi_wire.hpp"
 
@@ -78,11 +79,16 @@ double write_band_tiles(const MpiWorld& world, const std::vector<int>& bands, co
   }
   const std::size_t nf = mine.stack.scores.size();
   const auto nx = static_cast<std::size_t>(mine.stack.grid.nx);
+  // This rank's tiles that straddle the next bands, filled with its own rows and every row the
+  // next ranks send before any tile is written: a rank sending rows waits until they are received
+  // (large messages), so receiving first lets every rank go on to its own tiles at once. A tile
+  // inside the band is written from the band itself.
+  std::vector<MapRows> joined;
   for (int r0 : starts) {
-    if (owner(r0) != me) continue;
+    if (owner(r0) != me || tile_end(r0) <= b1) continue;
     const int r1 = tile_end(r0);
     const std::size_t n = static_cast<std::size_t>(r1 - r0) * nx;
-    MapRows tile;
+    MapRows& tile = joined.emplace_back();
     tile.stack.grid = mine.stack.grid;
     tile.stack.r0 = r0;
     tile.stack.r1 = r1;
@@ -92,7 +98,7 @@ double write_band_tiles(const MpiWorld& world, const std::vector<int>& bands, co
     tile.map.resize(n);
     std::vector<const std::uint16_t*> own;
     for (const auto& q : mine.stack.scores) own.push_back(q.data());
-    place_rows(tile, r0, std::min(r1, b1), b0, mine.stack.state.data(), mine.map.data(), own);
+    place_rows(tile, r0, b1, b0, mine.stack.state.data(), mine.map.data(), own);
     for (int k = me + 1; k < world.size() && bands[static_cast<std::size_t>(k)] < r1; ++k) {
       const int k0 = bands[static_cast<std::size_t>(k)];
       const int k1 = std::min(r1, bands[static_cast<std::size_t>(k) + 1]);
@@ -117,7 +123,20 @@ double write_band_tiles(const MpiWorld& world, const std::vector<int>& bands, co
       for (const auto& q : scores) theirs.push_back(q.data());
       place_rows(tile, a, b, a, state.data(), map.data(), theirs);
     }
-    tiles.write(tile);
+  }
+  log::debug("rank {}: map tiles' rows in after {:.2f} s", me,
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  std::size_t j = 0;
+  for (int r0 : starts) {
+    if (owner(r0) != me) continue;
+    const int r1 = tile_end(r0);
+    if (r1 <= b1) {
+      tiles.write(view_rows(mine.stack, &mine.map, r0, r1));
+    } else {
+      MapRows& tile = joined.at(j++);
+      tiles.write(view_rows(tile.stack, &tile.map, r0, r1));
+      tile = MapRows{};
+    }
   }
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }

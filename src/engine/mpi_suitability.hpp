@@ -120,13 +120,13 @@ struct MapBandTimes {
 // The map's tiles written by the ranks (`--map-tiles`): the grid's rows in tiles of `rows` rows
 // (the last one shorter); each tile is written by the rank whose band holds its first row, which
 // receives the tile's other rows from the ranks that computed them (a tile's rows never come from
-// a lower rank: point-to-point messages down the ranks, no cycle). `write` gets the tile: its
-// stack (rows [r0, r1), the grid's width) and its map rows. Then, when the candidates need no
-// grids (plan.keep_grids false), nothing else goes to rank 0: the ranks exchange only their
+// a lower rank: point-to-point messages down the ranks, no cycle). `write` gets the tile's rows
+// (a view into the band, or a tile assembled where it straddles bands). Then, when the candidates
+// need no grids (plan.keep_grids false), nothing else goes to rank 0: the ranks exchange only their
 // "has a value" flags and DEM cells, and every rank returns them with an empty map and stack.
 struct BandTiles {
   int rows = 0;
-  std::function<void(const MapRows& tile)> write;
+  std::function<void(const MapRowsView& tile)> write;
 };
 // Writes this rank's tiles (collective); returns the seconds spent.
 double write_band_tiles(const MpiWorld& world, const std::vector<int>& bands, const MapRows& mine,

@@ -7,6 +7,9 @@
 #include <map>
 #include <memory>
 
+#include <fmt/core.h>
+
+#include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/threads.hpp"
 #include "engine/suitability.hpp"
@@ -147,6 +150,23 @@ void weighted_map(const FactorStack& stack, const std::vector<double>& weights, 
                   if (st[i] != kOpen) acc[i] = st[i] == kBlocked ? -1.0f : kNoData;
               }
             });
+}
+
+MapRowsView view_rows(const FactorStack& stack, const Raster* map, int r0, int r1) {
+  if (r0 < stack.r0 || r1 > stack.r1 || r0 > r1)
+    throw RuntimeError(
+        fmt::format("rows [{}, {}) of a stack of rows [{}, {})", r0, r1, stack.r0, stack.r1));
+  const std::size_t at =
+      static_cast<std::size_t>(r0 - stack.r0) * static_cast<std::size_t>(stack.grid.nx);
+  MapRowsView v;
+  v.grid = &stack.grid;
+  v.r0 = r0;
+  v.r1 = r1;
+  v.ids = &stack.ids;
+  for (const auto& q : stack.scores) v.scores.push_back(q.data() + at);
+  v.state = stack.state.data() + at;
+  v.map = map ? map->data() + at : nullptr;
+  return v;
 }
 
 }  // namespace siteplan::engine

@@ -60,6 +60,19 @@ struct MapRows {
   std::size_t dem_cells = 0;    // cells with an elevation, over the DEMs used
 };
 
+// Rows [r0, r1) of a map held elsewhere (a band, a whole run, or a tile assembled from bands):
+// where each array's first cell of row r0 is; the rows follow at the grid's width.
+struct MapRowsView {
+  const Grid* grid = nullptr;
+  int r0 = 0, r1 = 0;
+  const std::vector<std::string>* ids = nullptr;  // the factors'
+  std::vector<const std::uint16_t*> scores;       // per factor
+  const std::uint8_t* state = nullptr;
+  const float* map = nullptr;  // may be null (a factor stack without its map)
+};
+// Rows [r0, r1) of a stack (and its map, when given) that holds them.
+MapRowsView view_rows(const FactorStack& stack, const Raster* map, int r0, int r1);
+
 // Rows [r0, r1) of the map; the same values for any strip_rows, range split and thread count.
 MapRows compute_rows(MapPlan& plan, int r0, int r1);
 

@@ -4,10 +4,12 @@
 #include <gdal_priv.h>
 #include <gdal_utils.h>
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 
 #include "core/error.hpp"
+#include "core/log.hpp"
 #include "gis/gdal.hpp"
 
 namespace siteplan::out {
@@ -31,32 +33,25 @@ std::string map_tile_name(const std::string& kind, int r0) {
   return fmt::format("{}/{}-r{:06d}.tif", kTilesDir, kind, r0);
 }
 
-void write_map_tile(const std::string& dir, const engine::FactorStack& st, const float* map,
-                    const MapHeader& h) {
-  write_score_cog(dir + "/" + map_tile_name("suitability", st.r0), st.grid, st.r0, st.r1, map,
-                  h.project);
-  write_factors_rows(dir + "/" + map_tile_name("factors", st.r0), st, h);
+void write_map_tile(const std::string& dir, const engine::MapRowsView& rows, const MapHeader& h) {
+  const auto t0 = std::chrono::steady_clock::now();
+  write_score_cog(dir + "/" + map_tile_name("suitability", rows.r0), *rows.grid, rows.r0, rows.r1,
+                  rows.map, h.project);
+  const auto t1 = std::chrono::steady_clock::now();
+  write_factors_rows(dir + "/" + map_tile_name("factors", rows.r0), rows, h);
+  const auto t2 = std::chrono::steady_clock::now();
+  log::debug("map tile of rows [{}, {}): map {:.2f} s, factors {:.2f} s", rows.r0, rows.r1,
+             std::chrono::duration<double>(t1 - t0).count(),
+             std::chrono::duration<double>(t2 - t1).count());
 }
 
 void write_map_tiles(const std::string& dir, const engine::SuitabilityResult& r, int rows) {
-  const engine::FactorStack& all = r.factors;
   const engine::Grid& g = r.grid;
-  if (r.score_map.size() != g.size() || all.r0 != 0 || all.r1 != g.ny)
+  if (r.score_map.size() != g.size() || r.factors.r0 != 0 || r.factors.r1 != g.ny)
     throw RuntimeError(dir + ": the map is not the grid's size (internal)");
   const MapHeader h = map_header(r);
-  const auto nx = static_cast<std::size_t>(g.nx);
-  for (auto [r0, r1] : map_tile_ranges(g.ny, rows)) {
-    const auto a = static_cast<std::ptrdiff_t>(static_cast<std::size_t>(r0) * nx);
-    const auto b = static_cast<std::ptrdiff_t>(static_cast<std::size_t>(r1) * nx);
-    engine::FactorStack st;
-    st.grid = g;
-    st.r0 = r0;
-    st.r1 = r1;
-    st.ids = all.ids;
-    for (const auto& q : all.scores) st.scores.emplace_back(q.begin() + a, q.begin() + b);
-    st.state.assign(all.state.begin() + a, all.state.begin() + b);
-    write_map_tile(dir, st, r.score_map.data() + a, h);
-  }
+  for (auto [r0, r1] : map_tile_ranges(g.ny, rows))
+    write_map_tile(dir, engine::view_rows(r.factors, &r.score_map, r0, r1), h);
 }
 
 namespace {

@@ -23,10 +23,8 @@ std::vector<std::pair<int, int>> map_tile_ranges(int ny, int rows);
 // "tiles/suitability-r000512.tif", "tiles/factors-r000512.tif" (kind: suitability / factors).
 std::string map_tile_name(const std::string& kind, int r0);
 
-// The two tile files of rows [st.r0, st.r1) into `dir` (the output folder: `dir`/tiles must
-// exist); `map` holds the same rows.
-void write_map_tile(const std::string& dir, const engine::FactorStack& st, const float* map,
-                    const MapHeader& h);
+// The two tile files of the rows into `dir` (the output folder: `dir`/tiles must exist).
+void write_map_tile(const std::string& dir, const engine::MapRowsView& rows, const MapHeader& h);
 // Every tile of a whole run (one process).
 void write_map_tiles(const std::string& dir, const engine::SuitabilityResult& r, int rows);
 // suitability.vrt and factors.vrt over the tiles in `dir`, described as the single files are.

@@ -46,7 +46,8 @@ struct MapHeader {
 };
 MapHeader map_header(const engine::SuitabilityResult& r);
 // The factors file of the stack's rows [st.r0, st.r1) (factors.tif: every row).
-void write_factors_rows(const std::string& path, const engine::FactorStack& st, const MapHeader& h);
+void write_factors_rows(const std::string& path, const engine::MapRowsView& rows,
+                        const MapHeader& h);
 void describe_factor_band(GDALRasterBand& b, const std::string& id, const std::string& name,
                           double weight);
 void describe_state_band(GDALRasterBand& b);

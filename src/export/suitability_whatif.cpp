@@ -35,21 +35,21 @@ double num_of(const json& j) {
 void write_factors_tif(const std::string& path, const engine::SuitabilityResult& r) {
   const engine::FactorStack& st = r.factors;
   if (st.scores.empty() || st.r0 != 0 || st.r1 != st.grid.ny) return;
-  write_factors_rows(path, st, map_header(r));
+  write_factors_rows(path, engine::view_rows(st, nullptr, 0, st.grid.ny), map_header(r));
 }
 
 MapHeader map_header(const engine::SuitabilityResult& r) {
   return {r.name, r.factor_names, r.weights};
 }
 
-void write_factors_rows(const std::string& path, const engine::FactorStack& st,
+void write_factors_rows(const std::string& path, const engine::MapRowsView& rows,
                         const MapHeader& h) {
-  const engine::Grid& g = st.grid;
-  const int ny = st.r1 - st.r0;
+  const engine::Grid& g = *rows.grid;
+  const int ny = rows.r1 - rows.r0;
   gis::GdalErrorCapture capture;
   GDALDriver* gtiff = GetGDALDriverManager()->GetDriverByName("GTiff");
   if (!gtiff) throw RuntimeError("GDAL has no GTiff driver");
-  const int bands = static_cast<int>(st.scores.size()) + 1;
+  const int bands = static_cast<int>(rows.scores.size()) + 1;
   CPLStringList co;
   co.SetNameValue("TILED", "YES");
   co.SetNameValue("BLOCKXSIZE", "256");
@@ -65,22 +65,22 @@ void write_factors_rows(const std::string& path, const engine::FactorStack& st,
   if (!ds) throw RuntimeError(fmt::format("{}: cannot create: {}", path, capture.first_error()));
   double gt[6];
   g.geotransform(gt);
-  gt[3] += st.r0 * gt[5];  // rows [r0, r1): whole multiples of the cell size, exact
+  gt[3] += rows.r0 * gt[5];  // rows [r0, r1): whole multiples of the cell size, exact
   ds->SetGeoTransform(gt);
   if (!g.crs.empty()) ds->SetSpatialRef(g.crs.srs());
   ds->SetMetadataItem("SITEPLAN_SCORE_STEPS", "65534");
   ds->SetMetadataItem("SITEPLAN_STATE_BAND", std::to_string(bands).c_str());
-  for (std::size_t k = 0; k < st.scores.size(); ++k) {
+  for (std::size_t k = 0; k < rows.scores.size(); ++k) {
     GDALRasterBand* b = ds->GetRasterBand(static_cast<int>(k) + 1);
-    describe_factor_band(*b, st.ids[k], k < h.names.size() ? h.names[k] : "",
+    describe_factor_band(*b, (*rows.ids)[k], k < h.names.size() ? h.names[k] : "",
                          k < h.weights.size() ? h.weights[k] : std::nan(""));
-    if (b->RasterIO(GF_Write, 0, 0, g.nx, ny, const_cast<std::uint16_t*>(st.scores[k].data()), g.nx,
-                    ny, GDT_UInt16, 0, 0) != CE_None)
+    if (b->RasterIO(GF_Write, 0, 0, g.nx, ny, const_cast<std::uint16_t*>(rows.scores[k]), g.nx, ny,
+                    GDT_UInt16, 0, 0) != CE_None)
       throw RuntimeError(path + ": write failed");
   }
   GDALRasterBand* sb = ds->GetRasterBand(bands);
   describe_state_band(*sb);
-  if (sb->RasterIO(GF_Write, 0, 0, g.nx, ny, const_cast<std::uint8_t*>(st.state.data()), g.nx, ny,
+  if (sb->RasterIO(GF_Write, 0, 0, g.nx, ny, const_cast<std::uint8_t*>(rows.state), g.nx, ny,
                    GDT_Byte, 0, 0) != CE_None)
     throw RuntimeError(path + ": write failed");
   ds.reset();

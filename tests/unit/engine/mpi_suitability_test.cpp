@@ -390,16 +390,19 @@ TEST(MpiSuitability, TilesAcrossRanks) {
     const engine::MapRows mine = band_of(bands[me], bands[me + 1]);
     std::vector<int> written;
     engine::BandTiles tiles{
-        rows, [&](const engine::MapRows& t) {
-          const engine::MapRows expect = band_of(t.stack.r0, t.stack.r1);
-          EXPECT_EQ(t.stack.r1, std::min(ny, t.stack.r0 + rows));
-          EXPECT_EQ(t.stack.state, expect.stack.state);
-          EXPECT_EQ(t.stack.scores, expect.stack.scores);
-          EXPECT_EQ(std::memcmp(t.map.data(), expect.map.data(), expect.map.size() * sizeof(float)),
-                    0);
-          EXPECT_GE(t.stack.r0, bands[me]);  // the rank of its first row
-          EXPECT_LT(t.stack.r0, bands[me + 1]);
-          written.push_back(t.stack.r0);
+        rows, [&](const engine::MapRowsView& t) {
+          const engine::MapRows expect = band_of(t.r0, t.r1);
+          const std::size_t n = expect.stack.state.size();
+          EXPECT_EQ(t.r1, std::min(ny, t.r0 + rows));
+          EXPECT_EQ(std::vector<std::uint8_t>(t.state, t.state + n), expect.stack.state);
+          ASSERT_EQ(t.scores.size(), 2u);
+          for (std::size_t k = 0; k < 2; ++k)
+            EXPECT_EQ(std::vector<std::uint16_t>(t.scores[k], t.scores[k] + n),
+                      expect.stack.scores[k]);
+          EXPECT_EQ(std::memcmp(t.map, expect.map.data(), n * sizeof(float)), 0);
+          EXPECT_GE(t.r0, bands[me]);  // the rank of its first row
+          EXPECT_LT(t.r0, bands[me + 1]);
+          written.push_back(t.r0);
         }};
     engine::write_band_tiles(world, bands, mine, tiles, ny);
     std::string mine_bytes(reinterpret_cast<const char*>(written.data()),
