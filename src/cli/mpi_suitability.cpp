@@ -105,13 +105,19 @@ int run_suitability_banded(engine::MpiWorld& world,
       std::string tile_secs;
       for (double s : times.tile_seconds)
         tile_secs += fmt::format("{}{:.2f}", tile_secs.empty() ? "" : " / ", s);
+      std::string starts;  // when each rank began its band (ranks on one machine)
+      for (std::size_t k = 0; k < times.band_end.size() && k < times.band_seconds.size(); ++k)
+        starts += fmt::format(
+            "{}{:.2f}", starts.empty() ? "" : " / ",
+            std::chrono::duration<double>(times.band_end[k] - t0).count() - times.band_seconds[k]);
       const double map_at = std::chrono::duration<double>(times.start - t0).count();
       const double last = std::chrono::duration<double>(times.last_band_end - t0).count();
       log::info(
-          "MPI: {} ranks; the map from {:.2f} s, in bands of {} rows computed in {} s (CPU {} "
+          "MPI: {} ranks; the map from {:.2f} s{}, in bands of {} rows computed in {} s (CPU {} "
           "s at their end){}; the last at {:.2f} s, {} at {:.2f} s ({:.1f} MB); then rank 0 "
           "alone (candidates, outputs) until {:.2f} s",
-          world.size(), map_at, rows, bands, cpu,
+          world.size(), map_at, starts.empty() ? "" : fmt::format(" (ranks from {} s)", starts),
+          rows, bands, cpu,
           options.map_tiles ? fmt::format(", each rank's tiles written in {} s", tile_secs) : "",
           last, times.tiled_only ? "every rank's checks in" : "every band in",
           map_at + times.gathered, static_cast<double>(times.bytes) / 1e6, secs);

@@ -351,6 +351,7 @@ MapRows map_checks(const MpiWorld& world, const MapRows& mine, const std::vector
         std::chrono::duration_cast<std::chrono::steady_clock::duration>(
             std::chrono::nanoseconds(r.get<std::int64_t>()))};
     t.last_band_end = from == 0 ? end : std::max(t.last_band_end, end);
+    t.band_end.push_back(end);
     t.tile_seconds.push_back(r.get<double>());
     all.dem_cells += r.get<std::uint64_t>();
     const auto has = r.vec<char>();
@@ -360,7 +361,10 @@ MapRows map_checks(const MpiWorld& world, const MapRows& mine, const std::vector
     t.bytes += bytes.size();
     ++from;
   }
-  if (world.local_size() != world.size()) t.last_band_end = std::chrono::steady_clock::now();
+  if (world.local_size() != world.size()) {
+    t.last_band_end = std::chrono::steady_clock::now();
+    t.band_end.clear();
+  }
   t.gathered = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (times) *times = std::move(t);
   return all;
@@ -429,6 +433,7 @@ MapRows banded_map_rows(const MpiWorld& world, MapPlan& plan, int ny, MapBandTim
   t.tile_seconds.push_back(tile_seconds);
   t.last_band_end = band_end;
   const bool one_machine = world.local_size() == world.size();
+  if (one_machine) t.band_end.push_back(band_end);
   for (int from = 1; from < world.size(); ++from) {
     const std::string bytes = world.recv(from, kTagBand);
     t.bytes += bytes.size();
@@ -449,6 +454,7 @@ MapRows banded_map_rows(const MpiWorld& world, MapPlan& plan, int ny, MapBandTim
     t.tile_seconds.push_back(r.get<double>());
     t.last_band_end =
         std::max(t.last_band_end, one_machine ? end : std::chrono::steady_clock::now());
+    if (one_machine) t.band_end.push_back(end);
     all.dem_cells += r.get<std::uint64_t>();
     const auto has = r.vec<char>();
     const auto state = r.vec<std::uint8_t>();

@@ -111,6 +111,8 @@ struct MapBandTimes {
   // When the last band was done (ranks on one machine share the monotonic clock; otherwise when
   // the last band was in).
   std::chrono::steady_clock::time_point last_band_end;
+  // Per rank, when its band was done (ranks on one machine; empty otherwise).
+  std::vector<std::chrono::steady_clock::time_point> band_end;
   double gathered = 0;
   std::size_t bytes = 0;
   std::vector<int> bands;

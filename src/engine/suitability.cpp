@@ -252,14 +252,20 @@ void SuitabilityJob::State::constraints() {
       pieces.push_back(gis::clone(*ctx, g.get()));
       blocked_shapes.add(*ctx, g.get());
     }
-    if (pieces.empty()) continue;
+    // A rank computing only its band of the map needs the features, not their union (rank 0
+    // writes the blocked land and derives the regions).
+    if (pieces.empty() || map_only) continue;
     gis::GeomPtr u = gis::union_all(*ctx, std::move(pieces));
     gis::GeomPtr clipped = gis::wrap(*ctx, GEOSIntersection_r(*ctx, u.get(), area.get()));
     clipped = gis::polygonal_part(*ctx, clipped.get());
     if (!GEOSisEmpty_r(*ctx, clipped.get())) {
       r.blocked.emplace_back(
           rl.id, gis::OgrGeomPtr(OGRGeometryFactory::createFromGEOS(ctx->get(), clipped.get())));
-      all_blocked.push_back(std::move(clipped));
+      // Each rule's polygons on their own: union_all then overlays only the clusters of them
+      // that meet (whole multipolygons spanning the study area would be one overlay of all).
+      const int parts = GEOSGetNumGeometries_r(*ctx, clipped.get());
+      for (int k = 0; k < parts; ++k)
+        all_blocked.push_back(gis::clone(*ctx, GEOSGetGeometryN_r(*ctx, clipped.get(), k)));
     }
   }
   if (!all_blocked.empty()) blocked_union = gis::union_all(*ctx, std::move(all_blocked));
