@@ -9,15 +9,16 @@
 #
 # Environment: SITEPLAN (default build/siteplan), PROVINCE_DIR (/tmp/sp-province), OUT
 # (/tmp/sp-mpi-bench), GPKG (0: --no-gpkg --no-xlsx, the setting for huge batches; 1 writes every
-# output), REPEAT (1; the fastest run is reported), THREADS (1 per rank).
+# output), REPEAT (1; the fastest run is reported), THREADS (1 per rank), SIZES (counties per
+# province, "2 4"; e.g. "2 4 8").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SITEPLAN="${SITEPLAN:-$PWD/build/siteplan}"
 P="${PROVINCE_DIR:-/tmp/sp-province}"
 OUT="${OUT:-/tmp/sp-mpi-bench}"
-GPKG="${GPKG:-0}" REPEAT="${REPEAT:-1}" THREADS="${THREADS:-1}"
+GPKG="${GPKG:-0}" REPEAT="${REPEAT:-1}" THREADS="${THREADS:-1}" SIZES="${SIZES:-2 4}"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-for n in 2 4; do
+for n in $SIZES; do
   [[ -f "${P}$n/manifest.json" ]] || /usr/bin/python3 bench/gen_province_data.py "${P}$n" --pieces $n
 done
 mkdir -p "$OUT"
@@ -63,21 +64,26 @@ run() {
 
 : >"$OUT/times.txt"
 echo "siteplan $(sha256sum "$SITEPLAN" | cut -c1-12), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), GPKG=$GPKG, THREADS=$THREADS"
-run p2-plain 2 0
-run p2-1rank 2 1
-run p4-1rank 4 1
-run p4-2ranks 4 2
-run p2-2ranks 2 2
+first=${SIZES%% *}
+run "p$first-plain" "$first" 0
+for n in $SIZES; do
+  run "p$n-1rank" "$n" 1
+  run "p$n-2ranks" "$n" 2
+done
 t() { awk -v n="$1" -v k="$2" '$1 == n {print $k}' "$OUT/times.txt"; }
 ratio() { echo "scale=2; $1 / $2" | bc; }
 for k in 2 4; do
   [[ $k == 2 ]] && what="measured wall" || what="a core per rank (CPU of the slowest rank + rank 0's merge and writing)"
   echo "-- $what"
-  echo "strong, 4 counties: 1 rank $(t p4-1rank $k) s, 2 ranks $(t p4-2ranks $k) s: speed-up $(ratio "$(t p4-1rank $k)" "$(t p4-2ranks $k)")x"
-  echo "strong, 2 counties: 1 rank $(t p2-1rank $k) s, 2 ranks $(t p2-2ranks $k) s: speed-up $(ratio "$(t p2-1rank $k)" "$(t p2-2ranks $k)")x"
-  echo "weak: 2 counties on 1 rank $(t p2-1rank $k) s, 4 on 2 ranks $(t p4-2ranks $k) s: efficiency $(ratio "$(t p2-1rank $k)" "$(t p4-2ranks $k)")"
+  for n in $SIZES; do
+    echo "strong, $n counties: 1 rank $(t "p$n-1rank" $k) s, 2 ranks $(t "p$n-2ranks" $k) s: speed-up $(ratio "$(t "p$n-1rank" $k)" "$(t "p$n-2ranks" $k)")x"
+    [[ -n "$(t "p$((2 * n))-2ranks" $k)" ]] &&
+      echo "weak: $n counties on 1 rank $(t "p$n-1rank" $k) s, $((2 * n)) on 2 ranks $(t "p$((2 * n))-2ranks" $k) s: efficiency $(ratio "$(t "p$n-1rank" $k)" "$(t "p$((2 * n))-2ranks" $k)")"
+  done
 done
-for f in overlaps.csv parcels.csv; do
-  cmp -s "$OUT/p4-1rank/$f" "$OUT/p4-2ranks/$f" && echo "identical: $f (1 and 2 ranks)" || echo "DIFFERENT: $f"
+for n in $SIZES; do
+  for f in overlaps.csv parcels.csv; do
+    cmp -s "$OUT/p$n-1rank/$f" "$OUT/p$n-2ranks/$f" && echo "identical: $f, $n counties (1 and 2 ranks)" || echo "DIFFERENT: $f, $n counties"
+  done
 done
-cmp -s "$OUT/p2-plain/parcels.csv" "$OUT/p2-2ranks/parcels.csv" && echo "identical: parcels.csv (no MPI and 2 ranks)" || echo "DIFFERENT: p2 parcels.csv"
+cmp -s "$OUT/p$first-plain/parcels.csv" "$OUT/p$first-2ranks/parcels.csv" && echo "identical: parcels.csv (no MPI and 2 ranks)" || echo "DIFFERENT: p$first parcels.csv"

@@ -76,9 +76,14 @@ int run_suitability_banded(engine::MpiWorld& world,
                             out::write_map_tile(staging, t, header);
                           }};
   engine::MapBandTimes times;
+  // The inputs' checksums: each file by one rank other than 0 (rank 0 has the blocked land's
+  // union and everything after the map), sent with its band; rank 0 lists them at the end.
+  engine::SharedInputHashes hashes(world, job->input_layers(), true);
   job->set_map_rows([&](engine::MapPlan& plan, int ny) {
-    return engine::banded_map_rows(world, plan, ny, &times, options.map_tiles ? &tiles : nullptr);
+    return engine::banded_map_rows(world, plan, ny, &times, options.map_tiles ? &tiles : nullptr,
+                                   &hashes);
   });
+  job->set_inputs([&hashes] { return hashes.records(); });
 
   int code = 0;
   try {

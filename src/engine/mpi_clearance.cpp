@@ -8,14 +8,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
-#include <filesystem>
-#include <future>
-#include <map>
-#include <set>
 #include <utility>
 
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "engine/mpi_hashes.hpp"
 #include "engine/mpi_wire.hpp"
 
 namespace siteplan::engine {
@@ -205,63 +202,7 @@ ClearanceResult run_clearance_mpi(ClearanceJob& job, const MpiWorld& world, Clea
   // The inputs' SHA-256 for the report, each file hashed once by one rank while the shards are
   // checked; rank 0 gathers them.
   job.validate();
-  std::vector<InputRecord> inputs;
-  std::vector<std::string> files;
-  std::vector<std::ptrdiff_t> file_of;  // per input: its file, −1 for a connection string
-  {
-    std::set<std::string> ids;
-    std::map<std::string, std::size_t> index;
-    for (const auto& l : job.input_layers()) {
-      if (!ids.insert(l.id).second) continue;
-      inputs.push_back({l.id, l.display(), ""});
-      if (is_connection_string(l.source)) {
-        file_of.push_back(-1);
-        continue;
-      }
-      auto it = index.emplace(l.source, files.size()).first;
-      if (it->second == files.size()) files.push_back(l.source);
-      file_of.push_back(static_cast<std::ptrdiff_t>(it->second));
-    }
-  }
-  // Largest file first, each to the rank with the fewest bytes so far (every rank computes the
-  // same plan from the same sizes).
-  std::vector<int> hasher(files.size(), 0);
-  {
-    std::vector<std::pair<std::uintmax_t, std::size_t>> by_size;
-    for (std::size_t f = 0; f < files.size(); ++f) {
-      std::error_code ec;
-      const std::uintmax_t size = std::filesystem::file_size(files[f], ec);
-      by_size.emplace_back(ec ? 0 : size, f);
-    }
-    std::stable_sort(by_size.begin(), by_size.end(),
-                     [](const auto& a, const auto& b) { return a.first > b.first; });
-    std::vector<std::uintmax_t> load(static_cast<std::size_t>(world.size()), 0);
-    for (const auto& [size, f] : by_size) {
-      const auto k =
-          static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
-      hasher[f] = static_cast<int>(k);
-      load[k] += size;
-    }
-  }
-  auto hashing = std::async(std::launch::async, [&files, &hasher, &world] {
-    wire::Writer w;
-    for (std::size_t f = 0; f < files.size(); ++f) {
-      if (hasher[f] != world.rank()) continue;
-      w.put<std::uint64_t>(f);
-      w.str(sha256_file(files[f]));
-    }
-    return std::move(w.bytes());
-  });
-  std::vector<std::string> hashes;  // per file
-  auto take_hashes = [&](const std::string& bytes) {
-    hashes.resize(files.size());
-    wire::Reader r(bytes);
-    while (!r.done()) {
-      const auto f = static_cast<std::size_t>(r.get<std::uint64_t>());
-      if (f >= files.size()) throw RuntimeError("MPI: a rank hashed a file the run does not read");
-      hashes[f] = r.str();
-    }
-  };
+  SharedInputHashes hashing(world, job.input_layers());
 
   ClearanceCollector shard;
   ClearanceResult own = job.run(shard, progress);
@@ -275,10 +216,10 @@ ClearanceResult run_clearance_mpi(ClearanceJob& job, const MpiWorld& world, Clea
     w.put(cpu_seconds());
     world.send(0, kTagTime, w.bytes());
     world.send(0, kTagPart, encode_clearance_part(shard, geometry));
-    world.send(0, kTagHashes, hashing.get());
+    world.send(0, kTagHashes, hashing.mine());
     return {};
   }
-  take_hashes(hashing.get());
+  hashing.take(hashing.mine());
   std::vector<std::string> received;
   t.shard_seconds = {t.shard_done};
   t.shard_cpu = {cpu_seconds()};
@@ -293,10 +234,8 @@ ClearanceResult run_clearance_mpi(ClearanceJob& job, const MpiWorld& world, Clea
     last_end = std::max(last_end, std::chrono::duration<double>(sent - t0).count());
     received.push_back(world.recv(r, kTagPart));
     t.bytes += received.back().size();
-    take_hashes(world.recv(r, kTagHashes));
+    hashing.take(world.recv(r, kTagHashes));
   }
-  for (std::size_t i = 0; i < inputs.size(); ++i)
-    if (file_of[i] >= 0) inputs[i].sha256 = hashes[static_cast<std::size_t>(file_of[i])];
   t.parts_in = seconds_since(t0);
   t.last_shard_end = world.local_size() == world.size() ? last_end : t.parts_in;
   std::vector<ClearanceShardPart> parts;
@@ -307,7 +246,7 @@ ClearanceResult run_clearance_mpi(ClearanceJob& job, const MpiWorld& world, Clea
     std::string().swap(bytes);
   }
   MergedClearance m = merge_clearance_parts(shard.run, std::move(parts));
-  m.run.inputs = std::move(inputs);
+  m.run.inputs = hashing.records();
   t.merged = seconds_since(t0);
   log::debug(
       "MPI: {} ranks, own shard checked at {:.2f} s, {:.1f} MB of parts in at {:.2f} s, "

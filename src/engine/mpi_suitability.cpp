@@ -292,7 +292,7 @@ namespace {
 // grids the candidates read (`grids`: their indices).
 std::string encode_band(const MapRows& band, const std::vector<Factor*>& factors,
                         const std::vector<std::size_t>& grids, double seconds, double cpu,
-                        std::int64_t end_ns, double tile_seconds) {
+                        std::int64_t end_ns, double tile_seconds, const std::string& hashed) {
   wire::Writer w;
   w.put(kMagicBand);
   w.put<std::int32_t>(band.stack.r0);
@@ -317,6 +317,7 @@ std::string encode_band(const MapRows& band, const std::vector<Factor*>& factors
     w.vec(raw);
     w.vec(score);
   }
+  w.str(hashed);
   return std::move(w.bytes());
 }
 }  // namespace
@@ -326,7 +327,8 @@ namespace {
 // factor, DEM cells) and the ranks' times; every rank gets the checks.
 MapRows map_checks(const MpiWorld& world, const MapRows& mine, const std::vector<int>& bands,
                    std::chrono::steady_clock::time_point t0, double band_seconds, double band_cpu,
-                   std::int64_t end_ns, double tile_seconds, MapBandTimes* times) {
+                   std::int64_t end_ns, double tile_seconds, MapBandTimes* times,
+                   SharedInputHashes* hashes) {
   wire::Writer w;
   w.put(band_seconds);
   w.put(band_cpu);
@@ -334,6 +336,7 @@ MapRows map_checks(const MpiWorld& world, const MapRows& mine, const std::vector
   w.put(tile_seconds);
   w.put<std::uint64_t>(mine.dem_cells);
   w.vec(mine.has_value);
+  w.str(hashes ? hashes->mine() : std::string());
   MapRows all;
   all.stack.grid = mine.stack.grid;
   all.stack.ids = mine.stack.ids;
@@ -355,6 +358,8 @@ MapRows map_checks(const MpiWorld& world, const MapRows& mine, const std::vector
     t.tile_seconds.push_back(r.get<double>());
     all.dem_cells += r.get<std::uint64_t>();
     const auto has = r.vec<char>();
+    const std::string hashed = r.str();
+    if (hashes && world.root()) hashes->take(hashed);
     if (has.size() != all.has_value.size() || !r.done())
       throw RuntimeError(fmt::format("MPI: rank {}'s map checks are inconsistent", from));
     for (std::size_t k = 0; k < has.size(); ++k) all.has_value[k] |= has[k];
@@ -372,7 +377,7 @@ MapRows map_checks(const MpiWorld& world, const MapRows& mine, const std::vector
 }  // namespace
 
 MapRows banded_map_rows(const MpiWorld& world, MapPlan& plan, int ny, MapBandTimes* times,
-                        const BandTiles* tiles) {
+                        const BandTiles* tiles, SharedInputHashes* hashes) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::vector<int> bands = split_rows(ny, world.size());
   const auto me = static_cast<std::size_t>(world.rank());
@@ -396,11 +401,12 @@ MapRows banded_map_rows(const MpiWorld& world, MapPlan& plan, int ny, MapBandTim
       std::chrono::duration_cast<std::chrono::nanoseconds>(band_end.time_since_epoch()).count();
   const double tile_seconds = tiles ? write_band_tiles(world, bands, mine, *tiles, ny) : 0.0;
   if (tiles && !plan.keep_grids)
-    return map_checks(world, mine, bands, t0, band_seconds, band_cpu, end_ns, tile_seconds, times);
+    return map_checks(world, mine, bands, t0, band_seconds, band_cpu, end_ns, tile_seconds, times,
+                      hashes);
   if (!world.root()) {
-    world.send(
-        0, kTagBand,
-        encode_band(mine, plan.factors, grids, band_seconds, band_cpu, end_ns, tile_seconds));
+    world.send(0, kTagBand,
+               encode_band(mine, plan.factors, grids, band_seconds, band_cpu, end_ns, tile_seconds,
+                           hashes ? hashes->mine() : std::string()));
     return mine;
   }
   // Rank 0: the whole map, its own band first, then every other rank's in rank order.
@@ -424,6 +430,7 @@ MapRows banded_map_rows(const MpiWorld& world, MapPlan& plan, int ny, MapBandTim
       std::copy(scores[k].begin(), scores[k].end(), all.stack.scores[k].begin() + at);
   };
   place(r0, mine.stack.state, mine.map, mine.stack.scores);
+  if (hashes) hashes->take(hashes->mine());
   mine = MapRows{};
   MapBandTimes t;
   t.start = t0;
@@ -474,6 +481,8 @@ MapRows banded_map_rows(const MpiWorld& world, MapPlan& plan, int ny, MapBandTim
         throw RuntimeError(fmt::format("MPI: rank {}'s factor rows are inconsistent", from));
       plan.factors[k]->store_rows(grid, b0, b1, raw.data(), score.data());
     }
+    const std::string hashed = r.str();
+    if (hashes) hashes->take(hashed);
     if (!r.done()) throw RuntimeError(fmt::format("MPI: rank {}'s map band is too long", from));
   }
   t.gathered = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

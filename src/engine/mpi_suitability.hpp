@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "engine/grid.hpp"
+#include "engine/mpi_hashes.hpp"
 #include "engine/mpi_world.hpp"
 #include "engine/strips.hpp"
 
@@ -136,8 +137,10 @@ double write_band_tiles(const MpiWorld& world, const std::vector<int>& bands, co
 // The tiles of `ny` rows every `rows` rows: the first row of each.
 std::vector<int> tile_starts(int ny, int rows);
 
+// `hashes`: the inputs' checksums shared out over the ranks; each rank's go to rank 0 with its
+// band (or its checks), rank 0 takes them all.
 MapRows banded_map_rows(const MpiWorld& world, MapPlan& plan, int ny, MapBandTimes* times = nullptr,
-                        const BandTiles* tiles = nullptr);
+                        const BandTiles* tiles = nullptr, SharedInputHashes* hashes = nullptr);
 
 // The ranking order of suitability (usable and not blocked first, then score, area, id).
 struct RankKey {

@@ -136,7 +136,8 @@ struct SuitabilityJob::State {
   std::vector<std::string> origins, names;
   std::vector<std::vector<std::string>> attributes;  // given parcels' kept fields
   std::vector<std::optional<CellSet>> cell_cache;    // per candidate: its cells, when known
-  MapRowsFn map_rows;     // the map's computation (default: compute_rows over every row)
+  MapRowsFn map_rows;  // the map's computation (default: compute_rows over every row)
+  std::function<std::vector<InputRecord>()> inputs_fn;  // set_inputs
   bool map_only = false;  // a distributed run's rank other than the first: the map band only
 
   void validate();
@@ -186,7 +187,7 @@ void SuitabilityJob::State::study_area() {
   const Project& p = req.project;
   std::vector<const LayerSpec*> layers;
   for (const auto& l : p.layers) layers.push_back(&l);
-  if (!map_only) r.inputs = hash_inputs(layers);  // rank 0 of a distributed run hashes them
+  if (!map_only && !inputs_fn) r.inputs = hash_inputs(layers);
   io::LoadOptions so;
   so.polygons_only = true;
   so.progress = progress;
@@ -504,6 +505,14 @@ const SuitabilityResult& SuitabilityJob::validated() const {
   return s_->r;
 }
 
+const std::vector<LayerSpec>& SuitabilityJob::input_layers() const {
+  return s_->req.project.layers;
+}
+
+void SuitabilityJob::set_inputs(std::function<std::vector<InputRecord>()> fn) {
+  s_->inputs_fn = std::move(fn);
+}
+
 void SuitabilityJob::set_map_rows(MapRowsFn fn) {
   s_->map_rows = std::move(fn);
 }
@@ -533,6 +542,7 @@ SuitabilityResult SuitabilityJob::run_in_budget(SuitabilitySink& sink, const Pro
   s.rule_overlaps();
   s.sensitivity();
   s.r.geos = s.ctx;  // the rules' geometries live in this context
+  if (s.inputs_fn) s.r.inputs = s.inputs_fn();
   sink.end(s.r);
   return std::move(s.r);
 }

@@ -120,6 +120,11 @@ class SuitabilityJob {
   // After validate(): the result as far as validation fills it (name, factor ids and names,
   // weights) — what a rank writing map tiles describes them with.
   const SuitabilityResult& validated() const;
+  // The layers whose files the report lists with their SHA-256.
+  const std::vector<LayerSpec>& input_layers() const;
+  // The inputs' records from `fn`, called when the outputs are written, instead of hashing the
+  // files at the start (a distributed run shares the hashing out over its ranks).
+  void set_inputs(std::function<std::vector<InputRecord>()> fn);
 
  private:
   SuitabilityResult run_in_budget(SuitabilitySink& sink, const ProgressFn* progress);
