@@ -57,6 +57,23 @@ grep -q "What-if: re-weighted" "$WORK/r/report.html" && grep -qE "<td>(stays|ent
 grep -q "Weight sensitivity" "$WORK/m/report.html" && grep -q "stay in the top 3 in every run" "$WORK/m/report.html" &&
   echo "ok: report sensitivity section" || fail "report sensitivity section"
 
+# A tiled run (--map-tiles): rescore reads factors.vrt and gives the same answer as from
+# factors.tif; into another folder it carries the factor tiles over (not the old map tiles); in
+# place it replaces the old weights' map (VRT and tiles) by suitability.tif and keeps the factors.
+"$SITEPLAN" -q suitability data/suit_project.toml --out "$WORK/t" --map-tiles 256 >/dev/null || fail "tiled suitability exit $?"
+[[ -f "$WORK/t/factors.vrt" && -f "$WORK/t/tiles/factors-r000000.tif" && ! -e "$WORK/t/factors.tif" ]] || fail "tiled run: $(ls -R "$WORK/t")"
+"$SITEPLAN" -q rescore "$WORK/t" --weight road=0.9 --weight slope=0.1 --out "$WORK/rt" >/dev/null || fail "tiled rescore exit $?"
+cmp -s "$WORK/r/ranking.csv" "$WORK/rt/ranking.csv" && cmp -s "$WORK/r/suitability.tif" "$WORK/rt/suitability.tif" \
+  && echo "ok: rescore of a tiled run = rescore of the single files" || fail "tiled rescore differs"
+[[ -f "$WORK/rt/factors.vrt" && -f "$WORK/rt/tiles/factors-r000000.tif" && ! -e "$WORK/rt/tiles/suitability-r000000.tif" && ! -e "$WORK/rt/suitability.vrt" ]] \
+  && echo "ok: the factor tiles carried over" || fail "tiled rescore files: $(ls -R "$WORK/rt")"
+"$SITEPLAN" -q rescore "$WORK/rt" --weight road=0.9 --weight slope=0.1 --out "$WORK/rt2" >/dev/null \
+  && cmp -s "$WORK/rt/ranking.csv" "$WORK/rt2/ranking.csv" && echo "ok: the carried-over factors read again" || fail "rescore of a rescored tiled run"
+cp -r "$WORK/t" "$WORK/tin"
+"$SITEPLAN" -q rescore "$WORK/tin" --weight road=0.9 --weight slope=0.1 >/dev/null || fail "in-place tiled rescore exit $?"
+[[ -f "$WORK/tin/suitability.tif" && ! -e "$WORK/tin/suitability.vrt" && ! -e "$WORK/tin/tiles/suitability-r000000.tif" && -f "$WORK/tin/factors.vrt" && -f "$WORK/tin/tiles/factors-r000000.tif" ]] \
+  && cmp -s "$WORK/r/ranking.csv" "$WORK/tin/ranking.csv" && echo "ok: in place, the old map's tiles replaced" || fail "in-place tiled rescore: $(ls -R "$WORK/tin")"
+
 # AHP: road three times as important as slope → 0.75 / 0.25.
 printf '# slope road\n1 1/3\n3 1\n' >"$WORK/ahp.txt"
 "$SITEPLAN" -q rescore "$WORK/s" --ahp-matrix "$WORK/ahp.txt" --out "$WORK/a" >/dev/null || fail "ahp rescore exit $?"
