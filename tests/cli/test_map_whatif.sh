@@ -32,5 +32,11 @@ changed = (np.abs(a - b).sum(axis=2) > 30).mean()
 print(f"share of pixels around S1 that changed colour: {changed:.2f}")
 sys.exit(0 if changed > 0.3 else 1)
 PY
+# A tiled run (--map-tiles: factors.vrt over tiles) gives the viewer the same what-if.
+"$SITEPLAN" -q suitability data/suit_project.toml --out "$WORK/t" --map-tiles 256 >/dev/null || fail "tiled suitability exit $?"
+tiled="$("$SITEPLAN" -q map data/suit_project.toml --result "$WORK/t" --out "$WORK/t.png" --mode 2d \
+  --size 800x600 --locate S1 --weight road=0.95 --weight slope=0.05 2>&1)" || fail "tiled map exit $?"
+[[ "$(grep what-if <<<"$tiled")" == "$(grep what-if <<<"$out")" ]] && echo "ok: a tiled run's what-if" \
+  || fail "tiled what-if: $tiled"
 expect_exit 2 "no such factor" -- "$SITEPLAN" -q map data/suit_project.toml --result "$WORK/s" --out "$WORK/c.png" --weight raod=1
 finish
