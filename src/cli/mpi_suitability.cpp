@@ -75,6 +75,12 @@ int run_suitability_banded(engine::MpiWorld& world,
   engine::BandTiles tiles{options.map_tiles, [&](const engine::MapRowsView& t) {
                             out::write_map_tile(staging, t, header);
                           }};
+  // With tiles no rank needs the whole map: the candidates are shared out too (every rank keeps
+  // its band; engine/mpi_candidates.hpp). Without, rank 0 gathers the map for suitability.tif
+  // and does the candidates.
+  const bool distributed = options.map_tiles > 0 && job->has_candidates();
+  tiles.keep_bands = distributed;
+  if (distributed) job->set_distributed(&world);
   engine::MapBandTimes times;
   // The inputs' checksums: each file by one rank other than 0 (rank 0 has the blocked land's
   // union and everything after the map), sent with its band; rank 0 lists them at the end.
@@ -86,10 +92,14 @@ int run_suitability_banded(engine::MpiWorld& world,
   job->set_inputs([&hashes] { return hashes.records(); });
 
   int code = 0;
+  bool job_done = false;  // rank 0: every rank's part is in and the outputs are written
   try {
     if (!world.root()) {
       test_failure(world);
-      job->run_map_only();
+      if (distributed)
+        job->run_shard();
+      else
+        job->run_map_only();
     } else {
       out::SuitabilityMeta meta;
       meta.generated_by = std::string("siteplan ") + SITEPLAN_VERSION;
@@ -97,6 +107,7 @@ int run_suitability_banded(engine::MpiWorld& world,
       meta.map_png = map_png;
       out::SuitabilityFiles sink(*dir, meta, {options.map_tiles, true});
       engine::SuitabilityResult r = job->run(sink, &progress_bar());
+      job_done = true;
       test_failure(world);
       const auto written = dir->commit();
       const double secs =
@@ -124,7 +135,10 @@ int run_suitability_banded(engine::MpiWorld& world,
           world.size(), map_at, starts.empty() ? "" : fmt::format(" (ranks from {} s)", starts),
           rows, bands, cpu,
           options.map_tiles ? fmt::format(", each rank's tiles written in {} s", tile_secs) : "",
-          last, times.tiled_only ? "every rank's checks in" : "every band in",
+          last,
+          times.tiled_only ? (distributed ? "every rank's checks in (the candidates shared out)"
+                                          : "every rank's checks in")
+                           : "every band in",
           map_at + times.gathered, static_cast<double>(times.bytes) / 1e6, secs);
       suitability_summary(r, secs, written);
     }
@@ -134,7 +148,10 @@ int run_suitability_banded(engine::MpiWorld& world,
     // Once every band is in, the other ranks only wait for the exit code: rank 0 reports as one
     // process does (its staging folder is gone) and every rank exits with the code. Before, a
     // failing rank stops every rank at once.
-    if (!world.root() || times.gathered <= 0) abort_all(world, e.what(), code);
+    // With the candidates shared out the other ranks work (and wait on rank 0) until rank 0
+    // has every candidate: a failure before that stops every rank.
+    if (!world.root() || times.gathered <= 0 || (distributed && !job_done))
+      abort_all(world, e.what(), code);
     std::fprintf(stderr, "siteplan: error: %s\n", e.what());
     std::fflush(stderr);
   }

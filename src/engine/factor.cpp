@@ -72,6 +72,29 @@ void Factor::store_rows(const Grid& grid, int r0, int r1, const float* raw, cons
   std::copy(score, score + n, score_.begin() + static_cast<std::ptrdiff_t>(at));
 }
 
+FactorValue Factor::evaluate_values(const GEOSGeometry* candidate, Raster& raw, Raster& score,
+                                    const gis::GeosContext& ctx) {
+  if (raw.size() != score.size()) throw RuntimeError("evaluate_values: raw and score differ");
+  CellSet local;
+  local.cells.resize(raw.size());
+  for (std::size_t i = 0; i < local.cells.size(); ++i) local.cells[i] = i;
+  std::swap(raw_, raw);
+  std::swap(score_, score);
+  const std::size_t first = grid_first_;
+  grid_first_ = 0;
+  struct Restore {
+    Factor& f;
+    Raster &raw, &score;
+    std::size_t first;
+    ~Restore() {
+      std::swap(f.raw_, raw);
+      std::swap(f.score_, score);
+      f.grid_first_ = first;
+    }
+  } restore{*this, raw, score, first};
+  return evaluate(candidate, local, ctx);
+}
+
 FactorValue Factor::evaluate(const GEOSGeometry*, const CellSet& cells,
                              const gis::GeosContext&) const {
   // Zonal mean over the candidate's cells: raw is the mean raw value, score the mean score.

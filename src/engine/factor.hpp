@@ -90,6 +90,13 @@ class Factor {
                                const gis::GeosContext& ctx) const;
   const Raster& raw_grid() const { return raw_; }
   const Raster& score_grid() const { return score_; }
+  std::size_t grid_first() const { return grid_first_; }  // grid index of raw_grid()[0]
+  // evaluate() over values held elsewhere: `raw` and `score` are the candidate's cells' values
+  // in the cells' order (ascending grid index) — what a distributed run's owner of a candidate
+  // holds instead of the grids. The same sums in the same order as evaluate() on the grids.
+  // Not thread-safe (the factor's grids are swapped out meanwhile).
+  FactorValue evaluate_values(const GEOSGeometry* candidate, Raster& raw, Raster& score,
+                              const gis::GeosContext& ctx);
   virtual std::string units() const { return ""; }
 
  protected:

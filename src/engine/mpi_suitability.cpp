@@ -210,17 +210,22 @@ Regions join_seams(const std::vector<BandSeam>& bands) {
   std::vector<std::size_t> offset{0};
   for (const auto& b : bands) offset.push_back(offset.back() + b.first.size());
   UnionFind uf(offset.back());
-  for (std::size_t k = 0; k + 1 < bands.size(); ++k) {
-    const BandSeam &up = bands[k], &down = bands[k + 1];
-    if (up.r1 == up.r0) continue;
-    if (down.r0 != up.r1 || down.nx != up.nx)
-      throw RuntimeError(fmt::format("join_seams: band {} ends at row {}, band {} starts at {}", k,
-                                     up.r1, k + 1, down.r0));
-    if (down.r1 == down.r0) continue;
-    for (std::size_t c = 0; c < up.bottom.size(); ++c)
-      if (up.bottom[c] >= 0 && down.top[c] >= 0)
-        uf.join(offset[k] + static_cast<std::size_t>(up.bottom[c]),
-                offset[k + 1] + static_cast<std::size_t>(down.top[c]));
+  // Each band with rows meets the next band with rows: empty bands (more ranks than rows, or a
+  // split that leaves one empty) lie between them without a row of their own.
+  std::size_t prev = bands.size();
+  for (std::size_t k = 0; k < bands.size(); ++k) {
+    if (bands[k].r1 == bands[k].r0) continue;
+    if (prev < bands.size()) {
+      const BandSeam &up = bands[prev], &down = bands[k];
+      if (down.r0 != up.r1 || down.nx != up.nx)
+        throw RuntimeError(fmt::format("join_seams: band {} ends at row {}, band {} starts at {}",
+                                       prev, up.r1, k, down.r0));
+      for (std::size_t c = 0; c < up.bottom.size(); ++c)
+        if (up.bottom[c] >= 0 && down.top[c] >= 0)
+          uf.join(offset[prev] + static_cast<std::size_t>(up.bottom[c]),
+                  offset[k] + static_cast<std::size_t>(down.top[c]));
+    }
+    prev = k;
   }
   // A region's name: the smallest first cell of its components; its size: their sum.
   std::vector<std::uint64_t> name(offset.back(), ~std::uint64_t{0}), size(offset.back(), 0);
@@ -388,8 +393,9 @@ MapRows banded_map_rows(const MpiWorld& world, MapPlan& plan, int ny, MapBandTim
   if (plan.keep_grids)
     for (std::size_t k = 0; k < plan.factors.size(); ++k)
       if (plan.factors[k]->evaluates_on_grid()) grids.push_back(k);
-  // Rank 0's factors already keep the whole grid (the job sized them); another rank's its band.
-  if (!world.root())
+  // Rank 0's factors already keep the whole grid (the job sized them, unless the candidates are
+  // distributed); another rank's its band.
+  if (!world.root() || (tiles && tiles->keep_bands))
     for (std::size_t k : grids)
       plan.factors[k]->keep_grids(static_cast<std::size_t>(r1 - r0) * nx,
                                   static_cast<std::size_t>(r0) * nx);
@@ -400,9 +406,14 @@ MapRows banded_map_rows(const MpiWorld& world, MapPlan& plan, int ny, MapBandTim
   const std::int64_t end_ns =
       std::chrono::duration_cast<std::chrono::nanoseconds>(band_end.time_since_epoch()).count();
   const double tile_seconds = tiles ? write_band_tiles(world, bands, mine, *tiles, ny) : 0.0;
-  if (tiles && !plan.keep_grids)
-    return map_checks(world, mine, bands, t0, band_seconds, band_cpu, end_ns, tile_seconds, times,
-                      hashes);
+  if (tiles && (!plan.keep_grids || tiles->keep_bands)) {
+    MapRows checks = map_checks(world, mine, bands, t0, band_seconds, band_cpu, end_ns,
+                                tile_seconds, times, hashes);
+    if (!tiles->keep_bands) return checks;
+    mine.has_value = std::move(checks.has_value);
+    mine.dem_cells = checks.dem_cells;
+    return mine;
+  }
   if (!world.root()) {
     world.send(0, kTagBand,
                encode_band(mine, plan.factors, grids, band_seconds, band_cpu, end_ns, tile_seconds,

@@ -130,6 +130,10 @@ struct MapBandTimes {
 struct BandTiles {
   int rows = 0;
   std::function<void(const MapRowsView& tile)> write;
+  // The candidates are distributed too (mpi_candidates.hpp): every rank, rank 0 included,
+  // keeps its band and its factors' band grids and gets them back (with the whole map's checks)
+  // instead of rank 0 gathering the map.
+  bool keep_bands = false;
 };
 // Writes this rank's tiles (collective); returns the seconds spent.
 double write_band_tiles(const MpiWorld& world, const std::vector<int>& bands, const MapRows& mine,

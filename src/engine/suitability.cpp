@@ -17,64 +17,16 @@
 #include "core/progress.hpp"
 #include "core/threads.hpp"
 #include "engine/clearance_job.hpp"
+#include "engine/derive.hpp"
+#include "engine/mpi_suitability.hpp"
 #include "engine/score_function.hpp"
+#include "engine/suitability_state.hpp"
 #include "io/layer.hpp"
 #include "io/raster.hpp"
 
 namespace siteplan::engine {
 
 namespace {
-
-// A geometry far larger than the grid is clipped to the grid (plus a cell) before it is
-// rasterized, so no coordinate handed to GDAL is far outside the raster.
-CellSet cells_of(const Grid& grid, const gis::GeosContext& ctx, const GEOSGeometry* g) {
-  CellSet cs;
-  double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-  if (!GEOSGeom_getXMin_r(ctx, g, &x0) || !GEOSGeom_getYMin_r(ctx, g, &y0) ||
-      !GEOSGeom_getXMax_r(ctx, g, &x1) || !GEOSGeom_getYMax_r(ctx, g, &y1))
-    return cs;
-  const int c0 = std::max(0, grid.col_of(x0));
-  const int c1 = std::min(grid.nx - 1, grid.col_of(x1));
-  const int r0 = std::max(0, grid.row_of(y1));
-  const int r1 = std::min(grid.ny - 1, grid.row_of(y0));
-  if (c0 <= c1 && r0 <= r1) {
-    Grid win = grid;
-    win.x0 = grid.x0 + c0 * grid.cell;
-    win.y1 = grid.y1 - r0 * grid.cell;
-    win.nx = c1 - c0 + 1;
-    win.ny = r1 - r0 + 1;
-    const double wx1 = win.x0 + win.nx * grid.cell, wy0 = win.y1 - win.ny * grid.cell;
-    gis::GeomPtr clipped;
-    const GEOSGeometry* burn = g;
-    if (x0 < win.x0 - grid.cell || x1 > wx1 + grid.cell || y0 < wy0 - grid.cell ||
-        y1 > win.y1 + grid.cell) {
-      clipped = gis::wrap(ctx, GEOSClipByRect_r(ctx, g, win.x0 - grid.cell, wy0 - grid.cell,
-                                                wx1 + grid.cell, win.y1 + grid.cell));
-      burn = clipped.get();
-    }
-    if (burn) {
-      Raster m = rasterize(win, ctx, {burn}, {}, 0.0f, false);
-      for (int r = 0; r < win.ny; ++r)
-        for (int c = 0; c < win.nx; ++c)
-          if (m[static_cast<std::size_t>(r) * win.nx + c] > 0.5f)
-            cs.cells.push_back(static_cast<std::size_t>(r + r0) * grid.nx + (c + c0));
-    }
-  }
-  if (cs.cells.empty()) {
-    // Smaller than a cell: take the cell under a point inside it.
-    GEOSGeometry* pt = GEOSPointOnSurface_r(ctx, g);
-    double px = 0, py = 0;
-    if (pt) {
-      GEOSGeomGetX_r(ctx, pt, &px);
-      GEOSGeomGetY_r(ctx, pt, &py);
-      GEOSGeom_destroy_r(ctx, pt);
-      const int c = grid.col_of(px), r = grid.row_of(py);
-      if (c >= 0 && c < grid.nx && r >= 0 && r < grid.ny)
-        cs.cells.push_back(static_cast<std::size_t>(r) * grid.nx + c);
-    }
-  }
-  return cs;
-}
 
 // Why a candidate's geometry cannot be a real place in the working CRS, or "" when it can: a
 // coordinate beyond ±1e8 m (projected CRSs stay within ±4e7 m, zone prefix included) or a
@@ -94,23 +46,6 @@ std::string implausible_geometry(const gis::GeosContext& ctx, const GEOSGeometry
   return "";
 }
 
-// The stable id of a derived region: "D-r<row>c<col>" of its first cell in reading order (the
-// top-most row, then the left-most column) on the analysis grid, which is snapped to multiples of
-// the cell size around the study area. It depends on where the region is, not on its rank, so
-// it stays the same when weights, penalties or other candidates change.
-std::string derived_id(const Grid& grid, const CellSet& cells, const gis::GeosContext& ctx,
-                       const GEOSGeometry* g) {
-  if (!cells.cells.empty()) {
-    std::size_t first = *std::min_element(cells.cells.begin(), cells.cells.end());
-    const auto nx = static_cast<std::size_t>(grid.nx);
-    return fmt::format("D-r{}c{}", first / nx, first % nx);
-  }
-  double x0 = 0, y1 = 0;
-  GEOSGeom_getXMin_r(ctx, g, &x0);
-  GEOSGeom_getYMax_r(ctx, g, &y1);
-  return fmt::format("D-r{}c{}", grid.row_of(y1), grid.col_of(x0));
-}
-
 double compactness(const gis::GeosContext& ctx, const GEOSGeometry* g) {
   double a = gis::area(ctx, g), len = 0;
   GEOSLength_r(ctx, g, &len);
@@ -118,38 +53,6 @@ double compactness(const gis::GeosContext& ctx, const GEOSGeometry* g) {
 }
 
 }  // namespace
-
-struct SuitabilityJob::State {
-  SuitabilityRequest req;
-  bool validated = false;
-  const ProgressFn* progress = nullptr;
-  SuitabilityResult r;
-  std::shared_ptr<gis::GeosContext> ctx = std::make_shared<gis::GeosContext>();
-  gis::Crs work;
-  std::vector<std::unique_ptr<Factor>> factors;
-  gis::GeomPtr area;  // the study area
-  gis::Extent ext;
-  OgrShapes area_shapes;  // the study area, burnt strip by strip
-  std::unique_ptr<FactorContext> fc;
-  gis::GeomPtr blocked_union;
-  io::LoadedLayer cand_layer;  // the candidates: given parcels, then derived regions
-  std::vector<std::string> origins, names;
-  std::vector<std::vector<std::string>> attributes;  // given parcels' kept fields
-  std::vector<std::optional<CellSet>> cell_cache;    // per candidate: its cells, when known
-  MapRowsFn map_rows;  // the map's computation (default: compute_rows over every row)
-  std::function<std::vector<InputRecord>()> inputs_fn;  // set_inputs
-  bool map_only = false;  // a distributed run's rank other than the first: the map band only
-
-  void validate();
-  void study_area();
-  void prepare_factors();
-  void constraints();
-  void given_candidates();
-  void derived_candidates();
-  void score_candidates();
-  void rule_overlaps();
-  void sensitivity();
-};
 
 // 1. The whole run, validated before reading data in bulk.
 void SuitabilityJob::State::validate() {
@@ -277,7 +180,8 @@ void SuitabilityJob::State::constraints() {
   for (auto& f : factors) plan.factors.push_back(f.get());
   // Candidates take zonal means of the factors' full grids; a map-only run never holds them.
   plan.keep_grids = p.suitability.derive || !p.suitability.parcels.empty();
-  if (plan.keep_grids && !map_only)  // a band's rank keeps its band's rows (banded_map_rows)
+  // A band's rank keeps its band's rows (banded_map_rows), as every rank of a distributed run.
+  if (plan.keep_grids && !map_only && !world)
     for (auto& f : factors)
       if (f->evaluates_on_grid()) f->keep_grids(grid.size());
   plan.progress = progress;
@@ -346,84 +250,50 @@ void SuitabilityJob::State::given_candidates() {
   }
 }
 
-// 5b. Regions derived from open land (score ≥ min_score): polygonized, then made exact
-// (∩ study area − blocked land), at least min_area_ha, with ids from their place.
+// 5b. Regions derived from open land (score ≥ min_score): labelled (4-connected, as
+// GDALPolygonize), each region that can reach min_area_ha polygonized from its own cells, then
+// made exact (∩ study area − blocked land), with ids from their place (engine/derive.hpp).
 void SuitabilityJob::State::derived_candidates() {
   const auto& ss = req.project.suitability;
   if (!ss.derive) return;
   const Grid& grid = r.grid;
-  auto mask_ds = grid.mem(GDT_Byte);
   std::vector<std::uint8_t> mask(grid.size());
   for (std::size_t i = 0; i < grid.size(); ++i)
     mask[i] =
         r.factors.state[i] == kOpen && !std::isnan(r.score_map[i]) && r.score_map[i] >= ss.min_score
             ? 1
             : 0;
-  if (mask_ds->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, grid.nx, grid.ny, mask.data(), grid.nx,
-                                          grid.ny, GDT_Byte, 0, 0) != CE_None)
-    throw RuntimeError("cannot write the open-land mask");
-  GDALDriver* memv = GetGDALDriverManager()->GetDriverByName("Memory");
-  GDALDatasetUniquePtr vds(memv->Create("", 0, 0, 0, GDT_Unknown, nullptr));
-  OGRLayer* polys = vds->CreateLayer("regions", work.srs_mut(), wkbPolygon, nullptr);
-  OGRFieldDefn fd("v", OFTInteger);
-  polys->CreateField(&fd);
-  GDALRasterBand* band = mask_ds->GetRasterBand(1);
-  if (GDALPolygonize(band, band, polys, 0, nullptr, nullptr, nullptr) != CE_None)
-    throw RuntimeError("polygonizing open land failed: " + gis::last_gdal_error());
-  const gis::GeosContext& c = *ctx;
+  const BandComponents comps = label_band(mask, grid.nx, 0, grid.ny);
+  std::vector<std::uint8_t>().swap(mask);
+  const std::size_t min_cells = min_region_cells(ss.min_area_ha * 10000.0, grid.cell);
+  std::vector<std::vector<std::size_t>> cells(comps.first.size());
+  for (std::size_t k = 0; k < comps.cells.size(); ++k)
+    if (comps.cells[k] >= min_cells) cells[k].reserve(comps.cells[k]);
+  for (std::size_t i = 0; i < comps.label.size(); ++i)
+    if (const std::int32_t l = comps.label[i]; l >= 0 && comps.cells[l] >= min_cells)
+      cells[static_cast<std::size_t>(l)].push_back(i);
   gis::PreparedPtr blocked_prep;
-  if (blocked_union) blocked_prep = gis::prepare(c, blocked_union.get());
-  gis::PreparedPtr area_prep = gis::prepare(c, area.get());
-  const double min_area = ss.min_area_ha * 10000.0;
-  // Stable ids (see derived_id); regions sharing a first cell (cut apart inside it by blocked
-  // land) are told apart by a suffix in order of size, then position.
-  struct Derived {
-    std::string id;
-    double area;
-    double x, y;
-    gis::GeomPtr geom;
-    CellSet cells;
-  };
-  std::vector<Derived> derived;
-  for (auto& feat : *polys) {
-    OGRGeometry* og = feat->GetGeometryRef();
-    if (!og) continue;
-    OGREnvelope env;
-    og->getEnvelope(&env);
-    if ((env.MaxX - env.MinX) * (env.MaxY - env.MinY) < min_area) continue;  // cannot reach it
-    gis::GeomPtr g = gis::wrap(c, og->exportToGEOS(c.get()));
-    if (!g || gis::area(c, g.get()) < min_area) continue;
-    if (!GEOSPreparedCovers_r(c, area_prep.get(), g.get()))
-      g = gis::polygonal_part(c, gis::wrap(c, GEOSIntersection_r(c, g.get(), area.get())).get());
-    if (blocked_prep && GEOSPreparedIntersects_r(c, blocked_prep.get(), g.get()))
-      g = gis::polygonal_part(
-          c, gis::wrap(c, GEOSDifference_r(c, g.get(), blocked_union.get())).get());
-    const int n = GEOSGetNumGeometries_r(c, g.get());
-    for (int k = 0; k < n; ++k) {
-      const GEOSGeometry* part = GEOSGetGeometryN_r(c, g.get(), k);
-      const double a = gis::area(c, part);
-      if (a < min_area) continue;
-      Derived d{"", a, 0, 0, gis::clone(c, part), {}};
-      d.cells = cells_of(grid, c, d.geom.get());
-      d.id = derived_id(grid, d.cells, c, d.geom.get());
-      GEOSGeom_getXMin_r(c, d.geom.get(), &d.x);
-      GEOSGeom_getYMax_r(c, d.geom.get(), &d.y);
-      derived.push_back(std::move(d));
-    }
+  if (blocked_union) blocked_prep = gis::prepare(*ctx, blocked_union.get());
+  gis::PreparedPtr area_prep = gis::prepare(*ctx, area.get());
+  const DeriveInputs in{grid,
+                        *ctx,
+                        area.get(),
+                        area_prep.get(),
+                        blocked_union.get(),
+                        blocked_prep.get(),
+                        ss.min_area_ha * 10000.0};
+  std::vector<DerivedPart> derived;
+  for (auto& region : cells) {
+    region_parts(in, region, derived);
+    std::vector<std::size_t>().swap(region);
   }
-  std::stable_sort(derived.begin(), derived.end(), [](const Derived& a, const Derived& b) {
-    if (a.id != b.id) return a.id < b.id;
-    if (a.area != b.area) return a.area > b.area;
-    if (a.y != b.y) return a.y > b.y;
-    return a.x < b.x;
-  });
-  for (std::size_t i = 0, dup = 0; i < derived.size(); ++i) {
-    dup = i > 0 && derived[i].id == derived[i - 1].id ? dup + 1 : 0;
+  order_derived(derived);
+  for (auto& d : derived) {
     io::Feature f;
-    f.key = dup ? fmt::format("{}-{}", derived[i].id, dup + 1) : derived[i].id;
-    f.geom = std::move(derived[i].geom);
+    f.key = std::move(d.id);
+    f.geom = std::move(d.geom);
     cand_layer.features.push_back(std::move(f));
-    cell_cache.push_back(std::move(derived[i].cells));
+    cell_cache.push_back(std::move(d.cells));
     names.push_back("");
     origins.push_back("derived");
   }
@@ -434,21 +304,10 @@ void SuitabilityJob::State::score_candidates() {
   const gis::GeosContext& c = *ctx;
   Progress prog(progress, "scoring candidates", cand_layer.features.size());
   for (std::size_t i = 0; i < cand_layer.features.size(); ++i) {
-    auto& f = cand_layer.features[i];
-    Candidate cand;
-    cand.id = f.key;
-    cand.name = names[i];
-    cand.origin = origins[i];
-    cand.status = f.status;
-    cand.problem = f.problem;
-    if (i < attributes.size()) cand.attributes = attributes[i];
-    if (f.geom) {
-      gis::warm_envelope(c, f.geom.get());
-      cand.geometry.reset(OGRGeometryFactory::createFromGEOS(c.get(), f.geom.get()));
-      cand.area_m2 = gis::area(c, f.geom.get());
-      cand.compactness = compactness(c, f.geom.get());
-      CellSet cells = cell_cache[i] ? std::move(*cell_cache[i]) : cells_of(r.grid, c, f.geom.get());
-      for (auto& fac : factors) cand.values.push_back(fac->evaluate(f.geom.get(), cells, c));
+    Candidate cand = candidate_of(i);
+    if (const GEOSGeometry* g = cand_layer.features[i].geom.get()) {
+      CellSet cells = cell_cache[i] ? std::move(*cell_cache[i]) : cells_of(r.grid, c, g);
+      for (auto& fac : factors) cand.values.push_back(fac->evaluate(g, cells, c));
     }
     r.candidates.push_back(std::move(cand));
     prog.advance();
@@ -456,21 +315,47 @@ void SuitabilityJob::State::score_candidates() {
   prog.finish();
 }
 
+Candidate SuitabilityJob::State::candidate_of(std::size_t i) const {
+  const gis::GeosContext& c = *ctx;
+  const auto& f = cand_layer.features[i];
+  Candidate cand;
+  cand.id = f.key;
+  cand.name = names[i];
+  cand.origin = origins[i];
+  cand.status = f.status;
+  cand.problem = f.problem;
+  if (i < attributes.size()) cand.attributes = attributes[i];
+  if (f.geom) {
+    gis::warm_envelope(c, f.geom.get());
+    cand.geometry.reset(OGRGeometryFactory::createFromGEOS(c.get(), f.geom.get()));
+    cand.area_m2 = gis::area(c, f.geom.get());
+    cand.compactness = compactness(c, f.geom.get());
+  }
+  return cand;
+}
+
 // 7. Constraint overlaps (exact, through the clearance engine), then scores and ranks.
 void SuitabilityJob::State::rule_overlaps() {
+  std::vector<Candidate*> cands;
+  for (auto& cand : r.candidates) cands.push_back(&cand);
+  check_rules(cand_layer, cands);
+  rescore_candidates(r, r.weights);
+}
+
+void SuitabilityJob::State::check_rules(const io::LoadedLayer& layer,
+                                        const std::vector<Candidate*>& cands) {
   ClearanceOptions co;
   co.threads = req.options.threads;
   co.keep_pieces = false;
   co.progress = progress;
-  ClearanceResult cr = run_clearance(cand_layer, r.rules, work, *ctx, co);
-  for (std::size_t i = 0; i < cr.parcels.size(); ++i) {
-    auto& cand = r.candidates[i];
+  ClearanceResult cr = run_clearance(layer, r.rules, work, *ctx, co);
+  for (std::size_t i = 0; i < cr.parcels.size() && i < cands.size(); ++i) {
+    Candidate& cand = *cands[i];
     for (auto& o : cr.parcels[i].overlaps) {
       if (r.rules[o.rule_index].severity == Severity::Block) cand.blocked = true;
       cand.overlaps.push_back(std::move(o));
     }
   }
-  rescore_candidates(r, r.weights);
 }
 
 // 8. Sensitivity: Monte-Carlo perturbation of the weights; share of runs in the top K.
@@ -517,6 +402,30 @@ void SuitabilityJob::set_map_rows(MapRowsFn fn) {
   s_->map_rows = std::move(fn);
 }
 
+void SuitabilityJob::set_distributed(const MpiWorld* world) {
+  s_->world = world;
+}
+
+bool SuitabilityJob::has_candidates() const {
+  const auto& ss = s_->req.project.suitability;
+  return ss.derive || !ss.parcels.empty();
+}
+
+void SuitabilityJob::run_shard(const ProgressFn* progress) {
+  validate();
+  State& s = *s_;
+  if (!s.world) throw RuntimeError("SuitabilityJob::run_shard without set_distributed");
+  const int threads = s.req.options.threads > 0 ? s.req.options.threads : s.req.project.threads;
+  with_thread_budget(threads, [&] {
+    s.progress = progress;
+    s.study_area();
+    s.prepare_factors();
+    s.constraints();
+    s.given_candidates();
+    s.distributed_candidates();
+  });
+}
+
 void SuitabilityJob::run_map_only(const ProgressFn* progress) {
   validate();
   State& s = *s_;
@@ -537,9 +446,13 @@ SuitabilityResult SuitabilityJob::run_in_budget(SuitabilitySink& sink, const Pro
   s.prepare_factors();
   s.constraints();
   s.given_candidates();
-  s.derived_candidates();
-  s.score_candidates();
-  s.rule_overlaps();
+  if (s.world) {
+    s.distributed_candidates();  // rank 0: every rank's candidates, ranked
+  } else {
+    s.derived_candidates();
+    s.score_candidates();
+    s.rule_overlaps();
+  }
   s.sensitivity();
   s.r.geos = s.ctx;  // the rules' geometries live in this context
   if (s.inputs_fn) s.r.inputs = s.inputs_fn();

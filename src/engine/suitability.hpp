@@ -18,6 +18,8 @@
 
 namespace siteplan::engine {
 
+class MpiWorld;
+
 struct Candidate {
   std::string id, name, origin;  // origin: "given" | "derived"
   io::GeomStatus status = io::GeomStatus::Valid;
@@ -117,6 +119,13 @@ class SuitabilityJob {
   // constraints, then the map through set_map_rows's function (which computes this rank's band
   // and sends it); no input hashes, no candidates, no sink.
   void run_map_only(const ProgressFn* progress = nullptr);
+  // A distributed run whose candidates are shared out over the ranks (mpi_candidates.hpp; set
+  // on every rank, with a map_rows function that leaves every rank its band: banded_map_rows
+  // with BandTiles::keep_bands). Rank 0 then runs run(), the other ranks run_shard().
+  void set_distributed(const MpiWorld* world);
+  void run_shard(const ProgressFn* progress = nullptr);
+  // Whether the run has candidates (given parcels or derived regions).
+  bool has_candidates() const;
   // After validate(): the result as far as validation fills it (name, factor ids and names,
   // weights) — what a rank writing map tiles describes them with.
   const SuitabilityResult& validated() const;

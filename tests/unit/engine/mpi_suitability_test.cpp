@@ -150,7 +150,13 @@ TEST(MpiSuitability, BandsJoinIntoTheRegionsOfOneGrid) {
       EXPECT_EQ(static_cast<int>(names.size()), gdal_regions(mask, nx, ny)) << seed;
     }
     for (const auto& cuts : std::vector<std::vector<int>>{
-             {0, 18, 37}, {0, 1, 2, 20, 36, 37}, {0, 5, 10, 15, 20, 25, 30, 37}, {0, 0, 37, 37}}) {
+             {0, 18, 37},
+             {0, 1, 2, 20, 36, 37},
+             {0, 5, 10, 15, 20, 25, 30, 37},
+             {0, 0, 37, 37},
+             // empty bands between bands with rows (more ranks than rows: 20 ranks on 18)
+             {0, 9, 9, 37},
+             {0, 0, 4, 9, 9, 9, 20, 37, 37}}) {
       std::vector<std::uint64_t> sizes;
       EXPECT_EQ(banded_regions(mask, nx, cuts, &sizes), whole) << "seed " << seed;
       // Each open cell knows its whole region's size.

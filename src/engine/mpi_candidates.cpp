@@ -1,0 +1,175 @@
+#include "engine/mpi_candidates.hpp"
+
+#include <fmt/core.h>
+#include <ogr_geometry.h>
+
+#include "core/error.hpp"
+#include "engine/mpi_wire.hpp"
+
+namespace siteplan::engine {
+
+namespace {
+constexpr std::uint32_t kMagicItems = 0x53504931;  // "SPI1"
+constexpr std::uint32_t kMagicParts = 0x53504331;  // "SPC1"
+constexpr int kTagItems = 301;
+constexpr int kTagParts = 302;
+
+std::string encode_items(const std::vector<CellItem>& items) {
+  wire::Writer w;
+  w.put(kMagicItems);
+  w.put<std::uint64_t>(items.size());
+  for (const auto& it : items) {
+    w.put(it.kind);
+    w.put(it.key);
+    w.vec(it.cells);
+    w.put<std::uint64_t>(it.raw.size());
+    for (std::size_t k = 0; k < it.raw.size(); ++k) {
+      w.vec(it.raw[k]);
+      w.vec(it.score[k]);
+    }
+  }
+  return std::move(w.bytes());
+}
+
+void decode_items(std::string_view bytes, int from, std::vector<CellItem>& out) {
+  wire::Reader r(bytes);
+  if (r.get<std::uint32_t>() != kMagicItems)
+    throw RuntimeError(
+        fmt::format("MPI: rank {} sent something that is not candidate cells", from));
+  const std::size_t n = r.count(13);
+  for (std::size_t i = 0; i < n; ++i) {
+    CellItem it;
+    it.kind = r.get<char>();
+    it.key = r.get<std::uint64_t>();
+    it.cells = r.vec<std::uint64_t>();
+    const std::size_t nf = r.count(16);
+    for (std::size_t k = 0; k < nf; ++k) {
+      it.raw.push_back(r.vec<float>());
+      it.score.push_back(r.vec<float>());
+      if (it.raw.back().size() != it.cells.size() || it.score.back().size() != it.cells.size())
+        throw RuntimeError(fmt::format("MPI: rank {}'s candidate cells are inconsistent", from));
+    }
+    out.push_back(std::move(it));
+  }
+  if (!r.done())
+    throw RuntimeError(fmt::format("MPI: rank {}'s candidate cells are too long", from));
+}
+}  // namespace
+
+std::vector<CellItem> exchange_cell_items(const MpiWorld& world,
+                                          const std::vector<std::vector<CellItem>>& outgoing) {
+  const int me = world.rank();
+  for (int k = 0; k < me; ++k)
+    world.send(k, kTagItems,
+               encode_items(static_cast<std::size_t>(k) < outgoing.size()
+                                ? outgoing[static_cast<std::size_t>(k)]
+                                : std::vector<CellItem>{}));
+  std::vector<CellItem> in;
+  for (int k = me + 1; k < world.size(); ++k) decode_items(world.recv(k, kTagItems), k, in);
+  return in;
+}
+
+std::string encode_candidate_parts(const std::vector<CandidatePart>& parts) {
+  wire::Writer w;
+  w.put(kMagicParts);
+  w.put<std::uint64_t>(parts.size());
+  for (const auto& p : parts) {
+    const Candidate& c = p.candidate;
+    w.put(p.kind);
+    w.put(p.given_index);
+    w.put(p.x);
+    w.put(p.y);
+    w.str(c.id);
+    w.str(c.name);
+    w.str(c.origin);
+    w.put<std::int32_t>(static_cast<std::int32_t>(c.status));
+    w.str(c.problem);
+    std::string wkb;
+    if (c.geometry) {
+      wkb.resize(c.geometry->WkbSize());
+      c.geometry->exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(wkb.data()), wkbVariantIso);
+    }
+    w.str(wkb);
+    w.put(c.area_m2);
+    w.put(c.compactness);
+    w.put<std::uint64_t>(c.values.size());
+    for (const auto& v : c.values) {
+      w.put(v.raw);
+      w.str(v.raw_text);
+      w.put(v.score);
+    }
+    w.put<std::uint8_t>(c.blocked ? 1 : 0);
+    w.put<std::uint64_t>(c.overlaps.size());
+    for (const auto& o : c.overlaps) {
+      w.put<std::uint64_t>(o.rule_index);
+      w.str(o.class_value);
+      w.put(o.area_m2);
+      w.put(o.ellipsoidal_m2);
+      w.put(o.pct);
+    }
+    w.strings(c.attributes);
+  }
+  return std::move(w.bytes());
+}
+
+std::vector<CandidatePart> decode_candidate_parts(std::string_view bytes) {
+  wire::Reader r(bytes);
+  if (r.get<std::uint32_t>() != kMagicParts)
+    throw RuntimeError("MPI: a rank sent something that is not scored candidates");
+  std::vector<CandidatePart> out(r.count(40));
+  for (auto& p : out) {
+    Candidate& c = p.candidate;
+    p.kind = r.get<char>();
+    p.given_index = r.get<std::uint64_t>();
+    p.x = r.get<double>();
+    p.y = r.get<double>();
+    c.id = r.str();
+    c.name = r.str();
+    c.origin = r.str();
+    c.status = static_cast<io::GeomStatus>(r.get<std::int32_t>());
+    c.problem = r.str();
+    const std::string wkb = r.str();
+    if (!wkb.empty()) {
+      OGRGeometry* g = nullptr;
+      if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size()) != OGRERR_NONE)
+        throw RuntimeError("MPI: a candidate's geometry did not arrive whole");
+      c.geometry.reset(g);
+    }
+    c.area_m2 = r.get<double>();
+    c.compactness = r.get<double>();
+    c.values.resize(r.count(24));
+    for (auto& v : c.values) {
+      v.raw = r.get<double>();
+      v.raw_text = r.str();
+      v.score = r.get<double>();
+    }
+    c.blocked = r.get<std::uint8_t>() != 0;
+    c.overlaps.resize(r.count(40));
+    for (auto& o : c.overlaps) {
+      o.rule_index = static_cast<std::size_t>(r.get<std::uint64_t>());
+      o.class_value = r.str();
+      o.area_m2 = r.get<double>();
+      o.ellipsoidal_m2 = r.get<double>();
+      o.pct = r.get<double>();
+    }
+    c.attributes = r.strings();
+  }
+  if (!r.done()) throw RuntimeError("MPI: a rank's scored candidates are too long");
+  return out;
+}
+
+std::vector<CandidatePart> gather_candidate_parts(const MpiWorld& world,
+                                                  std::vector<CandidatePart> mine) {
+  if (!world.root()) {
+    world.send(0, kTagParts, encode_candidate_parts(mine));
+    return {};
+  }
+  std::vector<CandidatePart> all = std::move(mine);
+  for (int k = 1; k < world.size(); ++k) {
+    auto parts = decode_candidate_parts(world.recv(k, kTagParts));
+    for (auto& p : parts) all.push_back(std::move(p));
+  }
+  return all;
+}
+
+}  // namespace siteplan::engine
