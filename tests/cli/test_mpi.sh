@@ -34,6 +34,7 @@ same() {
   local a="$1" b="$2" label="$3" f ok=1
   [[ "$(ls "$a")" == "$(ls "$b")" ]] || { fail "$label: files differ: $(ls "$a") / $(ls "$b")"; return; }
   for f in $(ls "$a"); do
+    [[ -d "$a/$f" ]] && continue # tiles/: same_tree
     if [[ $f == *.gpkg ]]; then
       gpkg_dump "$a/$f" >"$WORK/da" && gpkg_dump "$b/$f" >"$WORK/db" || { fail "$label: cannot read $f"; ok=0; continue; }
       [[ $(grep -c . "$WORK/da") -gt 10 ]] || { fail "$label: $f dump is empty"; ok=0; }
@@ -160,13 +161,39 @@ for n in 2 3 5; do
   grep -q "every rank's checks in" "$WORK/pt$n.err" && echo "ok: map-only tiles, $n ranks: the map stayed on the ranks" \
     || fail "map-only tiles, $n ranks: $(grep MPI: "$WORK/pt$n.err")"
 done
+# With candidates and tiles no rank holds the whole map: the candidates are shared out (the rank
+# of a candidate's first cell derives, scores and checks it; regions joined across the seams by
+# the union-find). Every file equals one process's, GeoPackage rows included: pv-ground (given
+# parcels and derived regions), beiya-park (AHP, derived regions, some crossing the seams), the
+# test project on 20 ranks for its 18 rows (empty bands inside a region).
 "$SITEPLAN" -q suitability "$H/pv-ground.toml" --out "$WORK/gt1" --map-tiles 512 >/dev/null 2>&1 || fail "pv-ground tiles exit $?"
 same_cells "$WORK/hs1-pv-ground/suitability.tif" "$WORK/gt1/suitability.vrt" "pv-ground suitability"
+cmp -s "$WORK/hs1-pv-ground/ranking.csv" "$WORK/gt1/ranking.csv" && echo "ok: pv-ground tiles: the ranking of the single files" \
+  || fail "pv-ground tiles: ranking differs"
 for n in 2 3; do
-  mpi $n "$SITEPLAN" -q suitability "$H/pv-ground.toml" --out "$WORK/gt$n" --map-tiles 512 >/dev/null 2>&1 || fail "pv-ground tiles, $n ranks exit $?"
+  mpi $n "$SITEPLAN" -v suitability "$H/pv-ground.toml" --out "$WORK/gt$n" --map-tiles 512 >/dev/null 2>"$WORK/gt$n.err" || fail "pv-ground tiles, $n ranks exit $?"
   same_tree "$WORK/gt1" "$WORK/gt$n" "pv-ground tiles, $n ranks"
-  cmp -s "$WORK/hs1-pv-ground/ranking.csv" "$WORK/gt$n/ranking.csv" && echo "ok: pv-ground tiles, $n ranks: the one-process ranking" \
-    || fail "pv-ground tiles, $n ranks: ranking differs"
+  same "$WORK/gt1" "$WORK/gt$n" "pv-ground candidates shared out, $n ranks"
+  grep -q "candidates shared out" "$WORK/gt$n.err" && echo "ok: pv-ground, $n ranks: no rank gathered the map" || fail "pv-ground $n ranks: $(grep MPI: "$WORK/gt$n.err")"
+done
+"$SITEPLAN" -q suitability "$H/beiya-park.toml" --out "$WORK/bt1" --map-tiles 256 >/dev/null 2>&1 || fail "beiya tiles exit $?"
+for n in 3 5; do
+  mpi $n "$SITEPLAN" -v suitability "$H/beiya-park.toml" --out "$WORK/bt$n" --map-tiles 256 >/dev/null 2>"$WORK/bt$n.err" || fail "beiya tiles, $n ranks exit $?"
+  same "$WORK/bt1" "$WORK/bt$n" "beiya-park candidates shared out, $n ranks"
+  same_tree "$WORK/bt1" "$WORK/bt$n" "beiya-park tiles, $n ranks"
+  crossing=$(grep -o "[0-9]* of them across a seam" "$WORK/bt$n.err" | awk '{s += $1} END {print s + 0}')
+  [[ $crossing -gt 0 ]] && echo "ok: beiya-park, $n ranks: $crossing regions joined across seams" || fail "beiya-park $n ranks: no region crossed a seam"
+done
+"$SITEPLAN" -q suitability data/suit_project.toml --out "$WORK/st1" --map-tiles 256 >/dev/null || fail "test project tiles exit $?"
+mpi 20 "$SITEPLAN" -q suitability data/suit_project.toml --out "$WORK/st20" --map-tiles 256 >/dev/null || fail "test project tiles, 20 ranks exit $?"
+same "$WORK/st1" "$WORK/st20" "test project candidates shared out, 20 ranks (empty bands)"
+same_tree "$WORK/st1" "$WORK/st20" "test project tiles, 20 ranks"
+# A rank failing while the candidates are shared out stops the run.
+for k in 1 0; do
+  rm -rf "$WORK/dfail"
+  SITEPLAN_MPI_FAIL_RANK=$k mpi 3 "$SITEPLAN" -q suitability "$H/pv-ground.toml" --out "$WORK/dfail" --map-tiles 512 >/dev/null 2>"$WORK/dfail.err"; rc=$?
+  [[ $rc == 1 ]] && grep -q "SITEPLAN_MPI_FAIL_RANK" "$WORK/dfail.err" && [[ -z "$(ls "$WORK/dfail" 2>/dev/null)" ]] \
+    && echo "ok: candidates shared out, rank $k fails, the run stops (exit 1)" || fail "shared candidates, failing rank $k: exit $rc: $(head -3 "$WORK/dfail.err"); $(ls -a "$WORK/dfail" 2>/dev/null)"
 done
 # A later run without tiles replaces them (no stale VRT next to the new .tif), and back.
 "$SITEPLAN" -q suitability "$WORK/pv-map.toml" --out "$WORK/pt3" >/dev/null 2>&1 || fail "re-run exit $?"
