@@ -3,6 +3,8 @@
 #include <fmt/core.h>
 #include <ogr_geometry.h>
 
+#include <algorithm>
+
 #include "core/error.hpp"
 #include "engine/mpi_wire.hpp"
 
@@ -58,15 +60,31 @@ void decode_items(std::string_view bytes, int from, std::vector<CellItem>& out) 
 
 std::vector<CellItem> exchange_cell_items(const MpiWorld& world,
                                           const std::vector<std::vector<CellItem>>& outgoing) {
-  const int me = world.rank();
-  for (int k = 0; k < me; ++k)
-    world.send(k, kTagItems,
-               encode_items(static_cast<std::size_t>(k) < outgoing.size()
-                                ? outgoing[static_cast<std::size_t>(k)]
-                                : std::vector<CellItem>{}));
+  std::vector<std::string> out;
+  for (int k = 0; k < world.size(); ++k)
+    out.push_back(encode_items(static_cast<std::size_t>(k) < outgoing.size()
+                                   ? outgoing[static_cast<std::size_t>(k)]
+                                   : std::vector<CellItem>{}));
   std::vector<CellItem> in;
-  for (int k = me + 1; k < world.size(); ++k) decode_items(world.recv(k, kTagItems), k, in);
+  int from = 0;
+  for (const auto& bytes : world.all_to_all(out, kTagItems)) decode_items(bytes, from++, in);
   return in;
+}
+
+std::vector<int> share_out(const std::vector<std::uint64_t>& costs, int ranks) {
+  std::vector<std::size_t> order(costs.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&costs](std::size_t a, std::size_t b) { return costs[a] > costs[b]; });
+  std::vector<std::uint64_t> load(static_cast<std::size_t>(std::max(1, ranks)), 0);
+  std::vector<int> owner(costs.size(), 0);
+  for (std::size_t i : order) {
+    const auto k =
+        static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+    owner[i] = static_cast<int>(k);
+    load[k] += costs[i];
+  }
+  return owner;
 }
 
 std::string encode_candidate_parts(const std::vector<CandidatePart>& parts) {

@@ -1,12 +1,12 @@
 #pragma once
 // The candidates of a distributed suitability run (docs/mpi.md), shared out over the ranks
-// instead of gathered with the map at rank 0: a derived region belongs to the rank holding its
-// first cell (regions are labelled per band and joined across the seams by the union-find of
-// mpi_suitability.hpp), a given parcel to the rank holding its first cell. The owner gets every
-// cell of its candidates from the ranks that computed them — the cells, and the factors' raw
-// value and score there — derives, scores and checks them, and sends rank 0 the results, which
-// rank 0 puts in the one-process order. Cells come only from later ranks (a candidate's first
-// cell is its smallest), so the point-to-point messages go down the ranks, without cycles.
+// instead of gathered with the map at rank 0. Regions are labelled per band and joined across
+// the seams by the union-find of mpi_suitability.hpp, so every rank knows every region and its
+// size, and every given parcel's cells; each candidate goes to a rank by its size (the largest
+// first, each to the rank with the fewest cells so far — the same plan on every rank). The owner
+// gets every cell of its candidates from the ranks that computed them — the cells, and the
+// factors' raw value and score there — derives, scores and checks them, and sends rank 0 the
+// results, which rank 0 puts in the one-process order.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -25,10 +25,15 @@ struct CellItem {
   std::vector<std::vector<float>> raw, score;
 };
 
-// Sends every rank below this one its items (`outgoing[k]` for rank k < this rank; one message
-// each, empty or not) and returns what the ranks above sent this one, in rank order. Collective.
+// Sends every rank its items (`outgoing[k]` to rank k, this rank's own included) and returns
+// what every rank sent this one, in rank order (so a candidate's cells arrive in grid order).
+// Collective.
 std::vector<CellItem> exchange_cell_items(const MpiWorld& world,
                                           const std::vector<std::vector<CellItem>>& outgoing);
+
+// Which rank takes each of `costs` (one per candidate, in a fixed order): the largest first, each
+// to the rank with the least cost so far (ties: the lower rank). The same on every rank.
+std::vector<int> share_out(const std::vector<std::uint64_t>& costs, int ranks);
 
 // A scored candidate on its way to rank 0, with where it goes in the one-process order.
 struct CandidatePart {

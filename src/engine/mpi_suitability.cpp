@@ -248,15 +248,16 @@ Regions join_seams(const std::vector<BandSeam>& bands) {
   return out;
 }
 
-Regions join_seams(const MpiWorld& world, const BandComponents& mine) {
+Regions join_seams(const MpiWorld& world, const BandComponents& mine, Regions* every) {
   std::vector<BandSeam> bands;
   for (const auto& bytes : world.all_gather(encode_seam(seam_of(mine))))
     bands.push_back(decode_seam(bytes));
   Regions all = join_seams(bands);
   Regions out;
   const auto me = static_cast<std::size_t>(world.rank());
-  out.region.push_back(std::move(all.region[me]));
-  out.cells.push_back(std::move(all.cells[me]));
+  out.region.push_back(all.region[me]);
+  out.cells.push_back(all.cells[me]);
+  if (every) *every = std::move(all);
   return out;
 }
 

@@ -72,8 +72,9 @@ struct Regions {
 };
 Regions join_seams(const std::vector<BandSeam>& bands);
 // The same over MPI: every rank's seam to every rank, joined on each; returns this rank's row of
-// region / cells (one entry per component of `mine`).
-Regions join_seams(const MpiWorld& world, const BandComponents& mine);
+// region / cells (one entry per component of `mine`); `every`: every band's rows (each rank
+// knows every region and its size).
+Regions join_seams(const MpiWorld& world, const BandComponents& mine, Regions* every = nullptr);
 
 // Per cell of a band: the region (grid index of its first cell) or −1 — what a band polygonizes
 // so that pieces of one region on both sides of a seam carry the same value.

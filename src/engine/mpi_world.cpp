@@ -236,4 +236,24 @@ void MpiWorld::abort(int code) const {
 
 #endif
 
+std::vector<std::string> MpiWorld::all_to_all(const std::vector<std::string>& out, int tag) const {
+  if (out.size() != static_cast<std::size_t>(size_))
+    throw RuntimeError(
+        fmt::format("MPI: all_to_all with {} messages for {} ranks", out.size(), size_));
+  std::vector<std::string> in(static_cast<std::size_t>(size_));
+  in[static_cast<std::size_t>(rank_)] = out[static_cast<std::size_t>(rank_)];
+  for (int p = 0; p < size_; ++p) {
+    if (p == rank_) continue;
+    const auto k = static_cast<std::size_t>(p);
+    if (rank_ < p) {
+      send(p, tag, out[k]);
+      in[k] = recv(p, tag);
+    } else {
+      in[k] = recv(p, tag);
+      send(p, tag, out[k]);
+    }
+  }
+  return in;
+}
+
 }  // namespace siteplan::engine

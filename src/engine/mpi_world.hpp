@@ -37,6 +37,12 @@ class MpiWorld {
   std::string broadcast(const std::string& bytes, int root = 0) const;
   // Collective: every rank's bytes, in rank order, on every rank.
   std::vector<std::string> all_gather(const std::string& bytes) const;
+  // Collective: out[k] to rank k, for every k; returns what every rank sent this one, in rank
+  // order (this rank's own out[rank()] included). Pairs exchange in ascending order of
+  // (lower rank, higher rank), the lower rank sending first: every rank goes through its pairs in
+  // that global order, so the smallest pair not yet done always has both ranks at it (no
+  // deadlock). `tag` must not be in use by other messages meanwhile.
+  std::vector<std::string> all_to_all(const std::vector<std::string>& out, int tag) const;
   void barrier() const;
   // Ends every rank of the job at once (MPI_Abort); mpirun exits with `code`.
   [[noreturn]] void abort(int code) const;

@@ -43,10 +43,6 @@ void SuitabilityJob::State::distributed_candidates() {
   if (r.factors.r0 != static_cast<int>(b0) || r.factors.r1 != static_cast<int>(b1) ||
       r.score_map.size() != end - first)
     throw RuntimeError("distributed candidates: this rank does not hold its band of the map");
-  auto owner_of = [&](std::uint64_t cell) {
-    const auto row = static_cast<int>(cell / nx);
-    return static_cast<int>(std::upper_bound(bands.begin(), bands.end(), row) - bands.begin()) - 1;
-  };
   std::vector<std::size_t> zonal;  // factors whose values are the grid's (zonal means)
   for (std::size_t k = 0; k < factors.size(); ++k)
     if (factors[k]->evaluates_on_grid()) zonal.push_back(k);
@@ -72,8 +68,12 @@ void SuitabilityJob::State::distributed_candidates() {
   };
   std::vector<std::vector<CellItem>> outgoing(static_cast<std::size_t>(w.size()));
 
-  // Derived regions: open land labelled in the band, joined across the seams.
-  std::map<std::uint64_t, CellItem> regions;  // this rank's, by first cell
+  // Derived regions: open land labelled in the band and joined across the seams; every rank
+  // learns every region and its size. Given parcels: every rank loaded them and finds their
+  // cells. Each candidate then goes to a rank by its size (share_out: the same plan everywhere).
+  std::vector<std::vector<std::uint64_t>> region_pieces;  // this band's cells, per component
+  std::vector<std::uint64_t> piece_region;                // the region of each component
+  std::map<std::uint64_t, std::uint64_t> region_size;     // every region big enough
   if (ss.derive) {
     std::vector<std::uint8_t> open(end - first);
     for (std::size_t i = 0; i < open.size(); ++i)
@@ -81,51 +81,58 @@ void SuitabilityJob::State::distributed_candidates() {
                 r.score_map[i] >= ss.min_score;
     const BandComponents comps =
         label_band(open, grid.nx, static_cast<int>(b0), static_cast<int>(b1));
-    const Regions joined = join_seams(w, comps);
+    Regions every;
+    const Regions joined = join_seams(w, comps, &every);
     const std::size_t min_cells = min_region_cells(ss.min_area_ha * 10000.0, grid.cell);
-    std::vector<std::vector<std::uint64_t>> cells(comps.first.size());
+    for (std::size_t b = 0; b < every.region.size(); ++b)
+      for (std::size_t k = 0; k < every.region[b].size(); ++k)
+        if (every.cells[b][k] >= min_cells) region_size[every.region[b][k]] = every.cells[b][k];
+    region_pieces.resize(comps.first.size());
+    piece_region = joined.region[0];
     for (std::size_t i = 0; i < comps.label.size(); ++i)
       if (const std::int32_t l = comps.label[i]; l >= 0 && joined.cells[0][l] >= min_cells)
-        cells[static_cast<std::size_t>(l)].push_back(first + i);
-    for (std::size_t k = 0; k < cells.size(); ++k) {
-      if (cells[k].empty()) continue;
-      const std::uint64_t id = joined.region[0][k];
-      CellItem it = item_of('D', id, std::move(cells[k]));
-      const int o = owner_of(id);
-      if (o == me) {
-        auto [at, fresh] = regions.try_emplace(id, std::move(it));
-        if (!fresh) append(at->second, std::move(it));  // a region meeting itself in the band
-      } else {
-        outgoing[static_cast<std::size_t>(o)].push_back(std::move(it));
-      }
-    }
+        region_pieces[static_cast<std::size_t>(l)].push_back(first + i);
   }
-  // Given parcels (every rank loaded them): their cells, each parcel owned by its first cell's
-  // rank (a parcel without cells by rank 0).
   const std::size_t given = cand_layer.features.size();
   std::vector<CellSet> given_cells(given);
-  std::map<std::size_t, CellItem> parcels;  // this rank's, by index
-  for (std::size_t i = 0; i < given; ++i) {
-    const GEOSGeometry* g = cand_layer.features[i].geom.get();
-    if (g) given_cells[i] = cells_of(grid, c, g);
-    const auto& cs = given_cells[i].cells;
-    const int o = cs.empty() ? 0 : owner_of(cs.front());
-    std::vector<std::uint64_t> here;
-    for (std::size_t cell : cs)
-      if (cell >= first && cell < end) here.push_back(cell);
-    if (o == me)
-      parcels.emplace(i, item_of('G', i, std::move(here)));
-    else if (!here.empty())
-      outgoing[static_cast<std::size_t>(o)].push_back(item_of('G', i, std::move(here)));
+  for (std::size_t i = 0; i < given; ++i)
+    if (const GEOSGeometry* g = cand_layer.features[i].geom.get())
+      given_cells[i] = cells_of(grid, c, g);
+  std::vector<std::uint64_t> costs;  // regions by first cell, then the given parcels
+  for (const auto& [id, size] : region_size) costs.push_back(size);
+  for (const auto& cs : given_cells) costs.push_back(cs.cells.size());
+  const std::vector<int> owner = share_out(costs, w.size());
+  std::map<std::uint64_t, int> region_owner;
+  {
+    std::size_t k = 0;
+    for (const auto& [id, size] : region_size) region_owner[id] = owner[k++];
   }
-  std::size_t crossing = 0;  // this rank's regions with cells from later bands
+  auto given_owner = [&](std::size_t i) { return owner[region_size.size() + i]; };
+  std::map<std::uint64_t, CellItem> regions;  // this rank's, by first cell
+  std::map<std::size_t, CellItem> parcels;    // this rank's, by index
+  for (const auto& [id, o] : region_owner)
+    if (o == me) regions.emplace(id, item_of('D', id, {}));
+  for (std::size_t i = 0; i < given; ++i)
+    if (given_owner(i) == me) parcels.emplace(i, item_of('G', i, {}));
+  for (std::size_t k = 0; k < region_pieces.size(); ++k)
+    if (!region_pieces[k].empty())
+      outgoing[static_cast<std::size_t>(region_owner.at(piece_region[k]))].push_back(
+          item_of('D', piece_region[k], std::move(region_pieces[k])));
+  for (std::size_t i = 0; i < given; ++i) {
+    std::vector<std::uint64_t> here;
+    for (std::size_t cell : given_cells[i].cells)
+      if (cell >= first && cell < end) here.push_back(cell);
+    if (!here.empty())
+      outgoing[static_cast<std::size_t>(given_owner(i))].push_back(
+          item_of('G', i, std::move(here)));
+  }
+  // Every piece from every rank (this one's too), in rank order: a candidate's cells in order.
   for (CellItem& it : exchange_cell_items(w, outgoing)) {
     if (it.kind == 'D') {
       auto at = regions.find(it.key);
       if (at == regions.end())
         throw RuntimeError(
             fmt::format("MPI: cells of region {} arrived at a rank without it", it.key));
-      crossing += at->second.cells.back() < end;  // its first piece from a later band
       append(at->second, std::move(it));
     } else {
       auto at = parcels.find(static_cast<std::size_t>(it.key));
@@ -155,6 +162,14 @@ void SuitabilityJob::State::distributed_candidates() {
     }
     it = std::move(sorted);
   }
+
+  std::size_t crossing = 0;  // this rank's regions lying in more than one band
+  auto band_of = [&](std::uint64_t cell) {
+    return std::upper_bound(bands.begin(), bands.end(), static_cast<int>(cell / nx)) -
+           bands.begin();
+  };
+  for (const auto& [id, it] : regions)
+    crossing += !it.cells.empty() && band_of(it.cells.front()) != band_of(it.cells.back());
 
   // This rank's candidates, as one process makes them.
   std::vector<CandidatePart> parts;

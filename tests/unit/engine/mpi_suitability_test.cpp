@@ -12,6 +12,7 @@
 #include <map>
 #include <random>
 
+#include "engine/mpi_candidates.hpp"
 #include "engine/mpi_suitability.hpp"
 #include "engine/suitability.hpp"
 #include "gis/gdal.hpp"
@@ -421,4 +422,15 @@ TEST(MpiSuitability, TilesAcrossRanks) {
     }
     EXPECT_EQ(all, engine::tile_starts(ny, rows)) << ny << " rows in tiles of " << rows;
   }
+}
+
+TEST(MpiSuitability, CandidatesSharedOutBySize) {
+  // The largest first, each to the rank with the least so far; ties to the lower rank; the same
+  // answer for the same costs (every rank computes it).
+  EXPECT_EQ(engine::share_out({5, 1, 4, 2}, 2), (std::vector<int>{0, 0, 1, 1}));  // 5+1, 4+2
+  EXPECT_EQ(engine::share_out({3, 3, 3}, 2), (std::vector<int>{0, 1, 0}));
+  EXPECT_EQ(engine::share_out({7, 0, 2}, 1), (std::vector<int>{0, 0, 0}));
+  EXPECT_EQ(engine::share_out({}, 4), std::vector<int>{});
+  // More ranks than candidates: one each.
+  EXPECT_EQ(engine::share_out({1, 9}, 5), (std::vector<int>{1, 0}));
 }

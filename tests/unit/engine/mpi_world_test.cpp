@@ -58,5 +58,17 @@ TEST(MpiWorld, RanksExchange) {
       EXPECT_TRUE(world.recv(r, 7).empty());
     }
   }
+  // All to all: rank a sends rank b a message of its own size (some empty, some large), and gets
+  // every rank's in rank order.
+  std::vector<std::string> out;
+  auto size_of = [base](int a, int b) {
+    return (a + b) % 3 == 0 ? std::size_t{0} : base / 4 + static_cast<std::size_t>(7 * a + b);
+  };
+  for (int b = 0; b < n; ++b) out.push_back(payload(me * 31 + b, size_of(me, b)));
+  const auto in = world.all_to_all(out, 9);
+  ASSERT_EQ(in.size(), static_cast<std::size_t>(n));
+  for (int a = 0; a < n; ++a)
+    EXPECT_TRUE(in[static_cast<std::size_t>(a)] == payload(a * 31 + me, size_of(a, me)))
+        << "from rank " << a;
   world.barrier();
 }
