@@ -5,7 +5,8 @@ A county of about 2,400 km² inside a 47 × 83 km box (EPSG:4542): a fractal DEM
 (lines), substations (points), settlements (polygons, excluded with a 500 m setback), two
 exclusion layers (farmland-like and eco-redline-like polygons), and two SitePlan projects
 (county-10m.toml, county-30m.toml: slope %, aspect, two distances, three exclusions;
-derive = false, map only) with the same inputs.
+derive = false, map only; county-30m-derive.toml: the same with derived candidates) with the
+same inputs.
 
     /usr/bin/python3 bench/gen_suitability_data.py [DIR] [--seed N] [--width-km W] [--height-km H]
 
@@ -264,6 +265,11 @@ def main():
     for g in (10, 30):
         with open(os.path.join(out, f"county-{g}m.toml"), "w") as f:
             f.write(PROJECT.format(grid_m=g))
+    # Candidates too: regions derived from open land (score >= 0.55, at least 5 ha), scored and
+    # checked against the exclusions (the MPI benchmark's candidate phase).
+    with open(os.path.join(out, "county-30m-derive.toml"), "w") as f:
+        f.write(PROJECT.format(grid_m=30).replace(
+            "derive = false", "derive = true\nmin_area_ha = 5\nmin_score = 0.55"))
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump({"seed": a.seed, "counties": a.counties, "county_km2": county_km2,
                    "box_km": [a.width_km, a.height_km], "dem": [nx, ny, c],

@@ -9,14 +9,15 @@
 # (/tmp/sp-mpi-suit-bench), REPEAT (1; the fastest run is reported), GRID (10), RANKS ("1 2"),
 # TILES (rows per map tile: --map-tiles, every rank writes its own tiles; empty: one .tif each,
 # written by rank 0). A province: COUNTIES=N generates N counties side by side
-# (gen_suitability_data.py --counties N) into BENCH_DATA.
+# (gen_suitability_data.py --counties N) into BENCH_DATA. PROJECT: the project file in BENCH_DATA
+# (county-${GRID}m.toml; county-30m-derive.toml has derived candidates).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SITEPLAN="${SITEPLAN:-$PWD/build/siteplan}"
 D="${BENCH_DATA:-/tmp/siteplan-suit-bench}"
 OUT="${OUT:-/tmp/sp-mpi-suit-bench}"
 REPEAT="${REPEAT:-1}" GRID="${GRID:-10}" RANKS="${RANKS:-1 2}" TILES="${TILES:-}"
-COUNTIES="${COUNTIES:-1}"
+COUNTIES="${COUNTIES:-1}" PROJECT="${PROJECT:-county-${GRID}m.toml}"
 EXTRA=()
 [[ -z "$TILES" ]] || EXTRA=(--map-tiles "$TILES")
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 SOURCE_DATE_EPOCH=1767225600
@@ -32,7 +33,7 @@ run() {
     local launch=()
     [[ $ranks == 0 ]] || launch=(mpirun --oversubscribe --bind-to none -n "$ranks")
     /usr/bin/time -f "%e %U %S %M" -o "$OUT/$name.time" "${launch[@]}" "$SITEPLAN" suitability \
-      "$D/county-${GRID}m.toml" --threads 1 "${EXTRA[@]}" --out "$OUT/$name" >"$OUT/$name.out" 2>"$OUT/$name.log" || true
+      "$D/$PROJECT" --threads 1 "${EXTRA[@]}" --out "$OUT/$name" >"$OUT/$name.out" 2>"$OUT/$name.log" || true
     grep -q "candidates ranked" "$OUT/$name.out" || { echo "$name failed:"; tail -5 "$OUT/$name.log"; exit 1; }
     local s
     s=$(cut -d' ' -f1 "$OUT/$name.time")

@@ -50,6 +50,10 @@ class DemReader {
   gis::Crs src_crs_;
   bool direct_ = false;
   int col_off_ = 0, row_off_ = 0;  // grid cell (0, 0) in the DEM's pixels, when direct
+  // The warper's kernel scale (grid cells per DEM pixel) — fixed, so that a row's values do not
+  // depend on the window it is read in (GDAL derives it per window from the source window it
+  // clips, which differs at the DEM's edges and by rounding).
+  double xscale_ = 1, yscale_ = 1;
   double nodata_ = 0;
   bool has_nodata_ = false;
 };

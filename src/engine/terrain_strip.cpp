@@ -92,6 +92,22 @@ DemReader::DemReader(const LayerSpec& dem, const Grid& grid, bool force_warp)
       row_off_ = static_cast<int>(std::round(ro));
     }
   }
+  if (!direct_ && src_->GetGeoTransform(gt) == CE_None) {
+    // The DEM's pixel size in the grid's units: its extent there over its pixels.
+    gis::Extent e;
+    const double w = src_->GetRasterXSize(), h = src_->GetRasterYSize();
+    for (double px : {0.0, w})
+      for (double py : {0.0, h})
+        e.expand(gt[0] + px * gt[1] + py * gt[2], gt[3] + px * gt[4] + py * gt[5]);
+    if (!grid.crs.empty()) {
+      gis::Transform t(src_crs_, grid.crs);
+      if (!t.identity()) e = t.apply(e);
+    }
+    if (e.valid && w > 0 && h > 0 && grid.cell > 0) {
+      xscale_ = (e.maxx - e.minx) / w / grid.cell;
+      yscale_ = (e.maxy - e.miny) / h / grid.cell;
+    }
+  }
 }
 
 DemReader::~DemReader() = default;
@@ -147,7 +163,11 @@ Raster DemReader::padded_rows(int r0, int r1) {
     Raster fill(win.size(), -99999.0f);
     write_band(*dst, fill);
   }
-  std::vector<std::string> args = {"-s_srs", src_wkt_, "-r", "bilinear", "-dstnodata", "-99999"};
+  std::vector<std::string> args = {"-s_srs",     src_wkt_,
+                                   "-r",         "bilinear",
+                                   "-dstnodata", "-99999",
+                                   "-wo",        fmt::format("XSCALE={:.17g}", xscale_),
+                                   "-wo",        fmt::format("YSCALE={:.17g}", yscale_)};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 
 #include "engine/terrain.hpp"
 #include "support/test_data.hpp"
@@ -73,5 +74,42 @@ TEST(TerrainStrip, DirectReadEqualsTheResampledDem) {
   for (std::size_t i = 0; i < a.elevation.size(); ++i) {
     ASSERT_NEAR(a.elevation[i], b.elevation[i], 1e-3) << i;
     ASSERT_NEAR(a.slope_deg[i], b.slope_deg[i], 1e-3) << i;
+  }
+}
+
+TEST(TerrainStrip, ResampledRowsDoNotDependOnTheWindow) {
+  // A grid of 3 DEM pixels a cell, reaching a cell beyond the DEM at the bottom and right: the
+  // warper's kernel is scaled the same for every window (DemReader fixes GDAL's per-window
+  // scale), so every row has the same values whichever rows it is read with — the strips of one
+  // process, the bands of MPI ranks.
+  gis::init_gdal();
+  LayerSpec dem;
+  dem.id = "dem";
+  dem.source = kData + "/dem_hill.tif";
+  GDALDatasetUniquePtr ds(GDALDataset::Open(dem.source.c_str(), GDAL_OF_RASTER));
+  ASSERT_TRUE(ds);
+  double gt[6];
+  ds->GetGeoTransform(gt);
+  Grid g;
+  g.cell = 3 * gt[1];
+  g.x0 = gt[0];
+  g.y1 = gt[3];
+  g.nx = ds->GetRasterXSize() / 3 + 1;
+  g.ny = ds->GetRasterYSize() / 3 + 1;
+  g.crs = gis::Crs::from_srs(ds->GetSpatialRef());
+  DemReader reader(dem, g);
+  ASSERT_FALSE(reader.direct());
+  const Terrain whole = reader.rows(0, g.ny);
+  const auto nx = static_cast<std::size_t>(g.nx);
+  for (int step : {1, 2, 3, 5, 7}) {
+    for (int r0 = 0; r0 < g.ny; r0 += step) {
+      const int r1 = std::min(g.ny, r0 + step);
+      const Terrain t = reader.rows(r0, r1);
+      const std::size_t at = static_cast<std::size_t>(r0) * nx, n = t.elevation.size();
+      ASSERT_EQ(std::memcmp(t.elevation.data(), whole.elevation.data() + at, n * sizeof(float)), 0)
+          << "rows " << r0 << ".." << r1;
+      ASSERT_EQ(std::memcmp(t.slope_deg.data(), whole.slope_deg.data() + at, n * sizeof(float)), 0)
+          << "rows " << r0 << ".." << r1;
+    }
   }
 }
