@@ -130,8 +130,8 @@ int run_suitability_banded(engine::MpiWorld& world,
       const double last = std::chrono::duration<double>(times.last_band_end - t0).count();
       log::info(
           "MPI: {} ranks; the map from {:.2f} s{}, in bands of {} rows computed in {} s (CPU {} "
-          "s at their end){}; the last at {:.2f} s, {} at {:.2f} s ({:.1f} MB); then rank 0 "
-          "alone (candidates, outputs) until {:.2f} s",
+          "s at their end){}; the last at {:.2f} s, {} at {:.2f} s ({:.1f} MB); then {} until "
+          "{:.2f} s",
           world.size(), map_at, starts.empty() ? "" : fmt::format(" (ranks from {} s)", starts),
           rows, bands, cpu,
           options.map_tiles ? fmt::format(", each rank's tiles written in {} s", tile_secs) : "",
@@ -139,7 +139,10 @@ int run_suitability_banded(engine::MpiWorld& world,
           times.tiled_only ? (distributed ? "every rank's checks in (the candidates shared out)"
                                           : "every rank's checks in")
                            : "every band in",
-          map_at + times.gathered, static_cast<double>(times.bytes) / 1e6, secs);
+          map_at + times.gathered, static_cast<double>(times.bytes) / 1e6,
+          distributed ? "the candidates on every rank, rank 0's outputs"
+                      : "rank 0 alone (candidates, outputs)",
+          secs);
       suitability_summary(r, secs, written);
     }
   } catch (const std::exception& e) {

@@ -133,6 +133,12 @@ std::vector<gis::GeomPtr> region_polygons(const Grid& grid, const gis::GeosConte
 }
 }  // namespace
 
+DeriveLand::DeriveLand(const Grid& grid, const gis::GeosContext& ctx, const GEOSGeometry* area,
+                       const GEOSGeometry* blocked, double min_area)
+    : area_prep_(gis::prepare(ctx, area)),
+      blocked_prep_(blocked ? gis::prepare(ctx, blocked) : nullptr),
+      in_{grid, ctx, area, area_prep_.get(), blocked, blocked_prep_.get(), min_area} {}
+
 void region_parts(const DeriveInputs& in, const std::vector<std::size_t>& cells,
                   std::vector<DerivedPart>& out) {
   if (cells.empty()) return;

@@ -35,6 +35,18 @@ struct DeriveInputs {
   double min_area = 0;  // m²
 };
 
+// The study area and the blocked land prepared once for region_parts.
+class DeriveLand {
+ public:
+  DeriveLand(const Grid& grid, const gis::GeosContext& ctx, const GEOSGeometry* area,
+             const GEOSGeometry* blocked, double min_area);
+  const DeriveInputs& inputs() const { return in_; }
+
+ private:
+  gis::PreparedPtr area_prep_, blocked_prep_;
+  DeriveInputs in_;
+};
+
 struct DerivedPart {
   std::string id;  // derived_id; order_derived() adds "-2", "-3" … where parts share it
   double area = 0, x = 0, y = 0;  // m²; west and north edges

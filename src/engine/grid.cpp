@@ -108,12 +108,27 @@ void OgrShapes::add(const gis::GeosContext& ctx, const GEOSGeometry* g, double v
   owned.emplace_back(o);
   handles.push_back(OGRGeometry::ToHandle(o));
   values.push_back(value);
+  o->getEnvelope(&envelopes.emplace_back());
 }
 
 namespace {
 void burn_into(const Grid& window, const OgrShapes& shapes, void* out, GDALDataType type,
                bool all_touched) {
   if (shapes.handles.empty() || window.nx <= 0 || window.ny <= 0) return;
+  // The shapes near the window, in order (a later shape's value wins where shapes overlap).
+  const double x0 = window.x0 - window.cell, x1 = window.x0 + (window.nx + 1) * window.cell;
+  const double y1 = window.y1 + window.cell, y0 = window.y1 - (window.ny + 1) * window.cell;
+  std::vector<OGRGeometryH> near;
+  std::vector<double> values;
+  for (std::size_t i = 0; i < shapes.handles.size(); ++i) {
+    if (i < shapes.envelopes.size()) {  // a shape added without its envelope is always burnt
+      const OGREnvelope& e = shapes.envelopes[i];
+      if (e.MaxX < x0 || e.MinX > x1 || e.MaxY < y0 || e.MinY > y1) continue;
+    }
+    near.push_back(shapes.handles[i]);
+    values.push_back(shapes.values[i]);
+  }
+  if (near.empty()) return;
   GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("MEM");
   GDALDatasetUniquePtr ds(drv->Create("", window.nx, window.ny, 0, type, nullptr));
   if (!ds) throw RuntimeError("cannot create an in-memory raster");
@@ -130,9 +145,8 @@ void burn_into(const Grid& window, const OgrShapes& shapes, void* out, GDALDataT
   char* ropts[] = {const_cast<char*>(all_touched ? "ALL_TOUCHED=TRUE" : "ALL_TOUCHED=FALSE"),
                    nullptr};
   if (GDALRasterizeGeometries(GDALDataset::ToHandle(ds.get()), 1, &band,
-                              static_cast<int>(shapes.handles.size()),
-                              const_cast<OGRGeometryH*>(shapes.handles.data()), nullptr, nullptr,
-                              shapes.values.data(), ropts, nullptr, nullptr) != CE_None)
+                              static_cast<int>(near.size()), near.data(), nullptr, nullptr,
+                              values.data(), ropts, nullptr, nullptr) != CE_None)
     throw RuntimeError("rasterizing failed: " + gis::last_gdal_error());
 }
 }  // namespace

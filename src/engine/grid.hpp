@@ -54,12 +54,15 @@ Grid rows_of(const Grid& grid, int r0, int r1);
 struct OgrShapes {
   std::vector<gis::OgrGeomPtr> owned;
   std::vector<OGRGeometryH> handles;
-  std::vector<double> values;  // one burn value per shape
+  std::vector<double> values;          // one burn value per shape
+  std::vector<OGREnvelope> envelopes;  // one per shape
   void add(const gis::GeosContext& ctx, const GEOSGeometry* g, double value = 1.0);
 };
 // Burns the shapes into `out`, window.nx × window.ny cells the caller has filled (cell centres
-// inside, or every touched cell), in place: no raster is allocated. Thread-safe for distinct
-// outputs over the same shapes.
+// inside, or every touched cell), in place: no raster is allocated. Only the shapes whose
+// envelope meets the window (plus a cell) go to GDAL, in their order — a strip of a county does
+// not transform every vertex of every farmland block. Thread-safe for distinct outputs over the
+// same shapes.
 void burn(const Grid& window, const OgrShapes& shapes, float* out, bool all_touched);
 void burn(const Grid& window, const OgrShapes& shapes, std::uint8_t* out, bool all_touched);
 

@@ -1,18 +1,18 @@
 #include "engine/mpi_candidates.hpp"
 
 #include <fmt/core.h>
-#include <ogr_geometry.h>
 
 #include <algorithm>
 
 #include "core/error.hpp"
 #include "engine/mpi_wire.hpp"
+#include "engine/mpi_wire_geo.hpp"
 
 namespace siteplan::engine {
 
 namespace {
 constexpr std::uint32_t kMagicItems = 0x53504931;  // "SPI1"
-constexpr std::uint32_t kMagicParts = 0x53504331;  // "SPC1"
+constexpr std::uint32_t kMagicParts = 0x53504B31;  // "SPK1"
 constexpr int kTagItems = 301;
 constexpr int kTagParts = 302;
 
@@ -102,12 +102,7 @@ std::string encode_candidate_parts(const std::vector<CandidatePart>& parts) {
     w.str(c.origin);
     w.put<std::int32_t>(static_cast<std::int32_t>(c.status));
     w.str(c.problem);
-    std::string wkb;
-    if (c.geometry) {
-      wkb.resize(c.geometry->WkbSize());
-      c.geometry->exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(wkb.data()), wkbVariantIso);
-    }
-    w.str(wkb);
+    wire::put_geometry(w, c.geometry);
     w.put(c.area_m2);
     w.put(c.compactness);
     w.put<std::uint64_t>(c.values.size());
@@ -118,13 +113,7 @@ std::string encode_candidate_parts(const std::vector<CandidatePart>& parts) {
     }
     w.put<std::uint8_t>(c.blocked ? 1 : 0);
     w.put<std::uint64_t>(c.overlaps.size());
-    for (const auto& o : c.overlaps) {
-      w.put<std::uint64_t>(o.rule_index);
-      w.str(o.class_value);
-      w.put(o.area_m2);
-      w.put(o.ellipsoidal_m2);
-      w.put(o.pct);
-    }
+    for (const auto& o : c.overlaps) wire::put_overlap(w, o);
     w.strings(c.attributes);
   }
   return std::move(w.bytes());
@@ -146,13 +135,7 @@ std::vector<CandidatePart> decode_candidate_parts(std::string_view bytes) {
     c.origin = r.str();
     c.status = static_cast<io::GeomStatus>(r.get<std::int32_t>());
     c.problem = r.str();
-    const std::string wkb = r.str();
-    if (!wkb.empty()) {
-      OGRGeometry* g = nullptr;
-      if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size()) != OGRERR_NONE)
-        throw RuntimeError("MPI: a candidate's geometry did not arrive whole");
-      c.geometry.reset(g);
-    }
+    c.geometry = wire::get_geometry(r);
     c.area_m2 = r.get<double>();
     c.compactness = r.get<double>();
     c.values.resize(r.count(24));
@@ -163,13 +146,7 @@ std::vector<CandidatePart> decode_candidate_parts(std::string_view bytes) {
     }
     c.blocked = r.get<std::uint8_t>() != 0;
     c.overlaps.resize(r.count(40));
-    for (auto& o : c.overlaps) {
-      o.rule_index = static_cast<std::size_t>(r.get<std::uint64_t>());
-      o.class_value = r.str();
-      o.area_m2 = r.get<double>();
-      o.ellipsoidal_m2 = r.get<double>();
-      o.pct = r.get<double>();
-    }
+    for (auto& o : c.overlaps) wire::get_overlap(r, o);
     c.attributes = r.strings();
   }
   if (!r.done()) throw RuntimeError("MPI: a rank's scored candidates are too long");

@@ -14,6 +14,7 @@
 #include "core/log.hpp"
 #include "engine/mpi_hashes.hpp"
 #include "engine/mpi_wire.hpp"
+#include "engine/mpi_wire_geo.hpp"
 
 namespace siteplan::engine {
 
@@ -23,29 +24,8 @@ constexpr int kTagPart = 101;
 constexpr int kTagTime = 102;
 constexpr int kTagHashes = 103;
 
-void put_geometry(wire::Writer& w, const gis::OgrGeomPtr& g, bool geometry) {
-  if (!geometry || !g) {
-    w.str({});
-    return;
-  }
-  std::string wkb(static_cast<std::size_t>(g->WkbSize()), '\0');
-  if (g->exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(wkb.data()), wkbVariantIso) !=
-      OGRERR_NONE)
-    throw RuntimeError("MPI: a geometry cannot be written as WKB");
-  w.str(wkb);
-}
-
-gis::OgrGeomPtr get_geometry(wire::Reader& r) {
-  std::string_view wkb = r.view();
-  if (wkb.empty()) return {};
-  OGRGeometry* g = nullptr;
-  std::size_t used = 0;
-  if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size(), wkbVariantIso, used) !=
-          OGRERR_NONE ||
-      !g)
-    throw RuntimeError("MPI: a rank sent a geometry that is not WKB");
-  return gis::OgrGeomPtr(g);
-}
+using wire::get_geometry;
+using wire::put_geometry;
 
 void put_parcel(wire::Writer& w, const ParcelResult& p, bool geometry) {
   w.str(p.id);
@@ -59,11 +39,7 @@ void put_parcel(wire::Writer& w, const ParcelResult& p, bool geometry) {
   w.strings(p.deciding_rules);
   w.put<std::uint64_t>(p.overlaps.size());
   for (const auto& o : p.overlaps) {
-    w.put<std::uint64_t>(o.rule_index);
-    w.str(o.class_value);
-    w.put(o.area_m2);
-    w.put(o.ellipsoidal_m2);
-    w.put(o.pct);
+    wire::put_overlap(w, o);
     put_geometry(w, o.piece, geometry);
   }
   put_geometry(w, p.geometry, geometry);
@@ -82,11 +58,7 @@ ParcelResult get_parcel(wire::Reader& r) {
   p.deciding_rules = r.strings();
   p.overlaps.resize(r.count(8 + 8 + 24 + 8));
   for (auto& o : p.overlaps) {
-    o.rule_index = static_cast<std::size_t>(r.get<std::uint64_t>());
-    o.class_value = r.str();
-    o.area_m2 = r.get<double>();
-    o.ellipsoidal_m2 = r.get<double>();
-    o.pct = r.get<double>();
+    wire::get_overlap(r, o);
     o.piece = get_geometry(r);
   }
   p.geometry = get_geometry(r);

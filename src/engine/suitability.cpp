@@ -272,19 +272,10 @@ void SuitabilityJob::State::derived_candidates() {
   for (std::size_t i = 0; i < comps.label.size(); ++i)
     if (const std::int32_t l = comps.label[i]; l >= 0 && comps.cells[l] >= min_cells)
       cells[static_cast<std::size_t>(l)].push_back(i);
-  gis::PreparedPtr blocked_prep;
-  if (blocked_union) blocked_prep = gis::prepare(*ctx, blocked_union.get());
-  gis::PreparedPtr area_prep = gis::prepare(*ctx, area.get());
-  const DeriveInputs in{grid,
-                        *ctx,
-                        area.get(),
-                        area_prep.get(),
-                        blocked_union.get(),
-                        blocked_prep.get(),
-                        ss.min_area_ha * 10000.0};
+  const DeriveLand land(grid, *ctx, area.get(), blocked_union.get(), ss.min_area_ha * 10000.0);
   std::vector<DerivedPart> derived;
   for (auto& region : cells) {
-    region_parts(in, region, derived);
+    region_parts(land.inputs(), region, derived);
     std::vector<std::size_t>().swap(region);
   }
   order_derived(derived);

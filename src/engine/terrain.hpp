@@ -43,6 +43,8 @@ class DemReader {
 
  private:
   Raster padded_rows(int r0, int r1);  // (r1 − r0 + 2) × (nx + 2), NaN = no data
+  // The DEM's extent in the grid's CRS (invalid when it has no geotransform).
+  gis::Extent extent_in_grid() const;
   const LayerSpec& spec_;
   Grid grid_;
   GDALDatasetUniquePtr src_;

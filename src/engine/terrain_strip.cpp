@@ -92,17 +92,10 @@ DemReader::DemReader(const LayerSpec& dem, const Grid& grid, bool force_warp)
       row_off_ = static_cast<int>(std::round(ro));
     }
   }
-  if (!direct_ && src_->GetGeoTransform(gt) == CE_None) {
+  if (!direct_) {
     // The DEM's pixel size in the grid's units: its extent there over its pixels.
-    gis::Extent e;
+    const gis::Extent e = extent_in_grid();
     const double w = src_->GetRasterXSize(), h = src_->GetRasterYSize();
-    for (double px : {0.0, w})
-      for (double py : {0.0, h})
-        e.expand(gt[0] + px * gt[1] + py * gt[2], gt[3] + px * gt[4] + py * gt[5]);
-    if (!grid.crs.empty()) {
-      gis::Transform t(src_crs_, grid.crs);
-      if (!t.identity()) e = t.apply(e);
-    }
     if (e.valid && w > 0 && h > 0 && grid.cell > 0) {
       xscale_ = (e.maxx - e.minx) / w / grid.cell;
       yscale_ = (e.maxy - e.miny) / h / grid.cell;
@@ -112,10 +105,10 @@ DemReader::DemReader(const LayerSpec& dem, const Grid& grid, bool force_warp)
 
 DemReader::~DemReader() = default;
 
-bool DemReader::meets_grid() const {
-  double gt[6];
-  if (src_->GetGeoTransform(gt) != CE_None) return true;  // cannot tell: the map will
+gis::Extent DemReader::extent_in_grid() const {
   gis::Extent e;
+  double gt[6];
+  if (src_->GetGeoTransform(gt) != CE_None) return e;
   const double w = src_->GetRasterXSize(), h = src_->GetRasterYSize();
   for (double px : {0.0, w})
     for (double py : {0.0, h})
@@ -124,6 +117,13 @@ bool DemReader::meets_grid() const {
     gis::Transform t(src_crs_, grid_.crs);
     if (!t.identity()) e = t.apply(e);
   }
+  return e;
+}
+
+bool DemReader::meets_grid() const {
+  double gt[6];
+  if (src_->GetGeoTransform(gt) != CE_None) return true;  // cannot tell: the map will
+  const gis::Extent e = extent_in_grid();
   gis::Extent g;
   g.expand(grid_.x0, grid_.y1 - grid_.ny * grid_.cell);
   g.expand(grid_.x0 + grid_.nx * grid_.cell, grid_.y1);
