@@ -369,8 +369,7 @@ void SuitabilityJob::validate() {
 
 SuitabilityResult SuitabilityJob::run(SuitabilitySink& sink, const ProgressFn* progress) {
   validate();
-  const int threads =
-      s_->req.options.threads > 0 ? s_->req.options.threads : s_->req.project.threads;
+  const int threads = s_->threads();
   SuitabilityResult result;
   with_thread_budget(threads, [&] { result = run_in_budget(sink, progress); });
   return result;
@@ -406,7 +405,7 @@ void SuitabilityJob::run_shard(const ProgressFn* progress) {
   validate();
   State& s = *s_;
   if (!s.world) throw RuntimeError("SuitabilityJob::run_shard without set_distributed");
-  const int threads = s.req.options.threads > 0 ? s.req.options.threads : s.req.project.threads;
+  const int threads = s.threads();
   with_thread_budget(threads, [&] {
     s.progress = progress;
     s.study_area();
@@ -421,7 +420,7 @@ void SuitabilityJob::run_map_only(const ProgressFn* progress) {
   validate();
   State& s = *s_;
   s.map_only = true;
-  const int threads = s.req.options.threads > 0 ? s.req.options.threads : s.req.project.threads;
+  const int threads = s.threads();
   with_thread_budget(threads, [&] {
     s.progress = progress;
     s.study_area();

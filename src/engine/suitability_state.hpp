@@ -41,6 +41,10 @@ struct SuitabilityJob::State {
   // scores and checks its own, rank 0 puts them together.
   const MpiWorld* world = nullptr;
 
+  // The run's threads: the options', else the project's (0: the machine's cores).
+  int threads() const {
+    return req.options.threads > 0 ? req.options.threads : req.project.threads;
+  }
   void validate();
   void study_area();
   void prepare_factors();

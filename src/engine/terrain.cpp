@@ -23,23 +23,34 @@ Raster dem_processing(GDALDataset& src, const char* mode) {
   return read_band(*owned);
 }
 
-Terrain load_terrain(const LayerSpec& dem, const Grid& grid) {
+OpenedDem open_dem(const LayerSpec& dem) {
   gis::init_gdal();
   if (!is_connection_string(dem.source) && !std::filesystem::exists(dem.source))
     throw InputError(fmt::format("{}: no such file (DEM layer '{}')", dem.source, dem.id));
-  gis::GdalErrorCapture capture;
-  GDALDatasetUniquePtr src(
-      GDALDataset::Open(dem.source.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
-  if (!src || src->GetRasterCount() == 0)
+  OpenedDem o;
+  o.ds.reset(GDALDataset::Open(dem.source.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+  if (!o.ds || o.ds->GetRasterCount() == 0)
     throw InputError(
         fmt::format("{}: layer '{}' must be a raster DEM GDAL can read", dem.source, dem.id));
-  gis::Crs src_crs = dem.crs.empty() ? gis::Crs::from_srs(src->GetSpatialRef())
-                                     : gis::Crs::from_user(dem.crs, "layer " + dem.id);
-  if (src_crs.empty())
+  o.crs = dem.crs.empty() ? gis::Crs::from_srs(o.ds->GetSpatialRef())
+                          : gis::Crs::from_user(dem.crs, "layer " + dem.id);
+  if (o.crs.empty())
     throw InputError(
         fmt::format("{}: the DEM has no CRS and none is given; add crs = \"EPSG:...\" "
                     "to [layers.{}]",
                     dem.source, dem.id));
+  char* wkt = nullptr;
+  o.crs.srs()->exportToWkt(&wkt);
+  o.wkt = wkt ? wkt : "";
+  CPLFree(wkt);
+  return o;
+}
+
+Terrain load_terrain(const LayerSpec& dem, const Grid& grid) {
+  gis::GdalErrorCapture capture;
+  OpenedDem opened = open_dem(dem);
+  GDALDatasetUniquePtr& src = opened.ds;
+  const std::string& src_wkt = opened.wkt;
   // Warp onto the grid with a margin of one cell so Horn's 3×3 window is complete at the edges.
   Grid padded = grid;
   padded.x0 -= grid.cell;
@@ -52,10 +63,6 @@ Terrain load_terrain(const LayerSpec& dem, const Grid& grid) {
     Raster fill(padded.size(), -99999.0f);
     write_band(*dst, fill);
   }
-  char* wkt = nullptr;
-  src_crs.srs()->exportToWkt(&wkt);
-  std::string src_wkt = wkt ? wkt : "";
-  CPLFree(wkt);
   std::vector<std::string> args = {"-s_srs", src_wkt, "-r", "bilinear", "-dstnodata", "-99999"};
   int src_has_nd = 0;
   src->GetRasterBand(1)->GetNoDataValue(&src_has_nd);

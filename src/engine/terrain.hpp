@@ -23,6 +23,16 @@ enum TerrainNeeds : unsigned { kSlopeDeg = 1, kSlopePct = 2, kAspect = 4 };
 // not cover the grid at all.
 Terrain load_terrain(const LayerSpec& dem, const Grid& grid);
 
+// A DEM layer opened for reading: the dataset, its CRS (the layer's crs = "..." first) and that
+// CRS as WKT (gdalwarp's -s_srs). Throws InputError naming the layer when the file is missing,
+// is not a raster GDAL reads, or has no CRS.
+struct OpenedDem {
+  GDALDatasetUniquePtr ds;
+  gis::Crs crs;
+  std::string wkt;
+};
+OpenedDem open_dem(const LayerSpec& dem);
+
 // A DEM read row range by row range (engine/strips.hpp): each lane opens its own reader.
 // rows(r0, r1) gives elevation, slope and aspect of rows [r0, r1) of the grid, from the DEM
 // resampled (bilinear, as load_terrain) onto those rows plus a one-cell halo — read directly

@@ -55,25 +55,10 @@ void horn_rows(const float* padded, int rows, int nx, double cell, unsigned need
 
 DemReader::DemReader(const LayerSpec& dem, const Grid& grid, bool force_warp)
     : spec_(dem), grid_(grid) {
-  gis::init_gdal();
-  if (!is_connection_string(dem.source) && !std::filesystem::exists(dem.source))
-    throw InputError(fmt::format("{}: no such file (DEM layer '{}')", dem.source, dem.id));
-  src_.reset(GDALDataset::Open(dem.source.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
-  if (!src_ || src_->GetRasterCount() == 0)
-    throw InputError(
-        fmt::format("{}: layer '{}' must be a raster DEM GDAL can read", dem.source, dem.id));
-  gis::Crs src_crs = dem.crs.empty() ? gis::Crs::from_srs(src_->GetSpatialRef())
-                                     : gis::Crs::from_user(dem.crs, "layer " + dem.id);
-  if (src_crs.empty())
-    throw InputError(
-        fmt::format("{}: the DEM has no CRS and none is given; add crs = \"EPSG:...\" "
-                    "to [layers.{}]",
-                    dem.source, dem.id));
-  src_crs_ = src_crs;
-  char* wkt = nullptr;
-  src_crs.srs()->exportToWkt(&wkt);
-  src_wkt_ = wkt ? wkt : "";
-  CPLFree(wkt);
+  OpenedDem opened = open_dem(dem);
+  src_ = std::move(opened.ds);
+  src_crs_ = opened.crs;
+  src_wkt_ = std::move(opened.wkt);
   int has = 0;
   nodata_ = src_->GetRasterBand(1)->GetNoDataValue(&has);
   has_nodata_ = has != 0;
@@ -81,7 +66,7 @@ DemReader::DemReader(const LayerSpec& dem, const Grid& grid, bool force_warp)
   // centres would give the same values).
   double gt[6];
   if (!force_warp && src_->GetGeoTransform(gt) == CE_None && gt[2] == 0 && gt[4] == 0 &&
-      !grid.crs.empty() && src_crs.srs()->IsSame(grid.crs.srs())) {
+      !grid.crs.empty() && src_crs_.srs()->IsSame(grid.crs.srs())) {
     const double tol = 1e-9 * grid.cell;
     const double co = (grid.x0 - gt[0]) / grid.cell, ro = (gt[3] - grid.y1) / grid.cell;
     if (std::fabs(gt[1] - grid.cell) <= tol && std::fabs(gt[5] + grid.cell) <= tol &&
